@@ -1,0 +1,6 @@
+"""Allow ``python -m ssotlint``."""
+
+from ssotlint.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,263 @@
+"""The command line. The only module that imports click, prints, or ends the process."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
+
+import click
+
+from ssotlint import __version__
+from ssotlint.config import Config, ConfigError, load_config
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger("ssotlint")
+
+
+class _Formatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return f"ssotlint: {record.levelname.lower()}: {record.getMessage()}"
+
+
+def _setup_logging(verbose: int, quiet: int) -> None:
+    level = logging.WARNING
+    if verbose >= 2:
+        level = logging.DEBUG
+    elif verbose == 1:
+        level = logging.INFO
+    elif quiet >= 2:
+        level = logging.ERROR
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Formatter())
+    root = logging.getLogger("ssotlint")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+def _fail(message: str, code: int = EXIT_ERROR) -> None:
+    click.echo(f"ssotlint: error: {message}", err=True)
+    sys.exit(code)
+
+
+def guarded(func: F) -> F:
+    """Turn expected errors into exit 2 and unexpected ones into one line + --debug hint."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        debug = kwargs.get("debug", False)
+        try:
+            return func(*args, **kwargs)
+        except ConfigError as exc:
+            click.echo("ssotlint: error: invalid configuration", err=True)
+            for problem in exc.problems:
+                click.echo(f"  {problem}", err=True)
+            sys.exit(EXIT_ERROR)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except BrokenPipeError:
+            sys.stderr.close()
+            sys.exit(EXIT_ERROR)
+        except Exception as exc:
+            from ssotlint.engine import UsageError
+
+            if isinstance(exc, UsageError):
+                _fail(str(exc))
+            if debug:
+                raise
+            click.echo(
+                f"ssotlint: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)",
+                err=True,
+            )
+            sys.exit(EXIT_ERROR)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def common_options(func: F) -> F:
+    func = click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")(func)
+    func = click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")(func)
+    func = click.option("-q", "--quiet", count=True, help="Less output: findings only (-qq: no warnings).")(func)
+    func = click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Use this pyproject.toml (its folder is the project root).",
+    )(func)
+    return func
+
+
+def _codes(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return tuple(c.strip().upper() for c in value.split(",") if c.strip())
+
+
+def _load(paths: tuple[Path, ...], config_file: Path | None) -> Config:
+    start = paths[0] if paths else Path.cwd()
+    if not start.exists():
+        _fail(f"{start}: no such file or directory")
+    return load_config(start, config_file)
+
+
+def _use_color(out: TextIO) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(out, "isatty") and out.isatty()
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on a TTY, shown only once a run has taken more than a second."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    started = time.monotonic()
+    bar: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if not bar:
+            if time.monotonic() - started < 1.0 or done >= total:
+                return
+            progress = Progress(
+                TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                transient=True, redirect_stdout=False, redirect_stderr=False,
+            )
+            progress.start()
+            bar["progress"] = progress
+            bar["task"] = progress.add_task("files", total=total)
+        bar["progress"].update(bar["task"], completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        if bar:
+            bar["progress"].stop()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="ssotlint")
+def main() -> None:
+    """ssotlint finds single-source-of-truth violations: duplicate implementations,
+    import cycles and drifting event shapes."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "concise", "json", "sarif", "github"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
+@click.option("--select", help="Comma-separated codes or prefixes to enable (replaces config).")
+@click.option("--extend-select", help="Codes or prefixes to enable on top of the selection.")
+@click.option("--ignore", help="Codes or prefixes to disable.")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
+@click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
+@common_options
+@guarded
+def check(
+    paths: tuple[Path, ...],
+    output_format: str,
+    output_file: Path | None,
+    exit_zero: bool,
+    no_cache: bool,
+    jobs: int | None,
+    select: str | None,
+    extend_select: str | None,
+    ignore: str | None,
+    statistics: bool,
+    no_progress: bool,
+    config_file: Path | None,
+    quiet: int,
+    verbose: int,
+    debug: bool,
+) -> None:
+    """Check PATHS (default: the current folder) and report findings.
+
+    The whole project is analysed (a cycle needs every module); findings are reported when
+    they touch one of PATHS. Exit 0: no findings, 1: findings, 2: error.
+    """
+    from ssotlint.engine import RunOptions, run
+    from ssotlint.reporters import ReportOptions, get_reporter
+
+    _setup_logging(verbose, quiet)
+    config = _load(paths, config_file)
+    log.info("project root: %s (config: %s)", config.root, config.display_config)
+    options = RunOptions(
+        paths=paths,
+        jobs=jobs,
+        use_cache=not no_cache,
+        select=_codes(select) or None,
+        extend_select=_codes(extend_select),
+        ignore=_codes(ignore),
+    )
+    show_progress = not no_progress and not quiet and sys.stderr.isatty() and not os.environ.get("CI")
+    started = time.perf_counter()
+    with _progress(show_progress) as progress:
+        result = run(config, RunOptions(**{**options.__dict__, "progress": progress}))
+    log.info("analysed %d files (%d parsed) in %.2fs", result.files, result.parsed, time.perf_counter() - started)
+
+    reporter = get_reporter(output_format)
+    if output_file is not None:
+        with open(output_file, "w", encoding="utf-8") as fh:
+            reporter(result, fh, ReportOptions(quiet=quiet, statistics=statistics))
+    else:
+        reporter(result, sys.stdout, ReportOptions(color=_use_color(sys.stdout), quiet=quiet, statistics=statistics))
+    sys.exit(EXIT_FINDINGS if result.diagnostics and not exit_zero else EXIT_OK)
+
+
+@main.command(name="rules")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules_command(output_format: str) -> None:
+    """List every rule with its code, name, default severity and summary."""
+    from ssotlint.rules import ALL_RULES
+
+    if output_format == "json":
+        data = [
+            {"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary}
+            for r in ALL_RULES
+        ]
+        click.echo(json.dumps(data, indent=2))
+        return
+    width = max(len(r.name) for r in ALL_RULES)
+    for r in ALL_RULES:
+        click.echo(f"{r.code}  {r.name:<{width}}  {r.severity.value:<7}  {r.summary}")
+
+
+@main.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Print the documentation of a rule (by code or name)."""
+    from ssotlint.docs import rule_page
+    from ssotlint.rules import ALL_RULES, lookup
+
+    rule = lookup(code)
+    if rule is None:
+        known = [r.code for r in ALL_RULES] + [r.name for r in ALL_RULES]
+        close = difflib.get_close_matches(code.upper() if code[:4].lower() == "ssot" else code, known, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        _fail(f"unknown rule {code!r}{hint}; `ssotlint rules` lists them")
+        return
+    click.echo(rule_page(rule), nl=False)

@@ -1,0 +1,379 @@
+"""``[tool.ssotlint]`` in ``pyproject.toml`` -> a frozen :class:`Config`.
+
+Every key is declared once in :data:`SCHEMA` with its type. Unknown keys and wrong types
+are collected, all of them, into one :class:`ConfigError` naming file, line and key, with
+a suggestion for near misses. Nothing here reads source files or prints.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+CONFIG_FILE = "pyproject.toml"
+CODE_PATTERN = re.compile(r"^(SSOT\d{0,3}|ALL)$")
+
+DEFAULT_EXCLUDE: tuple[str, ...] = (
+    ".*",  # hidden folders: .git, .venv, .tox, .mypy_cache ...
+    "__pycache__",
+    "__pypackages__",
+    "node_modules",
+    "site-packages",
+    "venv",
+    "build",
+    "dist",
+    "buck-out",
+    "_build",
+    "*.egg-info",
+)
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    file: str
+    key: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.key}: {self.message}"
+
+
+class ConfigError(Exception):
+    """One or more problems in the configuration; all are reported at once."""
+
+    def __init__(self, problems: Sequence[ConfigProblem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(frozen=True)
+class AllowEntry:
+    """One ``[tool.ssotlint.imports] allow`` entry: ``"importer -> imported"`` globs."""
+
+    text: str
+    importer: str
+    imported: str
+    line: int | None
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    config_file: Path | None = None
+    select: tuple[str, ...] = ("ALL",)
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True
+    src: tuple[str, ...] = ()
+    jobs: int | None = None
+    cache_dir: str = ".ssotlint_cache"
+    allow_imports: tuple[AllowEntry, ...] = ()
+
+    def extraction_key(self) -> str:
+        """The part of the configuration that changes what per-file facts hold."""
+        return ""
+
+    @property
+    def display_config(self) -> str:
+        if self.config_file is None:
+            return "(defaults)"
+        try:
+            return self.config_file.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(self.config_file)
+
+
+# --- schema -------------------------------------------------------------------------
+
+Checker = Callable[[Any], str | None]  # returns an error message or None
+
+
+def _is_str_list(value: Any) -> str | None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return "expected a list of strings"
+    return None
+
+
+def _is_codes(value: Any) -> str | None:
+    msg = _is_str_list(value)
+    if msg:
+        return msg
+    bad = [v for v in value if not CODE_PATTERN.match(v)]
+    if bad:
+        return f"not a rule code or prefix: {', '.join(map(repr, bad))} (expected e.g. 'SSOT201', 'SSOT2' or 'ALL')"
+    return None
+
+
+def _is_str(value: Any) -> str | None:
+    return None if isinstance(value, str) else "expected a string"
+
+
+def _is_bool(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "expected true or false"
+
+
+def _is_jobs(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        return "expected a positive integer"
+    return None
+
+
+def _is_per_file_ignores(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return "expected a table of glob = [codes]"
+    for pattern, codes in value.items():
+        msg = _is_codes(codes)
+        if msg:
+            return f"{pattern!r}: {msg}"
+    return None
+
+
+_ALLOW = re.compile(r"^\s*([\w.*]+)\s*->\s*([\w.*]+)\s*$")
+
+
+def _is_allow(value: Any) -> str | None:
+    msg = _is_str_list(value)
+    if msg:
+        return msg
+    bad = [v for v in value if not _ALLOW.match(v)]
+    if bad:
+        return f"expected 'importer -> imported' module globs, got {', '.join(map(repr, bad))}"
+    return None
+
+
+@dataclass(frozen=True)
+class Key:
+    check: Checker
+    description: str
+
+
+SCHEMA: dict[str, Key] = {
+    "select": Key(_is_codes, "rule codes or prefixes to enable (default: all)"),
+    "extend-select": Key(_is_codes, "codes or prefixes enabled on top of select"),
+    "ignore": Key(_is_codes, "codes or prefixes to disable"),
+    "per-file-ignores": Key(_is_per_file_ignores, "glob -> codes ignored in matching files"),
+    "exclude": Key(_is_str_list, "gitignore-style patterns replacing the default excludes"),
+    "extend-exclude": Key(_is_str_list, "patterns excluded on top of exclude"),
+    "respect-gitignore": Key(_is_bool, "skip files ignored by .gitignore (default true)"),
+    "src": Key(_is_str_list, "source roots (globs allowed); modules are named relative to them"),
+    "jobs": Key(_is_jobs, "worker processes (default: all cores)"),
+    "cache-dir": Key(_is_str, "cache folder relative to the project root"),
+}
+
+TABLES: dict[str, dict[str, Key]] = {
+    "imports": {
+        "allow": Key(_is_allow, "import edges to ignore: 'a.b -> a.c', globs allowed"),
+    },
+}
+
+
+# --- discovery of the config file --------------------------------------------------------
+
+
+def _load_toml(path: Path) -> tuple[dict[str, Any], str]:
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except OSError as exc:
+        raise ConfigError([ConfigProblem(str(path), "(file)", f"cannot read: {exc.strerror or exc}")]) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError([ConfigProblem(str(path), "(file)", "not valid UTF-8")]) from exc
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        line = int(m.group(1)) if m else None
+        raise ConfigError([ConfigProblem(str(path), "(toml)", f"invalid TOML: {exc}", line)]) from exc
+
+
+def has_ssotlint_table(path: Path) -> bool:
+    try:
+        data, _ = _load_toml(path)
+    except ConfigError:
+        # A broken pyproject.toml that mentions us is still ours: report its errors.
+        try:
+            return "[tool.ssotlint" in path.read_text("utf-8", errors="replace")
+        except OSError:
+            return False
+    tool = data.get("tool")
+    return isinstance(tool, dict) and "ssotlint" in tool
+
+
+def find_project_root(start: Path) -> tuple[Path, Path | None]:
+    """The nearest ancestor with ``[tool.ssotlint]`` in its pyproject.toml.
+
+    Without one, the nearest ancestor that looks like a project (pyproject.toml, setup.py,
+    setup.cfg or .git); without that, ``start`` itself.
+    """
+    start = start.resolve()
+    base = start if start.is_dir() else start.parent
+    for folder in (base, *base.parents):
+        candidate = folder / CONFIG_FILE
+        if candidate.is_file() and has_ssotlint_table(candidate):
+            return folder, candidate
+    for folder in (base, *base.parents):
+        if any((folder / marker).exists() for marker in ("pyproject.toml", "setup.py", "setup.cfg", ".git")):
+            return folder, None
+    return base, None
+
+
+def load_config(start: Path, config_file: Path | None = None) -> Config:
+    if config_file is not None:
+        config_file = config_file.resolve()
+        if not config_file.is_file():
+            raise ConfigError([ConfigProblem(str(config_file), "--config", "no such file")])
+        data, text = _load_toml(config_file)
+        return _from_toml(config_file.parent, config_file, data, text)
+    root, found = find_project_root(start)
+    if found is None:
+        return Config(root=root)
+    data, text = _load_toml(found)
+    return _from_toml(root, found, data, text)
+
+
+def _table_of(data: dict[str, Any], file: Path) -> dict[str, Any]:
+    tool = data.get("tool", {})
+    if file.name != CONFIG_FILE and "ssotlint" not in tool:
+        # A standalone ssotlint.toml may hold the keys at the top level.
+        return data
+    table = tool.get("ssotlint", {}) if isinstance(tool, dict) else {}
+    if not isinstance(table, dict):
+        raise ConfigError([ConfigProblem(str(file), "tool.ssotlint", "expected a table")])
+    return table
+
+
+def key_line(text: str, table: str, key: str) -> int | None:
+    """The line where ``key`` is set inside ``[table]`` (best effort, for messages)."""
+    current = None
+    key_re = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    header = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+")
+    for number, line in enumerate(text.splitlines(), 1):
+        m = header.match(line)
+        if m:
+            current = m.group(1).replace('"', "").replace("'", "").replace(" ", "")
+            continue
+        if current == table and key_re.match(line):
+            return number
+    return None
+
+
+def value_line(text: str, after: int | None, value: str) -> int | None:
+    """The line of a string ``value`` at or after line ``after`` (for list entries)."""
+    if after is None:
+        return None
+    lines = text.splitlines()
+    for number in range(after, len(lines) + 1):
+        if f'"{value}"' in lines[number - 1] or f"'{value}'" in lines[number - 1]:
+            return number
+    return after
+
+
+def _suggest(key: str, known: Sequence[str]) -> str:
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _from_toml(root: Path, file: Path, data: dict[str, Any], text: str) -> Config:
+    table = _table_of(data, file)
+    prefix = "tool.ssotlint" if file.name == CONFIG_FILE or "tool" in data else ""
+    problems: list[ConfigProblem] = []
+    fname = str(file)
+
+    def problem(section: str, key: str, message: str) -> None:
+        full = f"{section}.{key}" if section else key
+        problems.append(ConfigProblem(fname, full, message, key_line(text, section, key)))
+
+    values: dict[str, Any] = {}
+    tables: dict[str, dict[str, Any]] = {}
+    for key, value in table.items():
+        if key in SCHEMA:
+            msg = SCHEMA[key].check(value)
+            if msg:
+                problem(prefix, key, msg)
+            else:
+                values[key] = value
+        elif key in TABLES:
+            if not isinstance(value, dict):
+                problem(prefix, key, "expected a table")
+                continue
+            sub_section = f"{prefix}.{key}" if prefix else key
+            checked: dict[str, Any] = {}
+            for sub_key, sub_value in value.items():
+                spec = TABLES[key].get(sub_key)
+                if spec is None:
+                    problem(sub_section, sub_key, "unknown key" + _suggest(sub_key, list(TABLES[key])))
+                    continue
+                msg = spec.check(sub_value)
+                if msg:
+                    problem(sub_section, sub_key, msg)
+                else:
+                    checked[sub_key] = sub_value
+            tables[key] = checked
+        else:
+            problem(prefix, key, "unknown key" + _suggest(key, [*SCHEMA, *TABLES]))
+
+    # Globs that pathspec cannot compile are wrong types too.
+    for key in ("exclude", "extend-exclude"):
+        for pattern in values.get(key, ()):
+            if not _valid_gitignore_pattern(pattern):
+                problem(prefix, key, f"invalid pattern {pattern!r}")
+    if problems:
+        raise ConfigError(problems)
+
+    allow_section = f"{prefix}.imports" if prefix else "imports"
+    allow_line = key_line(text, allow_section, "allow")
+    allow: list[AllowEntry] = []
+    for entry in tables.get("imports", {}).get("allow", []):
+        m = _ALLOW.match(entry)
+        assert m is not None
+        allow.append(AllowEntry(entry, m.group(1), m.group(2), value_line(text, allow_line, entry)))
+
+    pfi = values.get("per-file-ignores", {})
+    return Config(
+        root=root,
+        config_file=file,
+        select=tuple(values.get("select", ["ALL"])),
+        extend_select=tuple(values.get("extend-select", [])),
+        ignore=tuple(values.get("ignore", [])),
+        per_file_ignores=tuple((k, tuple(v)) for k, v in pfi.items()),
+        exclude=tuple(values.get("exclude", DEFAULT_EXCLUDE)),
+        extend_exclude=tuple(values.get("extend-exclude", [])),
+        respect_gitignore=values.get("respect-gitignore", True),
+        src=tuple(values.get("src", [])),
+        jobs=values.get("jobs"),
+        cache_dir=values.get("cache-dir", ".ssotlint_cache"),
+        allow_imports=tuple(allow),
+    )
+
+
+def _valid_gitignore_pattern(pattern: str) -> bool:
+    import pathspec
+
+    try:
+        pathspec.PathSpec.from_lines("gitwildmatch", [pattern])
+    except Exception:
+        return False
+    return True
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)

@@ -1,0 +1,286 @@
+"""discover -> extract facts (parallel, cached) -> project index -> rules -> suppress -> sort.
+
+The engine never prints and never exits: it returns data, logs warnings through
+:mod:`logging`, and raises :class:`~ssotlint.config.ConfigError` or :class:`UsageError`.
+"""
+
+from __future__ import annotations
+
+import logging
+import marshal
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ssotlint.cache import FactsCache, StatKey, content_digest
+from ssotlint.config import Config, default_jobs
+from ssotlint.diagnostics import Diagnostic, Span
+from ssotlint.discovery import SourceFile, discover, in_scope, resolve_scope
+from ssotlint.facts.codec import decode, encode
+from ssotlint.facts.extract import extract
+from ssotlint.facts.model import FileFacts, ParseError
+from ssotlint.index.project import ProjectIndex
+from ssotlint.rules import ALL_RULES, Rule, is_selected
+from ssotlint.rules.cycles import analysis
+from ssotlint.rules.meta import UnusedSuppression
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+PARALLEL_THRESHOLD = 24  # below this many files to parse, worker start-up costs more than it saves
+
+
+class UsageError(Exception):
+    """Bad command-line input (a path outside the project...)."""
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    paths: Sequence[Path] = ()
+    jobs: int | None = None
+    use_cache: bool = True
+    select: tuple[str, ...] | None = None  # overrides config.select
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    progress: Progress | None = None
+
+
+@dataclass
+class RunResult:
+    config: Config
+    diagnostics: list[Diagnostic]
+    files: int
+    parsed: int  # files actually parsed (cache misses)
+    suppressed: int
+    index: ProjectIndex
+    rules: tuple[type[Rule], ...]
+    scope: tuple[str, ...] | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def selected_rules(config: Config, options: RunOptions) -> tuple[type[Rule], ...]:
+    select = options.select if options.select is not None else config.select
+    select = (*select, *config.extend_select, *options.extend_select)
+    ignore = (*config.ignore, *options.ignore)
+    return tuple(r for r in ALL_RULES if is_selected(r.code, select, ignore))
+
+
+# --- facts ---------------------------------------------------------------------------
+
+
+def _extract_blob(data: bytes) -> bytes:
+    try:
+        facts = extract(data)
+    except Exception as exc:  # a bug in a collector must not stop the run
+        facts = FileFacts(
+            error=ParseError(f"internal error while analysing this file: {type(exc).__name__}: {exc}", 1, 1),
+            suppressions=(),
+            line_count=0,
+            downgraded=False,
+        )
+    return marshal.dumps(encode(facts))
+
+
+def _stat_key(st: os.stat_result) -> StatKey:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def collect_facts(
+    files: Sequence[SourceFile],
+    cache: FactsCache,
+    jobs: int,
+    progress: Progress | None = None,
+) -> tuple[dict[str, FileFacts], int]:
+    """Facts for every file, from the cache where the content is known. Returns (facts, parsed)."""
+    blobs: dict[str, bytes] = {}
+    todo: list[tuple[str, StatKey | None, bytes, bytes]] = []  # rel, stat, digest, data
+    total = len(files)
+    for f in files:
+        try:
+            st = f.path.stat()
+        except OSError as exc:
+            log.warning("skipping %s: %s", f.rel, exc.strerror or exc)
+            continue
+        stat = _stat_key(st)
+        digest = cache.digest_for_stat(f.rel, stat)
+        if digest is not None:
+            blob = cache.get(digest)
+            assert blob is not None
+            cache.record(f.rel, stat, digest, blob, fresh=False)
+            blobs[f.rel] = blob
+            continue
+        try:
+            data = f.path.read_bytes()
+        except OSError as exc:
+            log.warning("skipping %s: %s", f.rel, exc.strerror or exc)
+            continue
+        digest = content_digest(data)
+        blob = cache.get(digest)
+        if blob is not None:
+            cache.record(f.rel, stat, digest, blob, fresh=False)
+            blobs[f.rel] = blob
+        else:
+            todo.append((f.rel, stat, digest, data))
+    done = total - len(todo)
+    if progress:
+        progress(done, total)
+
+    results: Iterable[bytes]
+    if jobs > 1 and len(todo) >= PARALLEL_THRESHOLD:
+        ctx = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+        chunk = max(1, min(64, len(todo) // (jobs * 8)))
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+            results = pool.map(_extract_blob, (t[3] for t in todo), chunksize=chunk)
+            done = _store(todo, results, cache, blobs, progress, done, total)
+    else:
+        done = _store(todo, map(_extract_blob, (t[3] for t in todo)), cache, blobs, progress, done, total)
+
+    facts = {rel: decode(FileFacts, marshal.loads(blobs[rel])) for rel in sorted(blobs)}
+    return facts, len(todo)
+
+
+def _store(
+    todo: list[tuple[str, StatKey | None, bytes, bytes]],
+    results: Iterable[bytes],
+    cache: FactsCache,
+    blobs: dict[str, bytes],
+    progress: Progress | None,
+    done: int,
+    total: int,
+) -> int:
+    for (rel, stat, digest, _), blob in zip(todo, results, strict=True):
+        cache.record(rel, stat, digest, blob, fresh=True)
+        blobs[rel] = blob
+        done += 1
+        if progress and (done % 64 == 0 or done == total):
+            progress(done, total)
+    return done
+
+
+# --- suppression ---------------------------------------------------------------------------
+
+
+def apply_suppressions(
+    index: ProjectIndex, diagnostics: list[Diagnostic], rules: tuple[type[Rule], ...]
+) -> tuple[list[Diagnostic], int]:
+    """Drop suppressed findings; add SSOT902 for suppressions that suppressed nothing."""
+    import pathspec
+
+    selected_codes = {r.code for r in rules}
+    pfi = [(pathspec.GitIgnoreSpec.from_lines([glob]), codes) for glob, codes in index.config.per_file_ignores]
+    used: set[tuple[str, int]] = set()
+    kept: list[Diagnostic] = []
+    suppressed = 0
+    for d in diagnostics:
+        facts = index.files.get(d.path)
+        hidden = False
+        for spec, codes in pfi:
+            if any(d.code.startswith(c) or c == "ALL" for c in codes) and spec.match_file(d.path):
+                hidden = True
+        if facts is not None and not hidden:
+            for s in facts.suppressions:
+                applies = not s.codes or any(d.code.startswith(c) for c in s.codes)
+                if applies and (s.file_level or s.line == d.span.line):
+                    hidden = True
+                    used.add((d.path, s.line))
+        if hidden:
+            suppressed += 1
+        else:
+            kept.append(d)
+
+    if UnusedSuppression.code not in selected_codes:
+        return kept, suppressed
+
+    cycles = analysis(index)
+    if "SSOT201" in selected_codes:
+        used |= cycles.runtime_suppression.used_comments
+    if "SSOT202" in selected_codes:
+        used |= cycles.deferred_suppression.used_comments
+    for path, facts in index.files.items():
+        for s in facts.suppressions:
+            if (path, s.line) in used:
+                continue
+            named = [c for c in s.codes if any(c.startswith(sc) or sc.startswith(c) for sc in selected_codes)]
+            if s.codes and not named:
+                continue  # about rules not run now: cannot tell
+            what = ", ".join(s.codes) if s.codes else "all rules"
+            d = UnusedSuppression.diagnostic(
+                message=f"unused suppression for {what}",
+                path=path,
+                span=Span.point(s.line, s.column),
+                entity=f"comment:{','.join(s.codes)}",
+                data={"codes": list(s.codes), "file_level": s.file_level},
+            )
+            if not _line_suppresses(facts, s.line, d.code):
+                kept.append(d)
+    allow_used: set[str] = set()
+    if "SSOT201" in selected_codes:
+        allow_used |= cycles.runtime_suppression.used_allow
+    if "SSOT202" in selected_codes:
+        allow_used |= cycles.deferred_suppression.used_allow
+    if {"SSOT201", "SSOT202"} & selected_codes:
+        cfg = index.config.display_config
+        for entry in index.config.allow_imports:
+            if entry.text in allow_used:
+                continue
+            kept.append(
+                UnusedSuppression.diagnostic(
+                    message=f"unused imports.allow entry {entry.text!r}: it removes no import that is part of a cycle",
+                    path=cfg,
+                    span=Span.point(entry.line or 1, 1),
+                    entity=f"allow:{entry.text}",
+                    data={"allow": entry.text},
+                )
+            )
+    return kept, suppressed
+
+
+def _line_suppresses(facts: FileFacts, line: int, code: str) -> bool:
+    return any(
+        (s.file_level or s.line == line) and s.codes and any(code.startswith(c) for c in s.codes)
+        for s in facts.suppressions
+    )
+
+
+# --- the run ------------------------------------------------------------------------------------
+
+
+def run(config: Config, options: RunOptions) -> RunResult:
+    try:
+        scope = resolve_scope(config, options.paths) if options.paths else None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    for p in options.paths:
+        if not p.exists():
+            raise UsageError(f"{p}: no such file or directory")
+
+    files = discover(config)
+    jobs = options.jobs or config.jobs or default_jobs()
+    cache = FactsCache(config.root / config.cache_dir, config.extraction_key(), enabled=options.use_cache)
+    cache.load()
+    facts, parsed = collect_facts(files, cache, jobs, options.progress)
+    cache.save()
+
+    index = ProjectIndex(config, facts)
+    rules = selected_rules(config, options)
+    diagnostics: list[Diagnostic] = []
+    for rule in rules:
+        diagnostics.extend(rule().check(index))
+    diagnostics, suppressed = apply_suppressions(index, diagnostics, rules)
+    if scope is not None:
+        diagnostics = [d for d in diagnostics if any(in_scope(p, scope) for p in d.locations())]
+    diagnostics.sort(key=Diagnostic.sort_key)
+    return RunResult(
+        config=config,
+        diagnostics=diagnostics,
+        files=len(facts),
+        parsed=parsed,
+        suppressed=suppressed,
+        index=index,
+        rules=rules,
+        scope=scope,
+    )

@@ -1,0 +1,1 @@
+"""Per-file extraction: one parse, one traversal, plain cacheable records."""

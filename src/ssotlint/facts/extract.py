@@ -1,0 +1,91 @@
+"""Turn one file's bytes into :class:`FileFacts`: the only place that parses source."""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from typing import Any
+
+from ssotlint.facts.imports import ImportCollector
+from ssotlint.facts.model import FileFacts, ParseError, Suppression
+from ssotlint.facts.parse import parse_source
+from ssotlint.facts.walker import Collector, Walker
+
+_SUPPRESSION = re.compile(
+    r"#\s*ssotlint:\s*(?P<kind>ignore-file|ignore)\b(?:\[(?P<codes>[^\]]*)\])?"
+)
+
+#: Bumped when the shape or meaning of facts changes, so old caches are not used.
+FACTS_SCHEMA = 1
+
+
+def collectors_for(text: str) -> list[Collector]:
+    return [ImportCollector(text)]
+
+
+def extract(data: bytes) -> FileFacts:
+    parsed = parse_source(data)
+    line_count = parsed.text.count("\n") + 1 if parsed.text else 0
+    suppressions = find_suppressions(parsed.text)
+    if parsed.tree is None:
+        assert parsed.error is not None
+        message, line, column = parsed.error
+        return FileFacts(
+            error=ParseError(message, line, column),
+            suppressions=suppressions,
+            line_count=line_count,
+            downgraded=False,
+        )
+    collectors = collectors_for(parsed.text)
+    try:
+        Walker(collectors, parsed.text).run(parsed.tree)
+    except RecursionError:
+        return FileFacts(
+            error=ParseError("file is nested too deeply to analyse", 1, 1),
+            suppressions=suppressions,
+            line_count=line_count,
+            downgraded=parsed.downgraded,
+        )
+    fields: dict[str, Any] = {}
+    for c in collectors:
+        fields.update(c.finish())
+    return FileFacts(
+        error=None,
+        suppressions=suppressions,
+        line_count=line_count,
+        downgraded=parsed.downgraded,
+        **fields,
+    )
+
+
+def find_suppressions(text: str) -> tuple[Suppression, ...]:
+    """``# ssotlint: ignore[...]`` comments, read from real comment tokens only."""
+    if "ssotlint:" not in text:
+        return ()
+    found: list[Suppression] = []
+    for line, column, comment in _comments(text):
+        m = _SUPPRESSION.search(comment)
+        if not m:
+            continue
+        codes_text = m.group("codes")
+        codes = tuple(sorted({c.strip().upper() for c in codes_text.split(",") if c.strip()})) if codes_text else ()
+        found.append(Suppression(line, column + m.start() + 1, codes, m.group("kind") == "ignore-file"))
+    return tuple(found)
+
+
+def _comments(text: str) -> list[tuple[int, int, str]]:
+    try:
+        return [
+            (tok.start[0], tok.start[1], tok.string)
+            for tok in tokenize.generate_tokens(io.StringIO(text).readline)
+            if tok.type == tokenize.COMMENT
+        ]
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        # Newer syntax or broken file: fall back to a line scan.
+        out = []
+        for i, line in enumerate(text.splitlines(), 1):
+            pos = line.find("#")
+            if pos >= 0 and "ssotlint:" in line[pos:]:
+                out.append((i, pos, line[pos:]))
+        return out

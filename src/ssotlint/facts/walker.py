@@ -1,0 +1,203 @@
+"""One traversal per file that feeds every collector.
+
+Statements are walked recursively (Python limits their nesting), expressions
+iteratively (they can nest a thousand deep). The walker tracks where each node runs:
+at import time or deferred inside a function, under ``if TYPE_CHECKING:``, inside a
+``try`` that catches ``ImportError``. Collectors read that context while it is current.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+_IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+
+
+class Context:
+    """Where the walker is now. Collectors must copy what they need; it changes."""
+
+    __slots__ = ("class_stack", "func_depth", "guarded", "scope", "scope_node", "stmt", "typing_only")
+
+    def __init__(self) -> None:
+        self.func_depth = 0
+        self.typing_only = False
+        self.guarded = False
+        self.scope = ""  # dotted name of the enclosing function/class chain
+        self.scope_node: ast.AST | None = None  # the enclosing function node, None at module level
+        self.class_stack: list[str] = []
+        self.stmt: ast.stmt | None = None
+
+    @property
+    def at_module_level(self) -> bool:
+        return self.func_depth == 0 and not self.class_stack
+
+
+class Collector:
+    """Base class: override what you need. One instance per file."""
+
+    #: Called for expression nodes only when :meth:`wants_expressions` says so.
+    def wants_expressions(self, text: str) -> bool:
+        return False
+
+    def enter_stmt(self, node: ast.stmt, ctx: Context) -> None:
+        """Called for every statement, before its children."""
+
+    def leave_stmt(self, node: ast.stmt, ctx: Context) -> None:
+        """Called for every statement, after its children."""
+
+    def expr(self, node: ast.expr, ctx: Context) -> None:
+        """Called for every expression node (pre-order) when expressions are wanted."""
+
+    def finish(self) -> dict[str, Any]:
+        """The fields this collector contributes to :class:`~ssotlint.facts.model.FileFacts`."""
+        return {}
+
+
+_STMT_LIST_FIELDS = ("body", "orelse", "finalbody")
+
+
+class Walker:
+    def __init__(self, collectors: Sequence[Collector], text: str) -> None:
+        self.collectors = list(collectors)
+        self.expr_collectors = [c for c in self.collectors if c.wants_expressions(text)]
+        self.ctx = Context()
+        self.type_checking_names = {"TYPE_CHECKING"}
+        self.typing_modules = {"typing", "typing_extensions"}
+
+    def run(self, tree: ast.Module) -> None:
+        self._body(tree.body)
+
+    # statements -------------------------------------------------------------
+    def _body(self, body: Iterable[ast.stmt]) -> None:
+        for stmt in body:
+            self._stmt(stmt)
+
+    def _stmt(self, node: ast.stmt) -> None:
+        ctx = self.ctx
+        outer_stmt = ctx.stmt
+        ctx.stmt = node
+        self._note_typing_aliases(node)
+        for c in self.collectors:
+            c.enter_stmt(node, ctx)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self._exprs([*node.decorator_list, node.args, node.returns])
+            self._scoped(node, node.name, is_function=True)
+        elif isinstance(node, ast.ClassDef):
+            self._exprs([*node.decorator_list, *node.bases, *node.keywords])
+            self._scoped(node, node.name, is_function=False)
+        elif isinstance(node, ast.If):
+            self._exprs([node.test])
+            self._if(node)
+        elif isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+            self._try(node)  # type: ignore[arg-type]
+        else:
+            for name, value in ast.iter_fields(node):
+                if name in _STMT_LIST_FIELDS or name == "cases":
+                    continue
+                if self.expr_collectors:
+                    self._exprs(value if isinstance(value, list) else [value])
+            for name in _STMT_LIST_FIELDS:
+                sub = getattr(node, name, None)
+                if sub:
+                    self._body(sub)
+            for case in getattr(node, "cases", ()) or ():
+                self._exprs([case.pattern, case.guard])
+                self._body(case.body)
+        for c in self.collectors:
+            c.leave_stmt(node, ctx)
+        ctx.stmt = outer_stmt
+
+    def _scoped(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, name: str, is_function: bool) -> None:
+        ctx = self.ctx
+        outer_scope, outer_node = ctx.scope, ctx.scope_node
+        ctx.scope = f"{outer_scope}.{name}" if outer_scope else name
+        if is_function:
+            ctx.func_depth += 1
+            ctx.scope_node = node
+        else:
+            ctx.class_stack.append(name)
+        self._body(node.body)
+        if is_function:
+            ctx.func_depth -= 1
+        else:
+            ctx.class_stack.pop()
+        ctx.scope, ctx.scope_node = outer_scope, outer_node
+
+    def _if(self, node: ast.If) -> None:
+        ctx = self.ctx
+        check = self._type_checking_test(node.test)
+        outer = ctx.typing_only
+        ctx.typing_only = outer or check == 1
+        self._body(node.body)
+        ctx.typing_only = outer or check == -1
+        self._body(node.orelse)
+        ctx.typing_only = outer
+
+    def _try(self, node: ast.Try) -> None:
+        ctx = self.ctx
+        outer = ctx.guarded
+        catches = any(self._catches_import_error(h) for h in node.handlers)
+        ctx.guarded = outer or catches
+        self._body(node.body)
+        for handler in node.handlers:
+            if handler.type is not None:
+                self._exprs([handler.type])
+            self._body(handler.body)
+        ctx.guarded = outer
+        self._body(node.orelse)
+        self._body(node.finalbody)
+
+    @staticmethod
+    def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+        kind = handler.type
+        if kind is None:
+            return True
+        names = kind.elts if isinstance(kind, ast.Tuple) else [kind]
+        for n in names:
+            ident = n.id if isinstance(n, ast.Name) else n.attr if isinstance(n, ast.Attribute) else None
+            if ident in _IMPORT_ERRORS:
+                return True
+        return False
+
+    def _type_checking_test(self, test: ast.expr) -> int:
+        """1 for `if TYPE_CHECKING`, -1 for `if not TYPE_CHECKING`, 0 otherwise."""
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            return -self._type_checking_test(test.operand)
+        if isinstance(test, ast.Name) and test.id in self.type_checking_names:
+            return 1
+        if (
+            isinstance(test, ast.Attribute)
+            and test.attr == "TYPE_CHECKING"
+            and isinstance(test.value, ast.Name)
+        ):
+            return 1
+        return 0
+
+    def _note_typing_aliases(self, node: ast.stmt) -> None:
+        if isinstance(node, ast.ImportFrom) and node.module in self.typing_modules:
+            for alias in node.names:
+                if alias.name == "TYPE_CHECKING":
+                    self.type_checking_names.add(alias.asname or alias.name)
+
+    # expressions --------------------------------------------------------------
+    def _exprs(self, roots: Iterable[Any]) -> None:
+        collectors = self.expr_collectors
+        if not collectors:
+            return
+        ctx = self.ctx
+        stack = [r for r in roots if isinstance(r, ast.AST)]
+        stack.reverse()
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.expr):
+                for c in collectors:
+                    c.expr(node, ctx)
+            children = [
+                child
+                for child in ast.iter_child_nodes(node)
+                if not isinstance(child, (ast.expr_context, ast.operator, ast.cmpop, ast.unaryop, ast.boolop))
+            ]
+            children.reverse()
+            stack.extend(children)

@@ -1,0 +1,1 @@
+"""Project-wide views computed from cached facts: modules, the import graph, cycles."""

@@ -1,0 +1,190 @@
+"""Cycle analysis on import graphs: components, representative cycles, small cuts.
+
+Deterministic throughout: every choice between equals is broken by module name.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import networkx as nx
+
+from ssotlint.index.imports import Edge
+
+Weight = Callable[[str, str], float]
+
+
+@dataclass(frozen=True)
+class CycleReport:
+    modules: tuple[str, ...]  # the strongly connected component, sorted
+    cycle: tuple[str, ...]  # representative cycle, starting at its smallest module (not repeated at the end)
+    cycle_sites: tuple[Edge, ...]  # the import that closes each step of the cycle
+    cut: tuple[Edge, ...]  # import sites whose removal makes the component acyclic
+
+
+def components(g: nx.DiGraph) -> list[tuple[str, ...]]:
+    """Strongly connected components with two or more modules, sorted."""
+    comps = [tuple(sorted(c)) for c in nx.strongly_connected_components(g) if len(c) > 1]
+    return sorted(comps)
+
+
+def first_site(g: nx.DiGraph, u: str, v: str) -> Edge:
+    sites: list[Edge] = g[u][v]["sites"]
+    return min(sites, key=lambda e: (e.implicit, e.line, e.column))
+
+
+def shortest_cycle(g: nx.DiGraph, start: str, members: frozenset[str], must_use: Callable[[str, str], bool] | None = None) -> list[str]:
+    """The shortest cycle through ``start`` inside ``members`` (BFS, sorted neighbours).
+
+    With ``must_use``, the cycle must contain at least one edge for which it is true.
+    """
+    # State: (node, used_required_edge). BFS over the product graph keeps it shortest.
+    need = must_use is not None
+    origin = (start, not need)
+    parent: dict[tuple[str, bool], tuple[str, bool] | None] = {origin: None}
+    queue = deque([origin])
+    while queue:
+        state = queue.popleft()
+        node, used = state
+        for nxt in sorted(g.successors(node)):
+            if nxt not in members:
+                continue
+            now_used = used or (need and must_use(node, nxt))  # type: ignore[misc]
+            if nxt == start:
+                if now_used:
+                    path = [node]
+                    prev = parent[state]
+                    while prev is not None:
+                        path.append(prev[0])
+                        prev = parent[prev]
+                    path.reverse()
+                    return path
+                continue
+            key = (nxt, now_used)
+            if key not in parent:
+                parent[key] = state
+                queue.append(key)
+    return []
+
+
+def rotate_to_smallest(cycle: list[str]) -> list[str]:
+    if not cycle:
+        return cycle
+    i = cycle.index(min(cycle))
+    return cycle[i:] + cycle[:i]
+
+
+def feedback_arc_set(g: nx.DiGraph, members: Iterable[str], weight: Weight) -> list[tuple[str, str]]:
+    """A small set of edges whose removal leaves ``members`` acyclic.
+
+    Weighted Eades-Lin-Smyth ordering, then a pass that puts back every removed edge
+    that does not close a cycle again (heaviest first), so the result is minimal.
+    """
+    nodes = set(members)
+    sub = g.subgraph(nodes)
+    out_w = {n: 0.0 for n in nodes}
+    in_w = {n: 0.0 for n in nodes}
+    succ: dict[str, set[str]] = {n: set() for n in nodes}
+    pred: dict[str, set[str]] = {n: set() for n in nodes}
+    for u, v in sub.edges():
+        if u == v:
+            continue
+        w = weight(u, v)
+        out_w[u] += w
+        in_w[v] += w
+        succ[u].add(v)
+        pred[v].add(u)
+
+    remaining = set(nodes)
+    head: list[str] = []
+    tail: list[str] = []
+
+    def remove(n: str) -> None:
+        remaining.discard(n)
+        for v in succ[n]:
+            if v in remaining:
+                in_w[v] -= weight(n, v)
+                pred[v].discard(n)
+        for u in pred[n]:
+            if u in remaining:
+                out_w[u] -= weight(u, n)
+                succ[u].discard(n)
+
+    while remaining:
+        changed = True
+        while changed:
+            changed = False
+            for n in sorted(remaining):
+                if n not in remaining:
+                    continue
+                if not (succ[n] & remaining):
+                    tail.append(n)
+                    remove(n)
+                    changed = True
+                elif not (pred[n] & remaining):
+                    head.append(n)
+                    remove(n)
+                    changed = True
+        if remaining:
+            best = max(sorted(remaining), key=lambda n: out_w[n] - in_w[n])
+            head.append(best)
+            remove(best)
+    order = head + list(reversed(tail))
+    pos = {n: i for i, n in enumerate(order)}
+    backward = [(u, v) for u, v in sub.edges() if u != v and pos[u] > pos[v]]
+
+    dag = nx.DiGraph()
+    dag.add_nodes_from(nodes)
+    dag.add_edges_from((u, v) for u, v in sub.edges() if u != v and pos[u] <= pos[v])
+    kept_cut: list[tuple[str, str]] = []
+    for u, v in sorted(backward, key=lambda e: (-weight(*e), e)):
+        if nx.has_path(dag, v, u):
+            kept_cut.append((u, v))
+        else:
+            dag.add_edge(u, v)
+    return sorted(kept_cut)
+
+
+def names_weight(g: nx.DiGraph, prefer: Callable[[Edge], float] | None = None) -> Weight:
+    """Cost of cutting an edge: the names its imports bring in (cutting few names is cheap)."""
+
+    def weight(u: str, v: str) -> float:
+        total = 0.0
+        for site in g[u][v]["sites"]:
+            cost = float(max(1, len(site.names)))
+            if prefer is not None:
+                cost *= prefer(site)
+            total += cost
+        return total
+
+    return weight
+
+
+def analyse_component(
+    g: nx.DiGraph,
+    members: tuple[str, ...],
+    weight: Weight,
+    must_use: Callable[[str, str], bool] | None = None,
+) -> CycleReport:
+    member_set = frozenset(members)
+    cycle: list[str] = []
+    if must_use is None:
+        cycle = shortest_cycle(g, members[0], member_set)
+    else:
+        # The shortest cycle that uses a required edge, through the smallest module possible.
+        for start in members:
+            cycle = shortest_cycle(g, start, member_set, must_use)
+            if cycle:
+                break
+    cycle = rotate_to_smallest(cycle)
+    steps = list(zip(cycle, cycle[1:] + cycle[:1], strict=True))
+    sites = tuple(first_site(g, u, v) for u, v in steps)
+    cut_edges = feedback_arc_set(g, members, weight)
+    cut = tuple(
+        site
+        for u, v in cut_edges
+        for site in sorted(g[u][v]["sites"], key=lambda e: (e.path, e.line, e.column))
+    )
+    return CycleReport(members, tuple(cycle), sites, cut)

@@ -1,0 +1,180 @@
+"""Resolve import facts into first-party edges and build the import graphs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+import networkx as nx
+
+from ssotlint.facts.model import DEFERRED, IMPORT_TIME, TYPING, FileFacts, ImportFact
+from ssotlint.index.modules import ModuleInfo, ModuleTable
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """One import site that makes ``importer`` run ``imported``."""
+
+    importer: str
+    imported: str
+    path: str
+    line: int
+    column: int
+    kind: str  # IMPORT_TIME / DEFERRED / TYPING
+    guarded: bool
+    names: tuple[str, ...]  # the names this import brings in
+    statement: str  # the import as written, e.g. "from app.ws import manager"
+    implicit: bool  # runs a package __init__ on the way to the imported module
+    dynamic: bool
+    circular_comment: bool
+    scope: str
+
+    @property
+    def location(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+def _statement_text(fact: ImportFact) -> str:
+    dots = "." * fact.level
+    if fact.is_from:
+        names = ", ".join(n.name + (f" as {n.asname}" if n.asname else "") for n in fact.names)
+        return f"from {dots}{fact.module} import {names}"
+    if fact.dynamic:
+        return f'import_module("{dots}{fact.module}")'
+    return f"import {fact.module}" + (f" as {fact.asname}" if fact.asname else "")
+
+
+class Resolver:
+    def __init__(self, modules: ModuleTable) -> None:
+        self.modules = modules
+
+    def _package_of(self, importer: ModuleInfo) -> str:
+        name = importer.name.split("@", 1)[0]
+        return name if importer.is_package else name.rpartition(".")[0]
+
+    def _absolute_base(self, importer: ModuleInfo, fact: ImportFact) -> str | None:
+        if fact.level == 0:
+            return fact.module
+        package = self._package_of(importer)
+        parts = package.split(".") if package else []
+        up = fact.level - 1
+        if up > len(parts) or (up == len(parts) and not fact.module):
+            return None  # beyond the top-level package
+        base = parts[: len(parts) - up]
+        if fact.module:
+            base.append(fact.module)
+        return ".".join(base)
+
+    def _longest_module(self, dotted: str) -> str | None:
+        parts = dotted.split(".")
+        for n in range(len(parts), 0, -1):
+            candidate = ".".join(parts[:n])
+            if candidate in self.modules:
+                return candidate
+        return None
+
+    def targets(self, importer: ModuleInfo, fact: ImportFact) -> list[tuple[str, tuple[str, ...]]]:
+        """First-party modules this import runs directly, with the names each brings in."""
+        base = self._absolute_base(importer, fact)
+        if not base:
+            return []
+        if fact.level == 0 and base.split(".", 1)[0] not in self.modules.top_level:
+            return []  # third-party or stdlib, even if a first-party module shares the name
+        if not fact.is_from:
+            target = self._longest_module(base)
+            if target is None:
+                return []
+            return [(target, (fact.asname or base.split(".", 1)[0],))]
+        by_target: dict[str, list[str]] = {}
+        for imported in fact.names:
+            sub = f"{base}.{imported.name}"
+            if imported.name != "*" and sub in self.modules:
+                by_target.setdefault(sub, []).append(imported.name)
+            else:
+                target = self._longest_module(base)
+                if target is not None:
+                    by_target.setdefault(target, []).append(imported.name)
+        return [(t, tuple(names)) for t, names in by_target.items()]
+
+    def edges(self, importer: ModuleInfo, fact: ImportFact) -> Iterator[Edge]:
+        own_name = importer.name.split("@", 1)[0]
+        own_ancestors = _ancestors(own_name) | {own_name}
+        statement = _statement_text(fact)
+        emitted: set[str] = set()
+        for target, names in self.targets(importer, fact):
+            chain = [a for a in sorted(_ancestors(target), key=len) if a in self.modules]
+            for ancestor in chain:
+                if ancestor in own_ancestors or ancestor in emitted or ancestor == target:
+                    continue
+                emitted.add(ancestor)
+                yield self._edge(importer, ancestor, fact, names, statement, implicit=True)
+            if target != importer.name and target not in emitted:
+                emitted.add(target)
+                yield self._edge(importer, target, fact, names, statement, implicit=False)
+
+    def _edge(
+        self,
+        importer: ModuleInfo,
+        target: str,
+        fact: ImportFact,
+        names: tuple[str, ...],
+        statement: str,
+        *,
+        implicit: bool,
+    ) -> Edge:
+        return Edge(
+            importer=importer.name,
+            imported=target,
+            path=importer.rel,
+            line=fact.line,
+            column=fact.column,
+            kind=fact.context,
+            guarded=fact.guarded,
+            names=names,
+            statement=statement,
+            implicit=implicit,
+            dynamic=fact.dynamic,
+            circular_comment=fact.circular_comment,
+            scope=fact.scope,
+        )
+
+
+def _ancestors(name: str) -> set[str]:
+    parts = name.split(".")
+    return {".".join(parts[:n]) for n in range(1, len(parts))}
+
+
+class ImportGraph:
+    """All first-party import edges of the project, by kind."""
+
+    def __init__(self, edges: Iterable[Edge]) -> None:
+        self.edges: tuple[Edge, ...] = tuple(sorted(edges, key=lambda e: (e.path, e.line, e.column, e.imported)))
+
+    @classmethod
+    def build(cls, modules: ModuleTable, files: Mapping[str, FileFacts]) -> ImportGraph:
+        resolver = Resolver(modules)
+        edges: list[Edge] = []
+        for rel, facts in files.items():
+            importer = modules.by_rel.get(rel)
+            if importer is None:
+                continue
+            for fact in facts.imports:
+                edges.extend(resolver.edges(importer, fact))
+        return cls(edges)
+
+    def graph(self, kinds: frozenset[str], skip: frozenset[Edge] = frozenset()) -> nx.DiGraph:
+        """A DiGraph of modules; each edge holds its import sites in ``sites``."""
+        g = nx.DiGraph()
+        for e in self.edges:
+            if e.kind not in kinds or e in skip:
+                continue
+            if g.has_edge(e.importer, e.imported):
+                g[e.importer][e.imported]["sites"].append(e)
+            else:
+                g.add_edge(e.importer, e.imported, sites=[e])
+        return g
+
+
+RUNTIME = frozenset({IMPORT_TIME})
+RUNTIME_AND_DEFERRED = frozenset({IMPORT_TIME, DEFERRED})
+ALL_KINDS = frozenset({IMPORT_TIME, DEFERRED, TYPING})

@@ -1,0 +1,39 @@
+"""The project index: every file's facts plus the project-wide views built from them."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ssotlint.config import Config
+from ssotlint.facts.model import FileFacts
+from ssotlint.index.imports import ImportGraph
+from ssotlint.index.modules import ModuleTable, source_roots
+
+
+@dataclass
+class ProjectIndex:
+    config: Config
+    files: Mapping[str, FileFacts]  # relative path -> facts, sorted by path
+    modules: ModuleTable = field(init=False)
+
+    def __post_init__(self) -> None:
+        roots = source_roots(self.config.root, self.config.src)
+        self.modules = ModuleTable(self.files.keys(), roots)
+
+    @property
+    def root(self) -> Path:
+        return self.config.root
+
+    @functools.cached_property
+    def imports(self) -> ImportGraph:
+        return ImportGraph.build(self.modules, self.files)
+
+    def suppressions_at(self, path: str, line: int) -> tuple[tuple[str, ...], ...]:
+        """Code lists of the line-level ``ignore`` comments on ``line`` (``()`` = all codes)."""
+        facts = self.files.get(path)
+        if facts is None:
+            return ()
+        return tuple(s.codes for s in facts.suppressions if s.line == line and not s.file_level)

@@ -1,0 +1,34 @@
+"""Renderers of a run's findings. They format; they never compute findings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TextIO
+
+from ssotlint.engine import RunResult
+
+Reporter = Callable[[RunResult, TextIO, "ReportOptions"], None]
+
+
+class ReportOptions:
+    def __init__(self, *, color: bool = False, quiet: int = 0, statistics: bool = False, width: int | None = None) -> None:
+        self.color = color
+        self.quiet = quiet
+        self.statistics = statistics
+        self.width = width
+
+
+def get_reporter(name: str) -> Reporter:
+    from ssotlint.reporters import github, json_reporter, sarif, text
+
+    table: dict[str, Reporter] = {
+        "text": text.render,
+        "concise": text.render_concise,
+        "json": json_reporter.render,
+        "sarif": sarif.render,
+        "github": github.render,
+    }
+    return table[name]
+
+
+FORMATS = ("text", "concise", "json", "sarif", "github")

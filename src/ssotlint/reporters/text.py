@@ -1,0 +1,135 @@
+"""Human output: ``path:line:col: CODE message``, a source frame, related places, a summary."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from rich.console import Console
+from rich.markup import escape
+
+from ssotlint.diagnostics import Diagnostic
+from ssotlint.engine import RunResult
+from ssotlint.reporters.summary import plural, summary
+
+if TYPE_CHECKING:
+    from ssotlint.reporters import ReportOptions
+
+STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold blue"}
+
+
+def _console(out: TextIO, options: ReportOptions) -> Console:
+    return Console(
+        file=out,
+        force_terminal=options.color,
+        no_color=not options.color,
+        highlight=False,
+        soft_wrap=True,
+        width=options.width or 100,
+        emoji=False,
+    )
+
+
+class _Source:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019 - one instance per render
+    def lines(self, rel: str) -> list[str]:
+        try:
+            data = (self.root / rel).read_bytes()
+        except OSError:
+            return []
+        return data.decode("utf-8", errors="replace").splitlines()
+
+    def line(self, rel: str, number: int) -> str | None:
+        lines = self.lines(rel)
+        if 1 <= number <= len(lines):
+            return lines[number - 1]
+        return None
+
+
+def _header(d: Diagnostic) -> str:
+    style = STYLE.get(d.severity.value, "bold")
+    return (
+        f"[bold]{escape(d.path)}:{d.span.line}:{d.span.column}:[/bold] "
+        f"[{style}]{d.code}[/{style}] {escape(d.message)}"
+    )
+
+
+def _frame(d: Diagnostic, source: _Source) -> list[str]:
+    text = source.line(d.path, d.span.line)
+    if text is None:
+        return []
+    text = text.expandtabs(4).rstrip()
+    gutter = len(str(d.span.line))
+    pad = " " * gutter
+    start = max(1, d.span.column)
+    end = d.span.end_column if d.span.end_line == d.span.line and d.span.end_column > start else start + 1
+    end = min(max(end, start + 1), max(len(text) + 1, start + 1))
+    caret = " " * (start - 1) + "^" * (end - start)
+    return [
+        f"[blue]{pad} |[/blue]",
+        f"[blue]{d.span.line} |[/blue] {escape(text)}",
+        f"[blue]{pad} |[/blue] [red]{caret}[/red]",
+    ]
+
+
+def _summary_line(result: RunResult) -> str:
+    s = summary(result)
+    files = plural(s["files"], "file")
+    if not s["findings"]:
+        line = f"All checks passed: no findings in {files}."
+    else:
+        parts = []
+        if s["errors"]:
+            parts.append(plural(s["errors"], "error"))
+        if s["warnings"]:
+            parts.append(plural(s["warnings"], "warning"))
+        line = f"Found {plural(s['findings'], 'finding')} ({', '.join(parts)}) in {files}."
+    extras = []
+    if s["suppressed"]:
+        extras.append(f"{s['suppressed']} suppressed by ignore comments or per-file-ignores")
+    baselined = result.extra.get("baselined")
+    if baselined:
+        extras.append(f"{baselined} hidden by the baseline")
+    if extras:
+        line += " (" + "; ".join(extras) + ")"
+    return line
+
+
+def _statistics(result: RunResult) -> list[str]:
+    counts = summary(result)["by_code"]
+    names = {d.code: d.name for d in result.diagnostics}
+    return [f"{n:>5}  {code}  {names[code]}" for code, n in counts.items()]
+
+
+def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
+    console = _console(out, options)
+    source = _Source(result.config.root)
+    for d in result.diagnostics:
+        console.print(_header(d))
+        if options.quiet:
+            continue
+        for line in _frame(d, source):
+            console.print(line)
+        for r in d.related:
+            console.print(f"  [dim]=[/dim] {escape(r.path)}:{r.line}: {escape(r.message)}")
+        console.print("")
+    if options.statistics:
+        for line in _statistics(result):
+            console.print(escape(line))
+    if not options.quiet:
+        console.print(escape(_summary_line(result)))
+
+
+def render_concise(result: RunResult, out: TextIO, options: ReportOptions) -> None:
+    console = _console(out, options)
+    for d in result.diagnostics:
+        console.print(_header(d))
+    if options.statistics:
+        for line in _statistics(result):
+            console.print(escape(line))
+    if not options.quiet:
+        console.print(escape(_summary_line(result)))

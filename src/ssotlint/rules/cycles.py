@@ -1,0 +1,303 @@
+"""SSOT201 import-cycle and SSOT202 deferred-import-cycle."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+
+import networkx as nx
+
+from ssotlint.diagnostics import Diagnostic, Related, Severity, Span
+from ssotlint.facts.model import DEFERRED
+from ssotlint.index.cycles import CycleReport, analyse_component, components, names_weight
+from ssotlint.index.imports import RUNTIME, RUNTIME_AND_DEFERRED, Edge
+from ssotlint.index.project import ProjectIndex
+from ssotlint.index.suppress import EdgeSuppression, edge_suppression
+from ssotlint.rules.base import Case, Rule
+
+
+def _site_dict(e: Edge) -> dict[str, object]:
+    return {
+        "importer": e.importer,
+        "imported": e.imported,
+        "path": e.path,
+        "line": e.line,
+        "names": list(e.names),
+        "kind": e.kind,
+        "statement": e.statement,
+    }
+
+
+def _step_message(e: Edge) -> str:
+    how = {"import-time": "", "deferred": " (deferred, in a function)", "typing-only": " (typing only)"}[e.kind]
+    if e.implicit:
+        return f"{e.importer} imports {e.imported} (runs its __init__ via `{e.statement}`){how}"
+    return f"{e.importer} imports {e.imported} (`{e.statement}`){how}"
+
+
+def cycle_diagnostic(rule: type[Rule], report: CycleReport, kind_label: str) -> Diagnostic:
+    first = report.cycle_sites[0]
+    chain = " -> ".join([*report.cycle, report.cycle[0]])
+    n = len(report.modules)
+    size = f"{n} modules" if n == len(report.cycle) else f"{len(report.cycle)} of {n} modules in the cycle group"
+    related = [Related(e.path, e.line, _step_message(e), e.column) for e in report.cycle_sites]
+    return rule.diagnostic(
+        message=f"{kind_label}: {chain} ({size})",
+        path=first.path,
+        span=Span(first.line, first.column, first.line, first.column),
+        entity=",".join(report.modules),
+        fingerprint_path="",  # a cycle is identified by its members, wherever it is anchored
+        related=related,
+        data={
+            "modules": list(report.modules),
+            "cycle": list(report.cycle),
+            "imports": [_site_dict(e) for e in report.cycle_sites],
+            "cut": [
+                {"importer": e.importer, "imported": e.imported, "path": e.path, "line": e.line, "names": list(e.names)}
+                for e in report.cut
+            ],
+        },
+    )
+
+
+class CycleAnalysis:
+    """Shared by both cycle rules: suppressed edges and components, computed once."""
+
+    def __init__(self, index: ProjectIndex) -> None:
+        self.index = index
+
+    @functools.cached_property
+    def runtime_suppression(self) -> EdgeSuppression:
+        return edge_suppression(self.index.imports, self.index.files, self.index.config.allow_imports, ImportCycle.code, RUNTIME)
+
+    @functools.cached_property
+    def deferred_suppression(self) -> EdgeSuppression:
+        return edge_suppression(
+            self.index.imports, self.index.files, self.index.config.allow_imports, DeferredImportCycle.code, RUNTIME_AND_DEFERRED
+        )
+
+    @functools.cached_property
+    def runtime_graph(self) -> nx.DiGraph:
+        return self.index.imports.graph(RUNTIME, self.runtime_suppression.skipped)
+
+    @functools.cached_property
+    def runtime_components(self) -> list[tuple[str, ...]]:
+        return components(self.runtime_graph)
+
+    @functools.cached_property
+    def combined_graph(self) -> nx.DiGraph:
+        # An import-time edge ignored for SSOT201 stays ignored here too.
+        skip = self.deferred_suppression.skipped | self.runtime_suppression.skipped
+        return self.index.imports.graph(RUNTIME_AND_DEFERRED, skip)
+
+    def runtime_reports(self) -> list[CycleReport]:
+        g = self.runtime_graph
+        weight = names_weight(g)
+        return [analyse_component(g, comp, weight) for comp in self.runtime_components]
+
+    def deferred_reports(self) -> list[CycleReport]:
+        g = self.combined_graph
+        inside = {m: i for i, comp in enumerate(self.runtime_components) for m in comp}
+
+        def has_deferred(u: str, v: str) -> bool:
+            return any(e.kind == DEFERRED for e in g[u][v]["sites"])
+
+        # Cutting a deferred import is the cheap fix for a cycle kept alive by one.
+        weight = names_weight(g, prefer=lambda e: 0.5 if e.kind == DEFERRED else 2.0)
+        reports = []
+        for comp in components(g):
+            owners = {inside.get(m) for m in comp}
+            if len(owners) == 1 and None not in owners:
+                continue  # the same modules already form an import-time cycle (SSOT201)
+            members = set(comp)
+            if not any(has_deferred(u, v) for u in comp for v in g.successors(u) if v in members):
+                continue  # only import-time edges that SSOT201 was told to ignore
+            reports.append(analyse_component(g, comp, weight, must_use=has_deferred))
+        return reports
+
+
+def analysis(index: ProjectIndex) -> CycleAnalysis:
+    cached = index.__dict__.get("_cycle_analysis")
+    if cached is None:
+        cached = CycleAnalysis(index)
+        index.__dict__["_cycle_analysis"] = cached
+    return cached  # type: ignore[no-any-return]
+
+
+class ImportCycle(Rule):
+    """Modules that import each other at import time.
+
+    ## What it does
+    Finds groups of first-party modules that import each other, directly or through a chain,
+    with imports that run when a module is first imported: module level, class bodies, and
+    top-level `if`/`try`/`with` blocks (an import inside `try/except ImportError` counts too).
+    Importing `a.b.c` also runs `a/__init__.py` and `a/b/__init__.py`, so those package
+    initialisers are part of the graph.
+
+    One finding is reported per group (strongly connected component). It is anchored on the
+    first import of the group's representative cycle: the shortest cycle through the group's
+    alphabetically first module. Every import of that cycle is listed as a related location,
+    and `data.cut` names a small set of imports whose removal breaks every cycle of the group.
+
+    ## Why is this bad?
+    Whichever module of a cycle is imported first sees the others half-initialised: an
+    `ImportError` or `AttributeError` that depends on import order, tests that pass alone and
+    fail together. Cycles also weld modules together so that none can be moved, merged or
+    split on its own, which is what blocks consolidating duplicate implementations.
+
+    ## Example
+    ```python
+    # app/ws/manager.py
+    from app.ws.factory import create_manager
+
+    # app/ws/factory.py
+    from app.ws.manager import WebSocketManager
+    ```
+
+    ## Use instead
+    Move what both modules need into a third module, or invert one dependency (pass the
+    object in, register a callback). Hiding the import inside a function only turns this
+    finding into SSOT202.
+    ```python
+    # app/ws/manager.py
+    class WebSocketManager: ...
+
+    # app/ws/factory.py
+    from app.ws.manager import WebSocketManager
+    ```
+
+    ## Options
+    - `[tool.ssotlint.imports] allow = ["a.b -> a.c"]`: import edges to leave out of the graph
+      (module globs: `*` matches one name segment, `**` any number).
+    - `# ssotlint: ignore[SSOT201]` on an import line removes that import from the graph.
+    Both are reported as SSOT902 when they remove nothing that is part of a cycle.
+
+    ## Known problems
+    Imports are resolved statically: an import computed at run time (other than
+    `importlib.import_module("literal")`) is not seen.
+    """
+
+    code = "SSOT201"
+    name = "import-cycle"
+    summary = "First-party modules import each other at import time"
+    severity = Severity.ERROR
+
+    VALID = (
+        Case({"app/__init__.py": "", "app/a.py": "import app.b\n", "app/b.py": "import json\n"}, note="no cycle"),
+        Case(
+            {
+                "app/__init__.py": "",
+                "app/a.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from app.b import B\n",
+                "app/b.py": "from app.a import A\n",
+            },
+            note="a cycle closed only by a TYPE_CHECKING import",
+        ),
+        Case(
+            {"app/__init__.py": "", "app/a.py": "import app.b\n", "app/b.py": "import app.a  # ssotlint: ignore[SSOT201]\n"},
+            note="an ignored edge",
+        ),
+    )
+    INVALID = (
+        Case(
+            {"app/__init__.py": "", "app/a.py": "import app.b\n", "app/b.py": "from app import a\n"},
+            expected=("SSOT201 app/a.py:1:1",),
+        ),
+        Case(
+            {
+                "app/__init__.py": "from app.services.api import handler\n",
+                "app/models.py": "X = 1\n",
+                "app/services/__init__.py": "",
+                "app/services/api.py": "from lib.x import helper\n\ndef handler():\n    pass\n",
+                "lib/__init__.py": "",
+                "lib/x.py": "from app.models import X\n\ndef helper():\n    pass\n",
+            },
+            note="importing app.models runs app/__init__.py, which closes the cycle",
+            expected=("SSOT201 app/__init__.py:1:1",),
+        ),
+    )
+
+    def check(self, index: ProjectIndex) -> Iterable[Diagnostic]:
+        for report in analysis(index).runtime_reports():
+            yield cycle_diagnostic(type(self), report, "import cycle")
+
+
+class DeferredImportCycle(Rule):
+    """Modules that import each other only thanks to imports inside functions.
+
+    ## What it does
+    Finds groups of modules that form a cycle once imports inside functions and methods are
+    counted, and that are not already one import-time cycle (SSOT201). These are the cycles
+    hidden by moving an import into a function, often with a comment such as
+    `# import here to avoid circular import`.
+
+    The finding has the same shape as SSOT201: anchored on the first import of the
+    representative cycle, which always goes through at least one deferred import; every
+    import of the cycle is a related location; `data.cut` proposes imports to remove,
+    preferring the deferred ones.
+
+    ## Why is this bad?
+    The program starts, but the modules still depend on each other both ways: neither can be
+    tested, moved or merged alone, a refactor that moves the deferred import to the top
+    breaks start-up, and the first call of the function pays for the import. It is design
+    debt that blocks consolidating modules.
+
+    ## Example
+    ```python
+    # app/ws/manager.py
+    from app.ws.factory import create_manager
+
+    # app/ws/factory.py
+    def create_manager():
+        from app.ws.manager import WebSocketManager  # avoid circular import
+        return WebSocketManager()
+    ```
+
+    ## Use instead
+    Put the shared piece where both can import it at module level without a cycle, or pass
+    the dependency in.
+    ```python
+    # app/ws/factory.py
+    from app.ws.manager import WebSocketManager
+
+    def create_manager():
+        return WebSocketManager()
+    ```
+
+    ## Options
+    - `[tool.ssotlint.imports] allow = [...]` and `# ssotlint: ignore[SSOT202]` on an import
+      line remove edges, as for SSOT201.
+
+    ## Known problems
+    A deferred import inside a function that is never called still counts: the dependency is
+    real in the code even if no run ever takes it.
+    """
+
+    code = "SSOT202"
+    name = "deferred-import-cycle"
+    summary = "A cycle kept alive only by imports inside functions"
+    severity = Severity.WARNING
+
+    VALID = (
+        Case(
+            {
+                "app/__init__.py": "",
+                "app/a.py": "import app.b\n",
+                "app/b.py": "def f():\n    import json\n",
+            },
+            note="a deferred import that closes no cycle",
+        ),
+    )
+    INVALID = (
+        Case(
+            {
+                "app/__init__.py": "",
+                "app/a.py": "import app.b\n",
+                "app/b.py": "def f():\n    # avoid circular import\n    from app import a\n",
+            },
+            expected=("SSOT202 app/a.py:1:1",),
+        ),
+    )
+
+    def check(self, index: ProjectIndex) -> Iterable[Diagnostic]:
+        for report in analysis(index).deferred_reports():
+            yield cycle_diagnostic(type(self), report, "import cycle through deferred imports")
