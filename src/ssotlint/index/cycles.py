@@ -35,38 +35,53 @@ def first_site(g: nx.DiGraph, u: str, v: str) -> Edge:
     return min(sites, key=lambda e: (e.implicit, e.line, e.column))
 
 
-def shortest_cycle(g: nx.DiGraph, start: str, members: frozenset[str], must_use: Callable[[str, str], bool] | None = None) -> list[str]:
-    """The shortest cycle through ``start`` inside ``members`` (BFS, sorted neighbours).
-
-    With ``must_use``, the cycle must contain at least one edge for which it is true.
-    """
-    # State: (node, used_required_edge). BFS over the product graph keeps it shortest.
-    need = must_use is not None
-    origin = (start, not need)
-    parent: dict[tuple[str, bool], tuple[str, bool] | None] = {origin: None}
-    queue = deque([origin])
+def _shortest_path(g: nx.DiGraph, source: str, target: str, members: frozenset[str]) -> list[str]:
+    """BFS path source -> target inside ``members``, neighbours visited in sorted order."""
+    parent: dict[str, str | None] = {source: None}
+    queue = deque([source])
     while queue:
-        state = queue.popleft()
-        node, used = state
+        node = queue.popleft()
+        if node == target:
+            path = [node]
+            while parent[path[-1]] is not None:
+                path.append(parent[path[-1]])  # type: ignore[arg-type]
+            return path[::-1]
         for nxt in sorted(g.successors(node)):
-            if nxt not in members:
-                continue
-            now_used = used or (need and must_use(node, nxt))  # type: ignore[misc]
-            if nxt == start:
-                if now_used:
-                    path = [node]
-                    prev = parent[state]
-                    while prev is not None:
-                        path.append(prev[0])
-                        prev = parent[prev]
-                    path.reverse()
-                    return path
-                continue
-            key = (nxt, now_used)
-            if key not in parent:
-                parent[key] = state
-                queue.append(key)
+            if nxt in members and nxt not in parent:
+                parent[nxt] = node
+                queue.append(nxt)
     return []
+
+
+def shortest_cycle(g: nx.DiGraph, start: str, members: frozenset[str]) -> list[str]:
+    """The shortest simple cycle through ``start`` inside ``members``."""
+    best: list[str] = []
+    for nxt in sorted(g.successors(start)):
+        if nxt not in members or nxt == start:
+            continue
+        back = _shortest_path(g, nxt, start, members)
+        if back and (not best or len(back) < len(best)):
+            best = [start, *back[:-1]]
+    return best
+
+
+def shortest_cycle_using(g: nx.DiGraph, members: frozenset[str], required: Callable[[str, str], bool]) -> list[str]:
+    """The shortest simple cycle that takes at least one edge for which ``required`` holds.
+
+    Ties go to the cycle whose rotation to its smallest module sorts first.
+    """
+    best: list[str] = []
+    for u in sorted(members):
+        for v in sorted(g.successors(u)):
+            if v not in members or v == u or not required(u, v):
+                continue
+            back = _shortest_path(g, v, u, members)
+            if not back:
+                continue
+            cycle = rotate_to_smallest([u, *back[:-1]])
+            if not best or (len(cycle), cycle) < (len(best), best):
+                best = cycle
+    return best
 
 
 def rotate_to_smallest(cycle: list[str]) -> list[str]:
@@ -169,15 +184,10 @@ def analyse_component(
     must_use: Callable[[str, str], bool] | None = None,
 ) -> CycleReport:
     member_set = frozenset(members)
-    cycle: list[str] = []
     if must_use is None:
         cycle = shortest_cycle(g, members[0], member_set)
     else:
-        # The shortest cycle that uses a required edge, through the smallest module possible.
-        for start in members:
-            cycle = shortest_cycle(g, start, member_set, must_use)
-            if cycle:
-                break
+        cycle = shortest_cycle_using(g, member_set, must_use)
     cycle = rotate_to_smallest(cycle)
     steps = list(zip(cycle, cycle[1:] + cycle[:1], strict=True))
     sites = tuple(first_site(g, u, v) for u, v in steps)

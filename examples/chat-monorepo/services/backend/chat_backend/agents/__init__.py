@@ -1,0 +1,1 @@
+"""Agents and the bridge that reports their progress."""
