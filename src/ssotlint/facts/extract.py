@@ -7,6 +7,7 @@ import re
 import tokenize
 from typing import Any
 
+from ssotlint.facts.classes import ClassCollector
 from ssotlint.facts.imports import ImportCollector
 from ssotlint.facts.model import FileFacts, ParseError, Suppression
 from ssotlint.facts.parse import parse_source
@@ -17,11 +18,11 @@ _SUPPRESSION = re.compile(
 )
 
 #: Bumped when the shape or meaning of facts changes, so old caches are not used.
-FACTS_SCHEMA = 1
+FACTS_SCHEMA = 2
 
 
 def collectors_for(text: str) -> list[Collector]:
-    return [ImportCollector(text)]
+    return [ImportCollector(text), ClassCollector(text)]
 
 
 def extract(data: bytes) -> FileFacts:

@@ -59,6 +59,70 @@ class ParseError(NamedTuple):
     column: int
 
 
+class MethodFact(NamedTuple):
+    """A function defined directly in a class body."""
+
+    name: str
+    line: int
+    params: tuple[str, ...]  # positional parameters after self/cls
+    is_async: bool
+    abstract: bool  # decorated with @abstractmethod
+    body: str  # BODY_TRIVIAL / BODY_DELEGATES / BODY_REAL
+
+
+# What a function body does, as far as duplicate detection cares.
+BODY_TRIVIAL = "trivial"  # docstring, pass, ..., raise NotImplementedError
+BODY_DELEGATES = "delegates"  # one call forwarded to self.<x>, cls.<x> or super()
+BODY_REAL = "real"
+
+
+class ClassFact(NamedTuple):
+    """A class defined at module level or inside another class (not inside a function)."""
+
+    name: str
+    qualname: str  # Outer.Inner for nested classes
+    line: int
+    column: int
+    end_line: int
+    bases: tuple[str, ...]  # dotted as written; "Generic[T]" -> "Generic"; "" when not a name
+    keywords: tuple[str, ...]  # "metaclass=ABCMeta", "total=False"
+    decorators: tuple[str, ...]  # dotted names, call arguments dropped
+    methods: tuple[MethodFact, ...]
+    attributes: tuple[str, ...]  # names assigned in the class body
+    docstring: str  # first line only
+    marker: bool  # "SSOT" / "single source of truth" in its docstring or comments
+    body: str  # BODY_TRIVIAL (docstring/pass only), BODY_DELEGATES (every method forwards), BODY_REAL
+    typing_only: bool
+
+
+class AliasFact(NamedTuple):
+    """A module-level ``A = b.C`` or ``A: type[C] = C``: a second name for something."""
+
+    name: str
+    target: str  # dotted, as written
+    line: int
+    column: int
+
+
+class ConstantFact(NamedTuple):
+    """A module-level UPPER_CASE name bound once to a literal."""
+
+    name: str
+    value: str  # repr() of the literal
+    line: int
+    column: int
+
+
+class FactoryFact(NamedTuple):
+    """A function that constructs and returns instances (``return Foo(...)``, ``x = Foo(); return x``)."""
+
+    qualname: str  # dotted through enclosing functions and classes
+    line: int
+    column: int
+    constructs: tuple[str, ...]  # dotted callee names, as written, sorted
+    module_level: bool
+
+
 class FileFacts(NamedTuple):
     """Everything the project-wide rules need to know about one file."""
 
@@ -68,3 +132,8 @@ class FileFacts(NamedTuple):
     downgraded: bool  # parsed by the fallback parser (syntax newer than the interpreter)
     # What collectors contribute; empty for a file that could not be parsed.
     imports: tuple[ImportFact, ...] = ()
+    classes: tuple[ClassFact, ...] = ()
+    aliases: tuple[AliasFact, ...] = ()
+    constants: tuple[ConstantFact, ...] = ()
+    factories: tuple[FactoryFact, ...] = ()
+    dunder_all: tuple[str, ...] | None = None  # names listed in a literal __all__

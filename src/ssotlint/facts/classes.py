@@ -1,0 +1,353 @@
+"""Collect what duplicate detection needs: classes, aliases, constants, ``__all__``, factories.
+
+Everything here works on statements: a class is summarised from its direct body, a
+factory from the ``return`` and assignment statements of its function. No expression
+traversal is requested, so this collector adds little to the per-file cost.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+from ssotlint.facts.model import (
+    BODY_DELEGATES,
+    BODY_REAL,
+    BODY_TRIVIAL,
+    AliasFact,
+    ClassFact,
+    ConstantFact,
+    FactoryFact,
+    MethodFact,
+)
+from ssotlint.facts.walker import Collector, Context
+
+_MARKER_COMMENT = re.compile(r"#[^\n]*(?:\bSSOT\b|[Ss]ingle [Ss]ource [Oo]f [Tt]ruth)")
+_MARKER_TEXT = re.compile(r"\bSSOT\b|single source of truth", re.IGNORECASE)
+_CONSTANT_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z][A-Z0-9]+$")
+_ALIAS_ANNOTATIONS = {"type", "Type", "TypeAlias"}
+
+
+def dotted(node: ast.expr | None) -> str:
+    """``a.b.C`` for a name or attribute chain; the value of a subscript; "" otherwise."""
+    parts: list[str] = []
+    while True:
+        if isinstance(node, ast.Subscript):
+            node = node.value
+            continue
+        if isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+            continue
+        if isinstance(node, ast.Name):
+            parts.append(node.id)
+            return ".".join(reversed(parts))
+        return ""
+
+
+def _literal(node: ast.expr) -> str | None:
+    """repr() of a plain literal (str, bytes, number, bool), also ``-1``; None otherwise."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        inner = node.operand
+        if isinstance(inner, ast.Constant) and type(inner.value) in (int, float):
+            value = inner.value if isinstance(node.op, ast.UAdd) else -inner.value
+            return repr(value)
+        return None
+    if isinstance(node, ast.Constant) and type(node.value) in (str, bytes, int, float, bool):
+        return repr(node.value)
+    return None
+
+
+def _strip_docstring(body: list[ast.stmt]) -> list[ast.stmt]:
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+        return body[1:]
+    return body
+
+
+def _docstring(body: list[ast.stmt]) -> str:
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+        return body[0].value.value
+    return ""
+
+
+def _is_trivial_stmt(stmt: ast.stmt) -> bool:
+    if isinstance(stmt, ast.Pass):
+        return True
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+        return True  # `...` or a stray string
+    if isinstance(stmt, ast.Raise):
+        exc = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
+        return dotted(exc).rpartition(".")[2] == "NotImplementedError"
+    return False
+
+
+def _forwards(call: ast.expr) -> bool:
+    """A call on ``self.x``, ``cls.x`` or ``super()``: the body hands the work to someone else."""
+    if isinstance(call, ast.Await):
+        call = call.value
+    if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute):
+        return False
+    root: ast.expr = call.func.value
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if isinstance(root, ast.Call):
+        return isinstance(root.func, ast.Name) and root.func.id == "super"
+    return isinstance(root, ast.Name) and root.id in ("self", "cls")
+
+
+def body_kind(body: list[ast.stmt]) -> str:
+    stmts = _strip_docstring(body)
+    if all(_is_trivial_stmt(s) for s in stmts):
+        return BODY_TRIVIAL
+    if len(stmts) == 1:
+        only = stmts[0]
+        if isinstance(only, (ast.Return, ast.Expr)) and only.value is not None and _forwards(only.value):
+            return BODY_DELEGATES
+    return BODY_REAL
+
+
+def _method(node: ast.FunctionDef | ast.AsyncFunctionDef) -> MethodFact:
+    decorators = {dotted(d.func if isinstance(d, ast.Call) else d).rpartition(".")[2] for d in node.decorator_list}
+    positional = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
+    if "staticmethod" not in decorators and positional:
+        positional = positional[1:]
+    return MethodFact(
+        name=node.name,
+        line=node.lineno,
+        params=tuple(positional),
+        is_async=isinstance(node, ast.AsyncFunctionDef),
+        abstract=bool(decorators & {"abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod"}),
+        body=body_kind(node.body),
+    )
+
+
+class _Frame:
+    """The function being walked: what its names were bound to, what it returns."""
+
+    __slots__ = ("bound", "node", "qualname", "returned")
+
+    def __init__(self, node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str) -> None:
+        self.node = node
+        self.qualname = qualname
+        self.bound: dict[str, set[str]] = {}  # local/global/self.attr -> constructed callees
+        self.returned: list[tuple[str, str]] = []  # ("call", callee) or ("name", bound key)
+
+
+def _constructed(value: ast.expr | None) -> str:
+    """The callee of ``Foo(...)`` / ``mod.Foo(...)`` when it looks like a class, else ""."""
+    if isinstance(value, ast.Await):
+        value = value.value
+    if not isinstance(value, ast.Call):
+        return ""
+    name = dotted(value.func)
+    last = name.rpartition(".")[2]
+    if last[:1].isupper():
+        return name
+    return ""
+
+
+class ClassCollector(Collector):
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.ascii = text.isascii()
+        self._lines: list[str] | None = None
+        self.marker_lines = self._marker_lines(text)
+        self.classes: list[ClassFact] = []
+        self.aliases: list[AliasFact] = []
+        self.constants: dict[str, ConstantFact | None] = {}  # None: bound more than once
+        self.factories: list[FactoryFact] = []
+        self.dunder_all: list[str] | None = None
+        self.frames: list[_Frame] = []
+
+    @staticmethod
+    def _marker_lines(text: str) -> list[int]:
+        if "SSOT" not in text and "ource of " not in text:
+            return []
+        return [text.count("\n", 0, m.start()) + 1 for m in _MARKER_COMMENT.finditer(text)]
+
+    def _column(self, line: int, byte_offset: int) -> int:
+        if self.ascii:
+            return byte_offset + 1
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        if line - 1 >= len(self._lines):
+            return byte_offset + 1
+        raw = self._lines[line - 1].encode("utf-8")[:byte_offset]
+        return len(raw.decode("utf-8", errors="replace")) + 1
+
+    # --- statements -------------------------------------------------------------------
+    def enter_stmt(self, node: ast.stmt, ctx: Context) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            qual = f"{ctx.scope}.{node.name}" if ctx.scope else node.name
+            self.frames.append(_Frame(node, qual))
+            return
+        if isinstance(node, ast.ClassDef):
+            if not ctx.func_depth:
+                self._class(node, ctx)
+            return
+        if self.frames and ctx.func_depth:
+            self._in_function(node)
+            return
+        if ctx.at_module_level and not ctx.typing_only:
+            self._module_level(node)
+
+    def leave_stmt(self, node: ast.stmt, ctx: Context) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and self.frames and self.frames[-1].node is node:
+            frame = self.frames.pop()
+            built: set[str] = set()
+            for kind, what in frame.returned:
+                if kind == "call":
+                    built.add(what)
+                else:
+                    built |= frame.bound.get(what, set())
+            if built:
+                self.factories.append(
+                    FactoryFact(
+                        qualname=frame.qualname,
+                        line=node.lineno,
+                        column=self._column(node.lineno, node.col_offset),
+                        constructs=tuple(sorted(built)),
+                        module_level=not ctx.scope,
+                    )
+                )
+
+    def _in_function(self, node: ast.stmt) -> None:
+        frame = self.frames[-1]
+        if isinstance(node, ast.Return):
+            callee = _constructed(node.value)
+            if callee:
+                frame.returned.append(("call", callee))
+            elif node.value is not None:
+                key = dotted(node.value) if isinstance(node.value, (ast.Name, ast.Attribute)) else ""
+                if key:
+                    frame.returned.append(("name", key))
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            callee = _constructed(node.value)
+            if not callee:
+                return
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                key = dotted(target) if isinstance(target, (ast.Name, ast.Attribute)) else ""
+                if key:
+                    frame.bound.setdefault(key, set()).add(callee)
+
+    def _module_level(self, node: ast.stmt) -> None:
+        if isinstance(node, ast.Assign):
+            if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
+                for t in node.targets:
+                    for name in _target_names(t):
+                        self._bind_other(name)
+                return
+            self._assign(node.targets[0].id, node.value, node, annotation=None)
+        elif isinstance(node, ast.AnnAssign):
+            if isinstance(node.target, ast.Name) and node.value is not None:
+                self._assign(node.target.id, node.value, node, annotation=node.annotation)
+        elif isinstance(node, ast.AugAssign):
+            if isinstance(node.target, ast.Name):
+                if node.target.id == "__all__" and self.dunder_all is not None:
+                    self.dunder_all.extend(_string_list(node.value) or [])
+                self._bind_other(node.target.id)
+
+    def _bind_other(self, name: str) -> None:
+        if name in self.constants:
+            self.constants[name] = None
+        elif _CONSTANT_NAME.match(name):
+            self.constants[name] = None
+
+    def _assign(self, name: str, value: ast.expr, node: ast.stmt, annotation: ast.expr | None) -> None:
+        if name == "__all__":
+            self.dunder_all = _string_list(value)
+            return
+        line = node.lineno
+        column = self._column(line, node.col_offset)
+        if _CONSTANT_NAME.match(name):
+            literal = _literal(value)
+            if literal is None or name in self.constants:
+                self.constants[name] = None
+            else:
+                self.constants[name] = ConstantFact(name, literal, line, column)
+                return
+        if isinstance(value, (ast.Name, ast.Attribute)):
+            if annotation is not None and dotted(annotation).rpartition(".")[2] not in _ALIAS_ANNOTATIONS:
+                return
+            target = dotted(value)
+            if target and target != name:
+                self.aliases.append(AliasFact(name, target, line, column))
+
+    def _class(self, node: ast.ClassDef, ctx: Context) -> None:
+        methods: list[MethodFact] = []
+        attributes: list[str] = []
+        kinds: list[str] = []
+        other = False
+        body = _strip_docstring(node.body)
+        for stmt in body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                m = _method(stmt)
+                methods.append(m)
+                kinds.append(m.body)
+            elif isinstance(stmt, ast.Assign):
+                for t in stmt.targets:
+                    attributes.extend(_target_names(t))
+                other = True
+            elif isinstance(stmt, ast.AnnAssign):
+                attributes.extend(_target_names(stmt.target))
+                other = True
+            elif not _is_trivial_stmt(stmt):
+                other = True
+        if not methods and not other:
+            kind = BODY_TRIVIAL
+        elif not other and all(k != BODY_REAL for k in kinds):
+            kind = BODY_DELEGATES
+        else:
+            kind = BODY_REAL
+        doc = _docstring(node.body)
+        first = node.decorator_list[0].lineno if node.decorator_list else node.lineno
+        end = node.end_lineno or node.lineno
+        marker = bool(doc and _MARKER_TEXT.search(doc)) or any(first - 1 <= ln <= end for ln in self.marker_lines)
+        keywords = tuple(f"{k.arg}={dotted(k.value) or '?'}" for k in node.keywords if k.arg)
+        self.classes.append(
+            ClassFact(
+                name=node.name,
+                qualname=".".join([*ctx.class_stack, node.name]),
+                line=node.lineno,
+                column=self._column(node.lineno, node.col_offset),
+                end_line=end,
+                bases=tuple(dotted(b) for b in node.bases),
+                keywords=keywords,
+                decorators=tuple(dotted(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list),
+                methods=tuple(methods),
+                attributes=tuple(attributes),
+                docstring=doc.strip().split("\n", 1)[0][:200],
+                marker=marker,
+                body=kind,
+                typing_only=ctx.typing_only,
+            )
+        )
+        if ctx.at_module_level:
+            self._bind_other(node.name)
+
+    def finish(self) -> dict[str, Any]:
+        return {
+            "classes": tuple(self.classes),
+            "aliases": tuple(self.aliases),
+            "constants": tuple(sorted((c for c in self.constants.values() if c is not None), key=lambda c: c.line)),
+            "factories": tuple(self.factories),
+            "dunder_all": tuple(self.dunder_all) if self.dunder_all is not None else None,
+        }
+
+
+def _target_names(target: ast.expr) -> list[str]:
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [n for e in target.elts for n in _target_names(e)]
+    if isinstance(target, ast.Starred):
+        return _target_names(target.value)
+    return []
+
+
+def _string_list(value: ast.expr) -> list[str] | None:
+    if isinstance(value, (ast.List, ast.Tuple)):
+        return [e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+    return None
