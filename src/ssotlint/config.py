@@ -69,6 +69,20 @@ class AllowEntry:
     line: int | None
 
 
+DEFAULT_TEST_PATHS: tuple[str, ...] = ("tests/", "test/", "test_*.py", "*_test.py", "conftest.py")
+
+
+@dataclass(frozen=True)
+class ConceptConfig:
+    """One ``[tool.ssotlint.concepts.NAME]`` table: a concept and its canonical class."""
+
+    name: str
+    canonical: str  # "package.module:Class"
+    match: tuple[str, ...] = ()  # class-name globs; empty: derived from the canonical name
+    factories: tuple[str, ...] = ()  # "package.module:function"
+    line: int | None = None
+
+
 @dataclass(frozen=True)
 class Config:
     root: Path
@@ -84,6 +98,11 @@ class Config:
     jobs: int | None = None
     cache_dir: str = ".ssotlint_cache"
     allow_imports: tuple[AllowEntry, ...] = ()
+    test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
+    concepts: tuple[ConceptConfig, ...] = ()
+    min_methods: int = 4
+    min_similarity: float = 0.7
+    ignore_constants: tuple[str, ...] = ()
 
     def extraction_key(self) -> str:
         """The part of the configuration that changes what per-file facts hold."""
@@ -157,6 +176,48 @@ def _is_allow(value: Any) -> str | None:
     return None
 
 
+_DOTTED = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*"
+_QUALIFIED = re.compile(rf"^{_DOTTED}:{_DOTTED}$")
+
+
+def _is_qualified(value: Any) -> str | None:
+    if not isinstance(value, str) or not _QUALIFIED.match(value):
+        return "expected 'package.module:Name'"
+    return None
+
+
+def _is_qualified_list(value: Any) -> str | None:
+    msg = _is_str_list(value)
+    if msg:
+        return msg
+    bad = [v for v in value if not _QUALIFIED.match(v)]
+    if bad:
+        return f"expected 'package.module:function' entries, got {', '.join(map(repr, bad))}"
+    return None
+
+
+def _is_name_globs(value: Any) -> str | None:
+    msg = _is_str_list(value)
+    if msg:
+        return msg
+    bad = [v for v in value if not v or not re.fullmatch(r"[A-Za-z0-9_*?\[\]!]+", v)]
+    if bad:
+        return f"expected name globs such as '*WebSocket*Manager*', got {', '.join(map(repr, bad))}"
+    return None
+
+
+def _is_min_methods(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        return "expected a positive integer"
+    return None
+
+
+def _is_fraction(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+        return "expected a number greater than 0 and at most 1"
+    return None
+
+
 @dataclass(frozen=True)
 class Key:
     check: Checker
@@ -174,13 +235,29 @@ SCHEMA: dict[str, Key] = {
     "src": Key(_is_str_list, "source roots (globs allowed); modules are named relative to them"),
     "jobs": Key(_is_jobs, "worker processes (default: all cores)"),
     "cache-dir": Key(_is_str, "cache folder relative to the project root"),
+    "test-paths": Key(_is_str_list, "gitignore-style patterns of test files (default: tests/, test_*.py, ...)"),
 }
 
 TABLES: dict[str, dict[str, Key]] = {
     "imports": {
         "allow": Key(_is_allow, "import edges to ignore: 'a.b -> a.c', globs allowed"),
     },
+    "duplicates": {
+        "min-methods": Key(_is_min_methods, "public methods a class needs before its interface is compared (default 4)"),
+        "min-similarity": Key(_is_fraction, "share of (method, arity) pairs two interfaces must have in common (default 0.7)"),
+        "ignore-constants": Key(_is_name_globs, "constant-name globs SSOT104 never reports"),
+    },
 }
+
+#: Tables whose keys are names chosen by the user, each holding a table of these keys.
+NAMED_TABLES: dict[str, dict[str, Key]] = {
+    "concepts": {
+        "canonical": Key(_is_qualified, "the canonical class, 'package.module:Class' (required)"),
+        "match": Key(_is_name_globs, "class-name globs of the concept (default: derived from the canonical name)"),
+        "factories": Key(_is_qualified_list, "the canonical factory functions, 'package.module:function'"),
+    },
+}
+REQUIRED_NAMED_KEYS: dict[str, tuple[str, ...]] = {"concepts": ("canonical",)}
 
 
 # --- discovery of the config file --------------------------------------------------------
@@ -301,6 +378,7 @@ def _from_toml(root: Path, file: Path, data: dict[str, Any], text: str) -> Confi
 
     values: dict[str, Any] = {}
     tables: dict[str, dict[str, Any]] = {}
+    named: dict[str, dict[str, dict[str, Any]]] = {}
     for key, value in table.items():
         if key in SCHEMA:
             msg = SCHEMA[key].check(value)
@@ -325,11 +403,13 @@ def _from_toml(root: Path, file: Path, data: dict[str, Any], text: str) -> Confi
                 else:
                     checked[sub_key] = sub_value
             tables[key] = checked
+        elif key in NAMED_TABLES:
+            named[key] = _check_named_table(key, value, prefix, problem)
         else:
-            problem(prefix, key, "unknown key" + _suggest(key, [*SCHEMA, *TABLES]))
+            problem(prefix, key, "unknown key" + _suggest(key, [*SCHEMA, *TABLES, *NAMED_TABLES]))
 
     # Globs that pathspec cannot compile are wrong types too.
-    for key in ("exclude", "extend-exclude"):
+    for key in ("exclude", "extend-exclude", "test-paths"):
         for pattern in values.get(key, ()):
             if not _valid_gitignore_pattern(pattern):
                 problem(prefix, key, f"invalid pattern {pattern!r}")
@@ -343,6 +423,20 @@ def _from_toml(root: Path, file: Path, data: dict[str, Any], text: str) -> Confi
         m = _ALLOW.match(entry)
         assert m is not None
         allow.append(AllowEntry(entry, m.group(1), m.group(2), value_line(text, allow_line, entry)))
+
+    concepts = []
+    concept_prefix = f"{prefix}.concepts" if prefix else "concepts"
+    for name, spec in sorted(named.get("concepts", {}).items()):
+        concepts.append(
+            ConceptConfig(
+                name=name,
+                canonical=spec["canonical"],
+                match=tuple(spec.get("match", ())),
+                factories=tuple(spec.get("factories", ())),
+                line=key_line(text, f"{concept_prefix}.{name}", "canonical"),
+            )
+        )
+    duplicates = tables.get("duplicates", {})
 
     pfi = values.get("per-file-ignores", {})
     return Config(
@@ -359,7 +453,50 @@ def _from_toml(root: Path, file: Path, data: dict[str, Any], text: str) -> Confi
         jobs=values.get("jobs"),
         cache_dir=values.get("cache-dir", ".ssotlint_cache"),
         allow_imports=tuple(allow),
+        test_paths=tuple(values.get("test-paths", DEFAULT_TEST_PATHS)),
+        concepts=tuple(concepts),
+        min_methods=duplicates.get("min-methods", 4),
+        min_similarity=float(duplicates.get("min-similarity", 0.7)),
+        ignore_constants=tuple(duplicates.get("ignore-constants", ())),
     )
+
+
+def _check_named_table(
+    key: str, value: Any, prefix: str, problem: Callable[[str, str, str], None]
+) -> dict[str, dict[str, Any]]:
+    """Validate ``[tool.ssotlint.KEY.NAME]`` tables; return the valid ones by name."""
+    section = f"{prefix}.{key}" if prefix else key
+    if not isinstance(value, dict):
+        problem(prefix, key, "expected a table of tables")
+        return {}
+    spec = NAMED_TABLES[key]
+    valid: dict[str, dict[str, Any]] = {}
+    for name, entry in value.items():
+        if not isinstance(entry, dict):
+            problem(section, name, "expected a table")
+            continue
+        sub_section = f"{section}.{name}"
+        checked: dict[str, Any] = {}
+        ok = True
+        for sub_key, sub_value in entry.items():
+            k = spec.get(sub_key)
+            if k is None:
+                problem(sub_section, sub_key, "unknown key" + _suggest(sub_key, list(spec)))
+                ok = False
+                continue
+            msg = k.check(sub_value)
+            if msg:
+                problem(sub_section, sub_key, msg)
+                ok = False
+            else:
+                checked[sub_key] = sub_value
+        for required in REQUIRED_NAMED_KEYS.get(key, ()):
+            if required not in entry:
+                problem(sub_section, required, "missing required key")
+                ok = False
+        if ok:
+            valid[name] = checked
+    return valid
 
 
 def _valid_gitignore_pattern(pattern: str) -> bool:

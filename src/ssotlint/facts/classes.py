@@ -313,7 +313,7 @@ class ClassCollector(Collector):
                 line=node.lineno,
                 column=self._column(node.lineno, node.col_offset),
                 end_line=end,
-                bases=tuple(dotted(b) for b in node.bases),
+                bases=tuple(dotted(b.func if isinstance(b, ast.Call) else b) for b in node.bases),
                 keywords=keywords,
                 decorators=tuple(dotted(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list),
                 methods=tuple(methods),

@@ -84,7 +84,7 @@ class ClassFact(NamedTuple):
     line: int
     column: int
     end_line: int
-    bases: tuple[str, ...]  # dotted as written; "Generic[T]" -> "Generic"; "" when not a name
+    bases: tuple[str, ...]  # dotted as written; "Generic[T]" -> "Generic", "namedtuple(...)" -> "namedtuple"
     keywords: tuple[str, ...]  # "metaclass=ABCMeta", "total=False"
     decorators: tuple[str, ...]  # dotted names, call arguments dropped
     methods: tuple[MethodFact, ...]
