@@ -426,13 +426,13 @@ def _from_toml(root: Path, file: Path, data: dict[str, Any], text: str) -> Confi
 
     concepts = []
     concept_prefix = f"{prefix}.concepts" if prefix else "concepts"
-    for name, spec in sorted(named.get("concepts", {}).items()):
+    for name, entry in sorted(named.get("concepts", {}).items()):
         concepts.append(
             ConceptConfig(
                 name=name,
-                canonical=spec["canonical"],
-                match=tuple(spec.get("match", ())),
-                factories=tuple(spec.get("factories", ())),
+                canonical=entry["canonical"],
+                match=tuple(entry.get("match", ())),
+                factories=tuple(entry.get("factories", ())),
                 line=key_line(text, f"{concept_prefix}.{name}", "canonical"),
             )
         )

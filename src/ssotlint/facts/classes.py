@@ -50,9 +50,9 @@ def _literal(node: ast.expr) -> str | None:
     """repr() of a plain literal (str, bytes, number, bool), also ``-1``; None otherwise."""
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         inner = node.operand
-        if isinstance(inner, ast.Constant) and type(inner.value) in (int, float):
-            value = inner.value if isinstance(node.op, ast.UAdd) else -inner.value
-            return repr(value)
+        if isinstance(inner, ast.Constant) and isinstance(inner.value, (int, float)) and not isinstance(inner.value, bool):
+            number: int | float = inner.value
+            return repr(number if isinstance(node.op, ast.UAdd) else -number)
         return None
     if isinstance(node, ast.Constant) and type(node.value) in (str, bytes, int, float, bool):
         return repr(node.value)
@@ -250,9 +250,7 @@ class ClassCollector(Collector):
                 self._bind_other(node.target.id)
 
     def _bind_other(self, name: str) -> None:
-        if name in self.constants:
-            self.constants[name] = None
-        elif _CONSTANT_NAME.match(name):
+        if name in self.constants or _CONSTANT_NAME.match(name):
             self.constants[name] = None
 
     def _assign(self, name: str, value: ast.expr, node: ast.stmt, annotation: ast.expr | None) -> None:

@@ -9,8 +9,10 @@ from pathlib import Path
 
 from ssotlint.config import Config
 from ssotlint.facts.model import FileFacts
+from ssotlint.index.concepts import ConceptTable, build_concepts
 from ssotlint.index.imports import ImportGraph
 from ssotlint.index.modules import ModuleTable, source_roots
+from ssotlint.index.symbols import SymbolTable
 
 
 @dataclass
@@ -30,6 +32,15 @@ class ProjectIndex:
     @functools.cached_property
     def imports(self) -> ImportGraph:
         return ImportGraph.build(self.modules, self.files)
+
+    @functools.cached_property
+    def symbols(self) -> SymbolTable:
+        return SymbolTable(self.config, self.modules, self.files)
+
+    @functools.cached_property
+    def concepts(self) -> ConceptTable:
+        c = self.config
+        return build_concepts(self.symbols, c.concepts, c.min_methods, c.min_similarity)
 
     def suppressions_at(self, path: str, line: int) -> tuple[tuple[str, ...], ...]:
         """Code lists of the line-level ``ignore`` comments on ``line`` (``()`` = all codes)."""

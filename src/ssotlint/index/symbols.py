@@ -1,0 +1,411 @@
+"""The project symbol table: what a name in a module refers to, across imports and aliases.
+
+Names are resolved statically from the facts: module-level classes, aliases
+(``A = b.C``), imports (absolute and relative, renamed, star) and package re-exports.
+A resolution also returns the chain of bindings it went through, so that importing
+``WebSocketManager`` from a compatibility module counts as a use of that alias *and*
+of the class it stands for.
+
+Classes get a *role* from their resolved bases, names, methods and location: only
+``implementation`` classes can be duplicates of each other.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pathspec
+
+from ssotlint.config import Config
+from ssotlint.facts.model import BODY_REAL, ClassFact, FileFacts, ImportFact
+from ssotlint.index.imports import Resolver
+from ssotlint.index.modules import ModuleInfo, ModuleTable
+
+# Roles of a class.
+IMPLEMENTATION = "implementation"
+PROTOCOL = "protocol"
+ABSTRACT = "abstract"
+ENUM = "enum"
+TYPEDDICT = "typeddict"
+NAMEDTUPLE = "namedtuple"
+EXCEPTION = "exception"
+TEST_DOUBLE = "test-double"
+VALIDATOR = "validator"
+
+_TYPING = ("typing", "typing_extensions")
+_ENUMS = {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "ReprEnum"}
+_MOCKS = {"Mock", "MagicMock", "AsyncMock", "NonCallableMock", "NonCallableMagicMock", "PropertyMock"}
+_EXCEPTION_BASES = {"BaseException", "Exception"}
+_DOUBLE_NAME = re.compile(r"^(?:Mock|Fake|Stub|Dummy|Spy)(?:[A-Z_]|$)|(?:Mock|Fake|Stub|Dummy|Spy|Double)$")
+_VALIDATOR_NAME = re.compile(r"(?:Validator|Checker|Verifier|Inspector)$")
+_VALIDATOR_METHOD = re.compile(r"^(?:validate|check|verify|inspect|assert|is|has)(?:_|$)")
+_MAX_DEPTH = 32
+
+
+@dataclass(frozen=True, slots=True)
+class Symbol:
+    """What a name refers to.
+
+    ``kind`` is ``class`` (a first-party class: ``module`` and ``name`` = its qualname),
+    ``module`` (a first-party module), ``other`` (some other first-party binding: a
+    function, a variable, or a name the module does not define) or ``external``
+    (``name`` is the dotted name outside the project, e.g. ``typing.Protocol``).
+    """
+
+    kind: str
+    module: str
+    name: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.module}:{self.name}" if self.module else self.name
+
+
+UNKNOWN = Symbol("external", "", "?")
+
+Hop = tuple[str, str]  # (module, name) of a binding a resolution went through
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    symbol: Symbol
+    via: tuple[Hop, ...]  # import / alias bindings passed on the way, first one first
+
+
+@dataclass(slots=True)
+class _Namespace:
+    classes: dict[str, ClassFact] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+    imports: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # name -> (module, attr)
+    stars: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ClassInfo:
+    """A first-party class with where it lives."""
+
+    module: str
+    path: str
+    fact: ClassFact
+    in_tests: bool
+
+    @property
+    def key(self) -> str:
+        return f"{self.module}:{self.fact.qualname}"
+
+    @property
+    def name(self) -> str:
+        return self.fact.name
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    role: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSite:
+    """One import statement that brings a binding into another module."""
+
+    importer: str  # module name
+    path: str
+    line: int
+    column: int
+
+
+def public_interface(fact: ClassFact) -> frozenset[tuple[str, int]]:
+    """(method name, arity) of the public methods a class defines itself."""
+    return frozenset((m.name, len(m.params)) for m in fact.methods if not m.name.startswith("_"))
+
+
+class SymbolTable:
+    def __init__(self, config: Config, modules: ModuleTable, files: Mapping[str, FileFacts]) -> None:
+        self.config = config
+        self.modules = modules
+        self.files = files
+        self._resolver = Resolver(modules)
+        self._namespaces: dict[str, _Namespace | None] = {}
+        self._memo: dict[Hop, Resolved | None] = {}
+        self._active: set[Hop] = set()
+        self._roles: dict[str, Role] = {}
+        self._bases: dict[str, tuple[Symbol, ...]] = {}
+        test_spec = pathspec.GitIgnoreSpec.from_lines(config.test_paths)
+        self.classes: dict[str, ClassInfo] = {}
+        for rel, facts in files.items():
+            info = modules.by_rel.get(rel)
+            if info is None or not facts.classes:
+                continue
+            in_tests = test_spec.match_file(rel)
+            for fact in facts.classes:
+                c = ClassInfo(info.name, rel, fact, in_tests)
+                self.classes.setdefault(c.key, c)
+        self._test_spec = test_spec
+        self._sites: dict[Hop, list[ImportSite]] | None = None
+
+    def in_tests(self, rel: str) -> bool:
+        return bool(self._test_spec.match_file(rel))
+
+    # --- namespaces ----------------------------------------------------------------------
+    def absolute_import(self, importer: ModuleInfo, fact: ImportFact) -> str | None:
+        return self._resolver._absolute_base(importer, fact)
+
+    def namespace(self, module: str) -> _Namespace | None:
+        if module in self._namespaces:
+            return self._namespaces[module]
+        info = self.modules.get(module)
+        ns: _Namespace | None = None
+        if info is not None:
+            facts = self.files.get(info.rel)
+            if facts is not None:
+                ns = self._build_namespace(info, facts)
+        self._namespaces[module] = ns
+        return ns
+
+    def _build_namespace(self, info: ModuleInfo, facts: FileFacts) -> _Namespace:
+        ns = _Namespace()
+        for fact in facts.imports:
+            if fact.scope or fact.dynamic:
+                continue
+            base = self.absolute_import(info, fact)
+            if not base:
+                continue
+            if not fact.is_from:
+                if fact.asname:
+                    ns.imports[fact.asname] = (base, None)
+                else:
+                    head = base.split(".", 1)[0]
+                    ns.imports.setdefault(head, (head, None))
+                continue
+            for imported in fact.names:
+                if imported.name == "*":
+                    ns.stars.append(base)
+                else:
+                    ns.imports[imported.asname or imported.name] = (base, imported.name)
+        for alias in facts.aliases:
+            ns.aliases[alias.name] = alias.target
+        for c in facts.classes:
+            if c.qualname == c.name:
+                ns.classes[c.name] = c
+        return ns
+
+    # --- resolution ------------------------------------------------------------------------
+    def lookup(self, module: str, name: str) -> Resolved | None:
+        """What ``name`` is bound to at the top level of first-party ``module`` (None: unbound)."""
+        key = (module, name)
+        if key in self._memo:
+            return self._memo[key]
+        if key in self._active or len(self._active) > _MAX_DEPTH:
+            return None
+        self._active.add(key)
+        try:
+            found = self._lookup(module, name)
+        finally:
+            self._active.discard(key)
+        self._memo[key] = found
+        return found
+
+    def _lookup(self, module: str, name: str) -> Resolved | None:
+        ns = self.namespace(module)
+        if ns is None:
+            return None
+        if name in ns.classes:
+            return Resolved(Symbol("class", module, name), ())
+        hop = (module, name)
+        if name in ns.aliases:
+            inner = self.resolve_expr(module, ns.aliases[name], skip_alias=name)
+            return Resolved(inner.symbol, (hop, *inner.via))
+        if name in ns.imports:
+            target, attr = ns.imports[name]
+            if attr is None:
+                symbol = Symbol("module", target, "") if target in self.modules else Symbol("external", "", target)
+                return Resolved(symbol, (hop,))
+            inner = self.resolve_from(target, attr)
+            return Resolved(inner.symbol, (hop, *inner.via))
+        sub = f"{module}.{name}"
+        if sub in self.modules:
+            return Resolved(Symbol("module", sub, ""), ())
+        for star in ns.stars:
+            found = self.lookup(star, name) if star in self.modules else None
+            if found is not None:
+                return found
+        return None
+
+    def resolve_from(self, module: str, name: str) -> Resolved:
+        """What ``from module import name`` binds."""
+        if module not in self.modules:
+            return Resolved(Symbol("external", "", f"{module}.{name}"), ())
+        sub = f"{module}.{name}"
+        found = self.lookup(module, name)
+        if found is not None:
+            return found
+        if sub in self.modules:
+            return Resolved(Symbol("module", sub, ""), ())
+        return Resolved(Symbol("other", module, name), ())
+
+    def resolve_expr(self, module: str, dotted: str, skip_alias: str | None = None) -> Resolved:
+        """What the dotted expression ``dotted`` means inside ``module``."""
+        if not dotted:
+            return Resolved(UNKNOWN, ())
+        head, *rest = dotted.split(".")
+        found = None if head == skip_alias else self.lookup(module, head)
+        if found is None:
+            return Resolved(Symbol("external", "", dotted), ())
+        symbol, via = found.symbol, found.via
+        for part in rest:
+            if symbol.kind == "module":
+                inner = self.resolve_from(symbol.module, part)
+                symbol, via = inner.symbol, (*via, *inner.via)
+            elif symbol.kind == "external":
+                symbol = Symbol("external", "", f"{symbol.name}.{part}")
+            elif symbol.kind == "class":
+                symbol = Symbol("class", symbol.module, f"{symbol.name}.{part}")
+            else:
+                return Resolved(Symbol("other", symbol.module, f"{symbol.name}.{part}"), via)
+        return Resolved(symbol, via)
+
+    # --- classes and roles -------------------------------------------------------------------
+    def get_class(self, symbol: Symbol) -> ClassInfo | None:
+        return self.classes.get(symbol.key) if symbol.kind == "class" else None
+
+    def bases(self, c: ClassInfo) -> tuple[Symbol, ...]:
+        found = self._bases.get(c.key)
+        if found is None:
+            scope = c.module
+            found = tuple(self.resolve_expr(scope, b).symbol for b in c.fact.bases if b)
+            self._bases[c.key] = found
+        return found
+
+    def ancestors(self, c: ClassInfo) -> list[ClassInfo]:
+        """First-party classes ``c`` inherits from, nearest first, each once."""
+        out: list[ClassInfo] = []
+        seen = {c.key}
+        todo = [c]
+        while todo and len(seen) < 256:
+            current = todo.pop(0)
+            for b in self.bases(current):
+                parent = self.get_class(b)
+                if parent is not None and parent.key not in seen:
+                    seen.add(parent.key)
+                    out.append(parent)
+                    todo.append(parent)
+        return out
+
+    def external_bases(self, c: ClassInfo) -> list[str]:
+        """Dotted names of non-project classes ``c`` inherits from, directly or through project classes."""
+        out: list[str] = []
+        for cls in (c, *self.ancestors(c)):
+            for b in self.bases(cls):
+                if b.kind == "external":
+                    out.append(b.name)
+        return out
+
+    def role(self, c: ClassInfo) -> Role:
+        found = self._roles.get(c.key)
+        if found is None:
+            found = self._role(c)
+            self._roles[c.key] = found
+        return found
+
+    def _role(self, c: ClassInfo) -> Role:
+        fact = c.fact
+        direct = [b.name for b in self.bases(c) if b.kind == "external"]
+        inherited = self.external_bases(c)
+        mock = next((b for b in inherited if _last(b) in _MOCKS and ("mock" in b.split("."))), None)
+        if mock:
+            return Role(TEST_DOUBLE, f"subclasses {mock}")
+        if c.in_tests:
+            return Role(TEST_DOUBLE, "defined in a test path")
+        if _DOUBLE_NAME.search(fact.name):
+            return Role(TEST_DOUBLE, "named like a test double")
+        protocol = next((b for b in direct if b in (f"{t}.Protocol" for t in _TYPING)), None)
+        if protocol:
+            return Role(PROTOCOL, f"subclasses {protocol}")
+        enum = next((b for b in inherited if b.startswith("enum.") and _last(b) in _ENUMS), None)
+        if enum:
+            return Role(ENUM, f"an enum ({enum})")
+        if any(b in (f"{t}.TypedDict" for t in _TYPING) for b in inherited):
+            return Role(TYPEDDICT, "a TypedDict")
+        named = next(
+            (b for b in inherited if b in ("typing.NamedTuple", "typing_extensions.NamedTuple", "collections.namedtuple")),
+            None,
+        )
+        if named:
+            return Role(NAMEDTUPLE, f"a named tuple ({named})")
+        exc = next((b for b in inherited if _is_exception(b)), None)
+        if exc:
+            return Role(EXCEPTION, f"an exception ({exc})")
+        if self._is_abstract(c, direct):
+            return Role(ABSTRACT, "an abstract base class with abstract methods only")
+        if _VALIDATOR_NAME.search(fact.name):
+            return Role(VALIDATOR, "named like a validator or checker")
+        public = [m for m in fact.methods if not m.name.startswith("_")]
+        if public and all(_VALIDATOR_METHOD.match(m.name) for m in public):
+            return Role(VALIDATOR, "only has validate/check/is_ methods")
+        return Role(IMPLEMENTATION, "a concrete class")
+
+    def _is_abstract(self, c: ClassInfo, direct: list[str]) -> bool:
+        fact = c.fact
+        abc_base = any(b == "abc.ABC" for b in direct)
+        for kw in fact.keywords:
+            if kw.startswith("metaclass="):
+                meta = self.resolve_expr(c.module, kw.partition("=")[2]).symbol
+                abc_base = abc_base or meta.name == "abc.ABCMeta"
+        if not abc_base:
+            parents = [self.get_class(b) for b in self.bases(c)]
+            abc_base = any(p is not None and self.role(p).role == ABSTRACT for p in parents)
+        if not abc_base:
+            return False
+        abstract = [m for m in fact.methods if m.abstract]
+        concrete = [m for m in fact.methods if not m.abstract and not m.name.startswith("__") and m.body == BODY_REAL]
+        return bool(abstract) and not concrete
+
+    # --- import sites ----------------------------------------------------------------------------
+    def import_sites(self, module: str, name: str) -> list[ImportSite]:
+        """Import statements in other first-party modules that bind ``module.name``,
+        directly or through re-exports and aliases."""
+        if self._sites is None:
+            self._sites = self._collect_sites()
+        return self._sites.get((module, name), [])
+
+    def _collect_sites(self) -> dict[Hop, list[ImportSite]]:
+        sites: dict[Hop, list[ImportSite]] = {}
+        for rel, facts in self.files.items():
+            info = self.modules.by_rel.get(rel)
+            if info is None or not facts.imports:
+                continue
+            importer = info.name
+            for fact in facts.imports:
+                if not fact.is_from or fact.dynamic:
+                    continue
+                base = self.absolute_import(info, fact)
+                if not base or base not in self.modules:
+                    continue
+                for imported in fact.names:
+                    if imported.name == "*":
+                        continue
+                    r = self.resolve_from(base, imported.name)
+                    hops = {*r.via, (base, imported.name)}
+                    if r.symbol.kind in ("class", "other"):
+                        hops.add((r.symbol.module, r.symbol.name))
+                    site = ImportSite(importer, rel, fact.line, fact.column)
+                    for hop in hops:
+                        if hop[0] != importer:
+                            sites.setdefault(hop, []).append(site)
+        return sites
+
+    def importing_modules(self, module: str, name: str) -> list[str]:
+        return sorted({s.importer for s in self.import_sites(module, name)})
+
+
+def _last(dotted: str) -> str:
+    return dotted.rpartition(".")[2]
+
+
+def _is_exception(dotted: str) -> bool:
+    last = _last(dotted)
+    if "." not in dotted or dotted.startswith("builtins."):
+        return last in _EXCEPTION_BASES or last.endswith(("Error", "Exception", "Warning"))
+    return last.endswith(("Error", "Exception"))
