@@ -243,11 +243,10 @@ class ClassCollector(Collector):
         elif isinstance(node, ast.AnnAssign):
             if isinstance(node.target, ast.Name) and node.value is not None:
                 self._assign(node.target.id, node.value, node, annotation=node.annotation)
-        elif isinstance(node, ast.AugAssign):
-            if isinstance(node.target, ast.Name):
-                if node.target.id == "__all__" and self.dunder_all is not None:
-                    self.dunder_all.extend(_string_list(node.value) or [])
-                self._bind_other(node.target.id)
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            if node.target.id == "__all__" and self.dunder_all is not None:
+                self.dunder_all.extend(_string_list(node.value) or [])
+            self._bind_other(node.target.id)
 
     def _bind_other(self, name: str) -> None:
         if name in self.constants or _CONSTANT_NAME.match(name):

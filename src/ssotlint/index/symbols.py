@@ -144,6 +144,7 @@ class SymbolTable:
                 self.classes.setdefault(c.key, c)
         self._test_spec = test_spec
         self._sites: dict[Hop, list[ImportSite]] | None = None
+        self._direct: dict[Hop, list[ImportSite]] = {}
 
     def in_tests(self, rel: str) -> bool:
         return bool(self._test_spec.match_file(rel))
@@ -370,6 +371,12 @@ class SymbolTable:
             self._sites = self._collect_sites()
         return self._sites.get((module, name), [])
 
+    def direct_import_sites(self, module: str, name: str) -> list[ImportSite]:
+        """Import statements in other modules that name ``module`` and ``name`` themselves."""
+        if self._sites is None:
+            self._sites = self._collect_sites()
+        return self._direct.get((module, name), [])
+
     def _collect_sites(self) -> dict[Hop, list[ImportSite]]:
         sites: dict[Hop, list[ImportSite]] = {}
         for rel, facts in self.files.items():
@@ -391,6 +398,8 @@ class SymbolTable:
                     if r.symbol.kind in ("class", "other"):
                         hops.add((r.symbol.module, r.symbol.name))
                     site = ImportSite(importer, rel, fact.line, fact.column)
+                    if base != importer:
+                        self._direct.setdefault((base, imported.name), []).append(site)
                     for hop in hops:
                         if hop[0] != importer:
                             sites.setdefault(hop, []).append(site)

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from ssotlint.rules.base import Case, Rule
 from ssotlint.rules.cycles import DeferredImportCycle, ImportCycle
+from ssotlint.rules.duplicates import CompatAlias, ConflictingConstant, DuplicateFactory, DuplicateImplementation
 from ssotlint.rules.meta import SyntaxErrorRule, UnusedSuppression
 
 ALL_RULES: tuple[type[Rule], ...] = (
+    DuplicateImplementation,
+    CompatAlias,
+    DuplicateFactory,
+    ConflictingConstant,
     ImportCycle,
     DeferredImportCycle,
     SyntaxErrorRule,

@@ -1,0 +1,835 @@
+"""SSOT101-SSOT104: one concept implemented, named, built or configured in several places."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Iterator
+
+from ssotlint.diagnostics import Diagnostic, Related, Severity, Span
+from ssotlint.facts.model import BODY_REAL, FactoryFact
+from ssotlint.index.concepts import Concept
+from ssotlint.index.project import ProjectIndex
+from ssotlint.index.symbols import ClassInfo, ImportSite, SymbolTable
+from ssotlint.rules.base import Case, Rule
+
+#: Import sites listed as related locations of one finding; ``data`` always has the count.
+MAX_RELATED_SITES = 50
+
+_WS_CONFIG = """
+[tool.ssotlint.concepts.websocket-manager]
+canonical = "app.ws.unified:UnifiedWebSocketManager"
+"""
+
+_WS_CANONICAL = '''"""The WebSocket manager."""
+
+
+class UnifiedWebSocketManager:
+    """Single source of truth for WebSocket connections."""
+
+    async def connect(self, user_id, socket):
+        self.sockets[user_id] = socket
+
+    async def disconnect(self, user_id):
+        self.sockets.pop(user_id, None)
+
+    async def send_to_user(self, user_id, message):
+        await self.sockets[user_id].send_json(message)
+
+    async def broadcast(self, message):
+        for user_id in list(self.sockets):
+            await self.send_to_user(user_id, message)
+'''
+
+_WS_LEGACY = '''class WebSocketManager:
+    async def connect(self, user_id, socket):
+        self.sockets[user_id] = socket
+
+    async def disconnect(self, user_id):
+        del self.sockets[user_id]
+
+    async def send_to_user(self, user_id, message):
+        await self.sockets[user_id].send(message)
+
+    async def broadcast(self, message):
+        for socket in self.sockets.values():
+            await socket.send(message)
+'''
+
+
+def _sites_related(sites: Iterable[ImportSite], what: str) -> list[Related]:
+    ordered = sorted(sites, key=lambda s: (s.path, s.line, s.column))
+    return [Related(s.path, s.line, f"{s.importer} imports {what}", s.column) for s in ordered[:MAX_RELATED_SITES]]
+
+
+def _class_related(c: ClassInfo, message: str) -> Related:
+    return Related(c.path, c.fact.line, message, c.fact.column)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _roles_data(symbols: SymbolTable, classes: Iterable[ClassInfo]) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+    for c in classes:
+        role = symbols.role(c)
+        out.append({"class": c.key, "path": c.path, "line": c.fact.line, "role": role.role, "reason": role.reason})
+    return out
+
+
+def _not_counted(index: ProjectIndex, concept: Concept) -> list[ClassInfo]:
+    if concept.declared is not None:
+        return [c for c, _ in concept.not_counted]
+    names = {m.name for m in concept.members}
+    member_keys = {m.key for m in concept.members}
+    return sorted(
+        (
+            c
+            for c in index.symbols.classes.values()
+            if c.name in names and c.key not in member_keys and c.fact.qualname == c.fact.name
+        ),
+        key=lambda c: c.key,
+    )
+
+
+def _is_thin(c: ClassInfo) -> bool:
+    return c.fact.body != BODY_REAL
+
+
+def _subclasses_member(symbols: SymbolTable, c: ClassInfo, members: set[str]) -> ClassInfo | None:
+    for parent in symbols.ancestors(c):
+        if parent.key in members:
+            return parent
+    return None
+
+
+class DuplicateImplementation(Rule):
+    """A second implementation of a concept that already has a canonical class.
+
+    ## What it does
+    Groups classes into *concepts* and reports every implementation of a concept other than
+    its canonical class. A concept is either declared in the configuration or discovered:
+
+    - classes with the same name in two or more modules;
+    - classes in different modules whose public interfaces overlap strongly: at least
+      `min-similarity` (70%) of the (method name, arity) pairs in common, both with at
+      least `min-methods` (4) public methods.
+
+    Only *implementations* count. A class is not an implementation when it is a
+    `typing.Protocol`, an ABC with abstract methods only, an `Enum`/`IntEnum`/`StrEnum`/`Flag`
+    (or a project subclass of one), a `TypedDict` or `NamedTuple`, an exception, a test
+    double (defined in a test path, subclassing `unittest.mock` classes, or named
+    `Mock*`/`Fake*`/`Stub*`/`Dummy*`/`Spy*`), or a validator/checker (named `*Validator`,
+    `*Checker`, ... or with only `validate`/`check`/`is_` methods). A subclass of the
+    canonical class that adds real behaviour is an extension, not a duplicate. A name
+    suffix alone never makes two classes one concept: `HeartbeatManager` and
+    `WebSocketManager` are different things.
+
+    The canonical class of a declared concept is the configured one. For a discovered
+    concept it is the implementation imported by the most modules, then the one marked
+    "SSOT" or "single source of truth" in its docstring or comments, then the first by path.
+
+    `data` holds `concept`, `canonical` and `duplicate` (`module:Class`), `similarity` (share
+    of the canonical interface the duplicate repeats), `import_sites` (first-party modules
+    importing the duplicate), `joined_by` and `not_counted`: the classes that matched the
+    concept by name but were left out, with their role and the reason.
+
+    ## Why is this bad?
+    Two implementations of one concept drift apart: a fix lands in one and not the other,
+    callers pick one at random, and start-up code ends up checking at run time which of
+    several managers is in use. The import count tells how much work the migration to the
+    canonical class still is.
+
+    ## Example
+    ```python
+    # app/ws/unified.py
+    class UnifiedWebSocketManager:
+        async def connect(self, user_id, socket): ...
+        async def send_to_user(self, user_id, message): ...
+
+    # app/ws/manager.py
+    class WebSocketManager:  # the legacy copy
+        async def connect(self, user_id, socket): ...
+        async def send_to_user(self, user_id, message): ...
+    ```
+
+    ## Use instead
+    Move the remaining callers to the canonical class, then delete the copy (keep a
+    deprecated alias for a release if external code imports it).
+    ```python
+    from app.ws.unified import UnifiedWebSocketManager
+    ```
+
+    ## Options
+    - `[tool.ssotlint.concepts.NAME]`: `canonical = "module:Class"` (required), `match = ["*WebSocket*Manager*"]`
+      (class-name globs; by default the canonical name without qualifiers such as `Unified`
+      or `Base`, e.g. `*WebSocketManager*`), `factories = ["module:function"]` (see SSOT103).
+      A declared concept also takes in every class that discovery groups with its canonical class.
+    - `[tool.ssotlint.duplicates]`: `min-methods` (default 4), `min-similarity` (default 0.7).
+    - `test-paths`: gitignore-style patterns of test files (default `tests/`, `test/`,
+      `test_*.py`, `*_test.py`, `conftest.py`); classes there are test doubles.
+
+    ## Known problems
+    Classes are compared by name and by the methods they define themselves, not by what
+    their bodies do. Two unrelated classes that happen to share a name in two modules (say
+    `Config` in two services) are reported; declare which is canonical or suppress the line.
+    Import sites count `from module import Name` statements; uses through `import module`
+    and `module.Name` are not counted. A declared canonical class that cannot be found is
+    reported on the configuration file.
+    """
+
+    code = "SSOT101"
+    name = "duplicate-implementation"
+    summary = "A concept implemented by more than one class"
+    severity = Severity.ERROR
+
+    VALID = (
+        Case(
+            {
+                "app/__init__.py": "",
+                "app/ws/__init__.py": "",
+                "app/ws/unified.py": _WS_CANONICAL,
+                "app/ws/modes.py": "import enum\n\n\nclass WebSocketManagerMode(enum.Enum):\n    UNIFIED = 'unified'\n",
+                "app/ws/protocol.py": (
+                    "from typing import Protocol\n\n\nclass WebSocketManagerProtocol(Protocol):\n"
+                    "    async def connect(self, user_id, socket): ...\n"
+                    "    async def disconnect(self, user_id): ...\n"
+                    "    async def send_to_user(self, user_id, message): ...\n"
+                    "    async def broadcast(self, message): ...\n"
+                ),
+                "app/ws/base.py": (
+                    "from abc import ABC, abstractmethod\n\n\nclass BaseWebSocketManager(ABC):\n"
+                    "    @abstractmethod\n    async def connect(self, user_id, socket): ...\n"
+                    "    @abstractmethod\n    async def disconnect(self, user_id): ...\n"
+                    "    @abstractmethod\n    async def send_to_user(self, user_id, message): ...\n"
+                    "    @abstractmethod\n    async def broadcast(self, message): ...\n"
+                ),
+                "app/ws/validator.py": (
+                    "class WebSocketManagerProtocolValidator:\n"
+                    "    def validate(self, manager):\n        return hasattr(manager, 'connect')\n"
+                ),
+                "app/heartbeat.py": "class HeartbeatManager:\n    def start(self):\n        self.running = True\n",
+                "tests/test_ws.py": (
+                    "class MockWebSocketManager:\n"
+                    "    async def connect(self, user_id, socket):\n        pass\n"
+                    "    async def disconnect(self, user_id):\n        pass\n"
+                    "    async def send_to_user(self, user_id, message):\n        self.sent.append(message)\n"
+                    "    async def broadcast(self, message):\n        self.sent.append(message)\n"
+                ),
+            },
+            config=_WS_CONFIG,
+            note="an Enum, a Protocol, an ABC, a validator, a mock in tests and a HeartbeatManager are not duplicates",
+        ),
+        Case(
+            {
+                "app/__init__.py": "",
+                "app/ws/__init__.py": "",
+                "app/ws/unified.py": _WS_CANONICAL,
+                "app/ws/tracing.py": (
+                    "from app.ws.unified import UnifiedWebSocketManager\n\n\n"
+                    "class TracingWebSocketManager(UnifiedWebSocketManager):\n"
+                    "    async def send_to_user(self, user_id, message):\n"
+                    "        self.trace.append((user_id, message))\n"
+                    "        await super().send_to_user(user_id, message)\n"
+                ),
+            },
+            config=_WS_CONFIG,
+            note="a subclass that really extends behaviour",
+        ),
+        Case(
+            {
+                "app/__init__.py": "",
+                "app/heartbeat.py": "class HeartbeatManager:\n    def start(self):\n        pass\n",
+                "app/sockets.py": "class WebSocketManager:\n    def connect(self):\n        pass\n",
+            },
+            note="same suffix, different concepts, nothing declared",
+        ),
+    )
+    INVALID = (
+        Case(
+            {
+                "app/__init__.py": "",
+                "app/ws/__init__.py": "",
+                "app/ws/unified.py": _WS_CANONICAL,
+                "app/ws/manager.py": _WS_LEGACY,
+                "app/chat.py": "from app.ws.manager import WebSocketManager\n",
+            },
+            config=_WS_CONFIG,
+            expected=("SSOT101 app/ws/manager.py:1:1",),
+        ),
+        Case(
+            {
+                "app/__init__.py": "",
+                "app/ws/__init__.py": "",
+                "app/ws/unified.py": _WS_CANONICAL,
+                "app/ws/sessions.py": _WS_LEGACY.replace("WebSocketManager", "SessionRegistry"),
+            },
+            config=_WS_CONFIG,
+            note="a differently named class with the same interface joins the declared concept",
+            expected=("SSOT101 app/ws/sessions.py:1:1",),
+        ),
+        Case(
+            {
+                "billing/__init__.py": "",
+                "billing/client.py": "class HttpClient:\n    def get(self, url):\n        pass\n",
+                "search/__init__.py": "",
+                "search/client.py": "class HttpClient:\n    def get(self, url):\n        pass\n",
+                "search/api.py": "from search.client import HttpClient\n",
+            },
+            note="discovered without configuration: the class imported by more modules is canonical",
+            expected=("SSOT101 billing/client.py:1:1",),
+        ),
+    )
+
+    def check(self, index: ProjectIndex) -> Iterable[Diagnostic]:
+        symbols = index.symbols
+        table = index.concepts
+        for unresolved in table.unresolved:
+            spec = unresolved.config
+            yield self.diagnostic(
+                message=f"concept {spec.name!r}: canonical class {spec.canonical!r} is not defined in the project",
+                path=index.config.display_config,
+                span=Span.point(spec.line or 1, 1),
+                entity=f"concept:{spec.name}",
+                data={"concept": spec.name, "canonical": spec.canonical, "import_sites": 0},
+            )
+        for concept in table.concepts:
+            yield from self._concept(index, symbols, concept)
+
+    def _concept(self, index: ProjectIndex, symbols: SymbolTable, concept: Concept) -> Iterator[Diagnostic]:
+        canon = concept.canonical
+        member_keys = {m.key for m in concept.members}
+        not_counted = _roles_data(symbols, _not_counted(index, concept))
+        duplicates = [
+            m for m in concept.members if m.key != canon.key and _subclasses_member(symbols, m, member_keys) is None
+        ]
+        for dup in duplicates:
+            sites = symbols.import_sites(dup.module, dup.fact.qualname)
+            importers = sorted({s.importer for s in sites})
+            related = [_class_related(canon, f"canonical {concept.name}: {canon.key}")]
+            related += [
+                _class_related(other, f"another duplicate: {other.key}") for other in duplicates if other.key != dup.key
+            ]
+            related += _sites_related(sites, dup.name)
+            yield self.diagnostic(
+                message=(
+                    f"{dup.name} duplicates {canon.key}, the canonical {concept.name}; "
+                    f"{_plural(len(importers), 'module')} still import it"
+                ),
+                path=dup.path,
+                span=Span.point(dup.fact.line, dup.fact.column),
+                entity=dup.fact.qualname,
+                related=related,
+                data={
+                    "concept": concept.name,
+                    "declared": concept.declared is not None,
+                    "canonical": canon.key,
+                    "duplicate": dup.key,
+                    "similarity": concept.similarity(dup),
+                    "import_sites": len(importers),
+                    "importers": importers,
+                    "joined_by": concept.joined_by.get(dup.key, ""),
+                    "role": symbols.role(dup).role,
+                    "not_counted": not_counted,
+                },
+            )
+
+
+class CompatAlias(Rule):
+    """A second name or import path for a canonical class.
+
+    ## What it does
+    Reports, outside the module that defines the canonical class of a concept (see
+    SSOT101):
+
+    - a module-level alias: `WebSocketManager = UnifiedWebSocketManager` (also
+      `WebSocketManager: type[UnifiedWebSocketManager] = UnifiedWebSocketManager`);
+    - a re-export: `from app.ws.unified import UnifiedWebSocketManager as WebSocketManager`,
+      or the class imported into another module that lists it in `__all__` or that other
+      modules import it from;
+    - a thin subclass that adds nothing: its body is only a docstring or `pass`, or every
+      method only forwards to `super()` or to an attribute.
+
+    Re-exports under the class's own name in the `__init__.py` of a package containing the
+    canonical module are the package's public interface and are allowed.
+
+    `data` holds `concept`, `alias` (`module:Name`), `target` (the canonical `module:Class`),
+    `kind` (`assignment`, `re-export` or `subclass`) and `import_sites`: the first-party modules
+    importing the alias.
+
+    ## Why is this bad?
+    Every extra name keeps old call sites alive and hides how far a migration has come: the
+    code reads as if there were two managers, searches for one name miss the other, and the
+    alias module often becomes the place where the next duplicate grows.
+
+    ## Example
+    ```python
+    # app/ws/compat.py
+    from app.ws.unified import UnifiedWebSocketManager
+
+    WebSocketManager = UnifiedWebSocketManager  # backwards compatibility
+    ```
+
+    ## Use instead
+    Import the canonical class where it is defined (or from its package) and delete the
+    alias once `import_sites` reaches zero.
+    ```python
+    from app.ws.unified import UnifiedWebSocketManager
+    ```
+
+    ## Options
+    The concepts of SSOT101 (`[tool.ssotlint.concepts.NAME]`). Suppress a deliberate,
+    deprecated alias with `# ssotlint: ignore[SSOT102]` on its line.
+
+    ## Known problems
+    Only canonical classes of concepts are followed: an alias of a class that has no
+    duplicate is not reported. A re-export is recognised by `__all__` or by other modules
+    importing the name; a module re-exporting through `import *` only is not.
+    """
+
+    code = "SSOT102"
+    name = "compat-alias"
+    summary = "A canonical class re-exported or aliased under another name or path"
+    severity = Severity.WARNING
+
+    VALID = (
+        Case(
+            {
+                "app/__init__.py": "",
+                "app/ws/__init__.py": (
+                    "from app.ws.unified import UnifiedWebSocketManager\n\n__all__ = ['UnifiedWebSocketManager']\n"
+                ),
+                "app/ws/unified.py": _WS_CANONICAL,
+                "app/chat.py": "from app.ws import UnifiedWebSocketManager\n",
+            },
+            config=_WS_CONFIG,
+            note="a plain re-export in the canonical package's __init__",
+        ),
+        Case(
+            {
+                "app/__init__.py": "",
+                "app/ws/__init__.py": "",
+                "app/ws/unified.py": _WS_CANONICAL,
+                "app/chat.py": "from app.ws.unified import UnifiedWebSocketManager as Manager\n\nmanager = Manager()\n",
+            },
+            config=_WS_CONFIG,
+            note="a local rename nobody imports from",
+        ),
+    )
+    INVALID = (
+        Case(
+            {
+                "app/__init__.py": "",
+                "app/ws/__init__.py": "",
+                "app/ws/unified.py": _WS_CANONICAL,
+                "app/ws/compat.py": (
+                    "from app.ws.unified import UnifiedWebSocketManager\n\n"
+                    "WebSocketManager = UnifiedWebSocketManager\n"
+                ),
+                "app/chat.py": "from app.ws.compat import WebSocketManager\n",
+            },
+            config=_WS_CONFIG,
+            expected=("SSOT102 app/ws/compat.py:3:1",),
+        ),
+        Case(
+            {
+                "app/__init__.py": "",
+                "app/ws/__init__.py": "",
+                "app/ws/unified.py": _WS_CANONICAL,
+                "app/legacy.py": (
+                    "from app.ws.unified import UnifiedWebSocketManager as WebSocketManager\n\n"
+                    "__all__ = ['WebSocketManager']\n"
+                ),
+                "app/ws/adapter.py": (
+                    "from app.ws.unified import UnifiedWebSocketManager\n\n\n"
+                    "class WebSocketManagerAdapter(UnifiedWebSocketManager):\n"
+                    '    """Kept for the migration."""\n\n'
+                    "    async def connect(self, user_id, socket):\n"
+                    "        return await super().connect(user_id, socket)\n"
+                ),
+            },
+            config=_WS_CONFIG,
+            note="a renamed re-export and a subclass that only delegates",
+            expected=("SSOT102 app/legacy.py:1:1", "SSOT102 app/ws/adapter.py:4:1"),
+        ),
+    )
+
+    def check(self, index: ProjectIndex) -> Iterable[Diagnostic]:
+        symbols = index.symbols
+        concepts = index.concepts.concepts
+        by_canonical = {c.canonical.key: c for c in concepts}
+        if not by_canonical:
+            return
+        for rel, facts in index.files.items():
+            info = index.modules.by_rel.get(rel)
+            if info is None:
+                continue
+            module = info.name
+            for alias in facts.aliases:
+                target = symbols.resolve_expr(module, alias.target, skip_alias=alias.name).symbol
+                concept = by_canonical.get(target.key) if target.kind == "class" else None
+                if concept is None or concept.canonical.module == module:
+                    continue
+                canon = concept.canonical
+                if alias.name == canon.fact.qualname and _in_canonical_package(module, info.is_package, canon):
+                    continue
+                yield self._finding(symbols, concept, rel, module, alias.name, alias.line, alias.column, "assignment")
+            exported = set(facts.dunder_all or ())
+            for fact in facts.imports:
+                if not fact.is_from or fact.scope or fact.context == "typing-only" or fact.dynamic:
+                    continue
+                base = symbols.absolute_import(info, fact)
+                if not base or base not in index.modules:
+                    continue
+                for imported in fact.names:
+                    if imported.name == "*":
+                        continue
+                    target = symbols.resolve_from(base, imported.name).symbol
+                    concept = by_canonical.get(target.key) if target.kind == "class" else None
+                    if concept is None or concept.canonical.module == module:
+                        continue
+                    bound = imported.asname or imported.name
+                    if bound not in exported and not symbols.direct_import_sites(module, bound):
+                        continue  # imported for local use only
+                    canon = concept.canonical
+                    if bound == canon.fact.qualname and _in_canonical_package(module, info.is_package, canon):
+                        continue
+                    yield self._finding(symbols, concept, rel, module, bound, fact.line, fact.column, "re-export")
+        for concept in concepts:
+            canon = concept.canonical
+            for c in symbols.classes.values():
+                if c.module == canon.module or c.fact.qualname != c.fact.name or not _is_thin(c):
+                    continue
+                if any(b.kind == "class" and b.key == canon.key for b in symbols.bases(c)):
+                    yield self._finding(symbols, concept, c.path, c.module, c.name, c.fact.line, c.fact.column, "subclass")
+
+    def _finding(
+        self,
+        symbols: SymbolTable,
+        concept: Concept,
+        path: str,
+        module: str,
+        name: str,
+        line: int,
+        column: int,
+        kind: str,
+    ) -> Diagnostic:
+        canon = concept.canonical
+        sites = symbols.import_sites(module, name)
+        importers = sorted({s.importer for s in sites})
+        what = {"assignment": "alias", "re-export": "re-export", "subclass": "empty subclass"}[kind]
+        return self.diagnostic(
+            message=(
+                f"{name} in {module} is a compatibility {what} of {canon.key}; "
+                f"{_plural(len(importers), 'module')} import it"
+            ),
+            path=path,
+            span=Span.point(line, column),
+            entity=name,
+            related=[_class_related(canon, f"canonical {concept.name}: {canon.key}"), *_sites_related(sites, name)],
+            data={
+                "concept": concept.name,
+                "alias": f"{module}:{name}",
+                "target": canon.key,
+                "kind": kind,
+                "import_sites": len(importers),
+                "importers": importers,
+            },
+        )
+
+
+def _in_canonical_package(module: str, is_package: bool, canon: ClassInfo) -> bool:
+    """``module`` is the ``__init__`` of a package that contains the canonical module."""
+    return is_package and canon.module.startswith(module + ".")
+
+
+class DuplicateFactory(Rule):
+    """More than one function that builds instances of a concept.
+
+    ## What it does
+    Finds functions (module level, nested, or methods of other classes) that construct
+    and return an instance of a concept's class, directly (`return Manager(...)`) or
+    through a variable (`manager = Manager(); return manager`, including the
+    `global _instance` singleton pattern). When the concept declares its canonical
+    factories (`factories = ["module:function"]`), every other factory is reported.
+    Otherwise, when two or more exist, the one imported by the most modules is taken as
+    canonical and the others are reported.
+
+    Factories in test paths and alternate constructors defined on the concept's own
+    classes are not counted. `data` holds `concept`, `factory`, `canonical_factories`,
+    `constructs` and `import_sites`.
+
+    ## Why is this bad?
+    Two factories for one object mean two sets of defaults and, for a process-wide
+    manager, two instances: events sent through one never reach connections registered in
+    the other.
+
+    ## Example
+    ```python
+    # app/ws/factory.py
+    def get_websocket_manager():
+        return UnifiedWebSocketManager()
+
+    # app/ws/setup.py
+    def create_websocket_manager():
+        return UnifiedWebSocketManager()
+    ```
+
+    ## Use instead
+    Call the canonical factory.
+    ```python
+    # app/ws/setup.py
+    from app.ws.factory import get_websocket_manager
+    ```
+
+    ## Options
+    `factories` in `[tool.ssotlint.concepts.NAME]`.
+
+    ## Known problems
+    Only construction of a class whose name starts with an upper-case letter is followed,
+    and only through local names, globals and `self.<attribute>`; a factory that returns
+    what another factory returns is a wrapper and is not counted.
+    """
+
+    code = "SSOT103"
+    name = "duplicate-factory"
+    summary = "A concept built by more than one factory function"
+    severity = Severity.WARNING
+
+    VALID = (
+        Case(
+            {
+                "app/__init__.py": "",
+                "app/ws/__init__.py": "",
+                "app/ws/unified.py": _WS_CANONICAL,
+                "app/ws/factory.py": (
+                    "from app.ws.unified import UnifiedWebSocketManager\n\n\n"
+                    "def get_websocket_manager():\n    return UnifiedWebSocketManager()\n"
+                ),
+                "app/main.py": (
+                    "from app.ws.factory import get_websocket_manager\n\n\n"
+                    "def startup():\n    return get_websocket_manager()\n"
+                ),
+                "tests/conftest.py": (
+                    "from app.ws.unified import UnifiedWebSocketManager\n\n\n"
+                    "def manager():\n    return UnifiedWebSocketManager()\n"
+                ),
+            },
+            config=_WS_CONFIG + 'factories = ["app.ws.factory:get_websocket_manager"]\n',
+            note="one factory, a caller that wraps it, and a test fixture",
+        ),
+    )
+    INVALID = (
+        Case(
+            {
+                "app/__init__.py": "",
+                "app/ws/__init__.py": "",
+                "app/ws/unified.py": _WS_CANONICAL,
+                "app/ws/factory.py": (
+                    "from app.ws.unified import UnifiedWebSocketManager\n\n_manager = None\n\n\n"
+                    "def get_websocket_manager():\n    global _manager\n    if _manager is None:\n"
+                    "        _manager = UnifiedWebSocketManager()\n    return _manager\n"
+                ),
+                "app/setup.py": (
+                    "from app.ws import unified\n\n\n"
+                    "def create_websocket_manager(config):\n    manager = unified.UnifiedWebSocketManager()\n"
+                    "    manager.config = config\n    return manager\n"
+                ),
+            },
+            config=_WS_CONFIG + 'factories = ["app.ws.factory:get_websocket_manager"]\n',
+            expected=("SSOT103 app/setup.py:4:1",),
+        ),
+    )
+
+    def check(self, index: ProjectIndex) -> Iterable[Diagnostic]:
+        symbols = index.symbols
+        concepts = index.concepts.concepts
+        if not concepts:
+            return
+        owner: dict[str, Concept] = {}
+        for concept in concepts:
+            for m in concept.members:
+                owner.setdefault(m.key, concept)
+        found: dict[str, list[tuple[str, str, FactoryFact, list[str]]]] = {}
+        for rel, facts in index.files.items():
+            info = index.modules.by_rel.get(rel)
+            if info is None or not facts.factories or symbols.in_tests(rel):
+                continue
+            for f in facts.factories:
+                built = {symbols.resolve_expr(info.name, callee).symbol for callee in f.constructs}
+                keys = sorted(s.key for s in built if s.kind == "class" and s.key in owner)
+                if not keys:
+                    continue
+                concept = owner[keys[0]]
+                head = f.qualname.split(".", 1)[0]
+                if f"{info.name}:{head}" in {m.key for m in concept.members}:
+                    continue  # an alternate constructor on the class itself
+                found.setdefault(concept.name + "\x1f" + concept.canonical.key, []).append((rel, info.name, f, keys))
+        by_key = {c.name + "\x1f" + c.canonical.key: c for c in concepts}
+        for key, factories in sorted(found.items()):
+            concept = by_key[key]
+            yield from self._concept(symbols, concept, factories)
+
+    def _concept(
+        self,
+        symbols: SymbolTable,
+        concept: Concept,
+        factories: list[tuple[str, str, FactoryFact, list[str]]],
+    ) -> Iterator[Diagnostic]:
+        declared = concept.declared.factories if concept.declared is not None else ()
+        canonical_keys = {symbols.resolve_from(*d.split(":", 1)).symbol.key for d in declared}
+        factories.sort(key=lambda t: (t[0], t[2].line))
+
+        def fkey(t: tuple[str, str, FactoryFact, list[str]]) -> str:
+            return f"{t[1]}:{t[2].qualname}"
+
+        if not canonical_keys:
+            if len(factories) < 2:
+                return
+            best = min(factories, key=lambda t: (-len(symbols.importing_modules(t[1], t[2].qualname)), t[0], t[2].line))
+            canonical_keys = {fkey(best)}
+        canonical = [t for t in factories if fkey(t) in canonical_keys]
+        others = [t for t in factories if fkey(t) not in canonical_keys]
+        canonical_names = sorted(canonical_keys)
+        for t in others:
+            rel, module, f, keys = t
+            sites = symbols.import_sites(module, f.qualname)
+            importers = sorted({s.importer for s in sites})
+            related = [Related(c[0], c[2].line, f"canonical factory {fkey(c)}", c[2].column) for c in canonical]
+            related += [Related(o[0], o[2].line, f"another factory: {fkey(o)}", o[2].column) for o in others if o is not t]
+            related += _sites_related(sites, f.qualname)
+            built = ", ".join(k.partition(":")[2] for k in keys)
+            yield self.diagnostic(
+                message=(
+                    f"{f.qualname} also builds {built} ({concept.name}); the canonical factory is "
+                    f"{' / '.join(canonical_names)}"
+                ),
+                path=rel,
+                span=Span.point(f.line, f.column),
+                entity=f.qualname,
+                related=related,
+                data={
+                    "concept": concept.name,
+                    "factory": fkey(t),
+                    "canonical_factories": canonical_names,
+                    "constructs": keys,
+                    "import_sites": len(importers),
+                    "importers": importers,
+                },
+            )
+
+
+class ConflictingConstant(Rule):
+    """One constant name bound to different literal values in several modules.
+
+    ## What it does
+    Collects module-level UPPER_CASE names bound exactly once to a literal (string, bytes,
+    number, boolean) in first-party modules outside test paths, and reports each name that
+    has two or more different values. One finding per name, anchored on its first
+    definition by path; every other definition is a related location, and `data.values`
+    lists each value with its places.
+
+    ## Why is this bad?
+    `HEARTBEAT_TIMEOUT = 30` in one service and `HEARTBEAT_TIMEOUT = 60` in another is the
+    same single-source-of-truth debt as two manager classes: each copy is edited on its
+    own, and the behaviour depends on which module a caller happened to import.
+
+    ## Example
+    ```python
+    # app/ws/heartbeat.py
+    HEARTBEAT_TIMEOUT = 30
+
+    # app/ws/manager.py
+    HEARTBEAT_TIMEOUT = 60
+    ```
+
+    ## Use instead
+    Define the value once and import it.
+    ```python
+    # app/ws/manager.py
+    from app.ws.heartbeat import HEARTBEAT_TIMEOUT
+    ```
+
+    ## Options
+    - `[tool.ssotlint.duplicates] ignore-constants = ["VERSION", "*_NAME"]`: constant-name
+      globs never reported (names that are meant to differ per module).
+    - `test-paths`: modules there are not counted.
+
+    ## Known problems
+    Only literals are compared: `TIMEOUT = 30` and `TIMEOUT = 15 * 2` are not seen as one
+    value or as two. Names bound more than once in a module (in `if`/`else` branches) are
+    skipped. Names starting with an underscore are private to their module and not counted.
+    """
+
+    code = "SSOT104"
+    name = "conflicting-constant"
+    summary = "An UPPER_CASE constant with different values in different modules"
+    severity = Severity.WARNING
+
+    VALID = (
+        Case(
+            {
+                "app/__init__.py": "",
+                "app/a.py": "TIMEOUT = 30\n",
+                "app/b.py": "TIMEOUT = 30\n",
+                "app/c.py": "from app.a import TIMEOUT\n",
+                "tests/test_a.py": "TIMEOUT = 1\n",
+            },
+            note="equal values, an import, and a test override",
+        ),
+        Case(
+            {"app/__init__.py": "", "app/a.py": "NAME = 'a'\n", "app/b.py": "NAME = 'b'\n"},
+            config="[tool.ssotlint.duplicates]\nignore-constants = ['NAME']\n",
+            note="an ignored name",
+        ),
+    )
+    INVALID = (
+        Case(
+            {
+                "app/__init__.py": "",
+                "app/heartbeat.py": "HEARTBEAT_TIMEOUT = 30\n",
+                "app/manager.py": '"""Manager."""\n\nHEARTBEAT_TIMEOUT = 60\n',
+                "app/other.py": "HEARTBEAT_TIMEOUT = 30\n",
+            },
+            expected=("SSOT104 app/heartbeat.py:1:1",),
+        ),
+    )
+
+    def check(self, index: ProjectIndex) -> Iterable[Diagnostic]:
+        symbols = index.symbols
+        ignore = index.config.ignore_constants
+        places: dict[str, list[tuple[str, str, int, int, str]]] = {}  # name -> (path, module, line, col, value)
+        for rel, facts in index.files.items():
+            if not facts.constants or symbols.in_tests(rel):
+                continue
+            info = index.modules.by_rel.get(rel)
+            module = info.name if info is not None else rel
+            for c in facts.constants:
+                if any(fnmatch.fnmatchcase(c.name, p) for p in ignore):
+                    continue
+                places.setdefault(c.name, []).append((rel, module, c.line, c.column, c.value))
+        for name in sorted(places):
+            entries = sorted(places[name])
+            values: dict[str, list[tuple[str, str, int, int, str]]] = {}
+            for e in entries:
+                values.setdefault(e[4], []).append(e)
+            if len(values) < 2:
+                continue
+            first = entries[0]
+            related = [Related(e[0], e[2], f"{name} = {e[4]} in {e[1]}", e[3]) for e in entries[1:]]
+            summary = "; ".join(f"{v} in {', '.join(e[1] for e in es)}" for v, es in values.items())
+            yield self.diagnostic(
+                message=f"{name} has {len(values)} different values across {_plural(len(entries), 'module')}: {summary}",
+                path=first[0],
+                span=Span.point(first[2], first[3]),
+                entity=name,
+                fingerprint_path="",
+                related=related,
+                data={
+                    "name": name,
+                    "values": [
+                        {"value": v, "places": [{"path": e[0], "module": e[1], "line": e[2]} for e in es]}
+                        for v, es in values.items()
+                    ],
+                },
+            )
