@@ -313,8 +313,8 @@ class DuplicateImplementation(Rule):
             related += _sites_related(sites, dup.name)
             yield self.diagnostic(
                 message=(
-                    f"{dup.name} duplicates {canon.key}, the canonical {concept.name}; "
-                    f"{_plural(len(importers), 'module')} still import it"
+                    f"{dup.name} duplicates {canon.key}, the canonical {concept.name} "
+                    f"(imported by {_plural(len(importers), 'module')})"
                 ),
                 path=dup.path,
                 span=Span.point(dup.fact.line, dup.fact.column),
@@ -520,8 +520,8 @@ class CompatAlias(Rule):
         what = {"assignment": "alias", "re-export": "re-export", "subclass": "empty subclass"}[kind]
         return self.diagnostic(
             message=(
-                f"{name} in {module} is a compatibility {what} of {canon.key}; "
-                f"{_plural(len(importers), 'module')} import it"
+                f"{name} in {module} is a compatibility {what} of {canon.key} "
+                f"(imported by {_plural(len(importers), 'module')})"
             ),
             path=path,
             span=Span.point(line, column),
