@@ -300,9 +300,19 @@ class DuplicateImplementation(Rule):
         canon = concept.canonical
         member_keys = {m.key for m in concept.members}
         not_counted = _roles_data(symbols, _not_counted(index, concept))
-        duplicates = [
-            m for m in concept.members if m.key != canon.key and _subclasses_member(symbols, m, member_keys) is None
-        ]
+        duplicates = []
+        for m in concept.members:
+            if m.key == canon.key:
+                continue
+            parent = _subclasses_member(symbols, m, member_keys)
+            if parent is None:
+                duplicates.append(m)
+            else:
+                how = "adds nothing (see SSOT102)" if _is_thin(m) else "extends it"
+                not_counted.append(
+                    {"class": m.key, "path": m.path, "line": m.fact.line, "role": "subclass", "reason": f"subclasses {parent.key} and {how}"}
+                )
+        not_counted.sort(key=lambda d: str(d["class"]))
         for dup in duplicates:
             sites = symbols.import_sites(dup.module, dup.fact.qualname)
             importers = sorted({s.importer for s in sites})
@@ -517,12 +527,13 @@ class CompatAlias(Rule):
         canon = concept.canonical
         sites = symbols.import_sites(module, name)
         importers = sorted({s.importer for s in sites})
-        what = {"assignment": "alias", "re-export": "re-export", "subclass": "empty subclass"}[kind]
+        what = {
+            "assignment": f"is an alias of {canon.key}",
+            "re-export": f"re-exports {canon.key}",
+            "subclass": f"is a subclass of {canon.key} that adds nothing",
+        }[kind]
         return self.diagnostic(
-            message=(
-                f"{name} in {module} is a compatibility {what} of {canon.key} "
-                f"(imported by {_plural(len(importers), 'module')})"
-            ),
+            message=f"{name} in {module} {what} (imported by {_plural(len(importers), 'module')})",
             path=path,
             span=Span.point(line, column),
             entity=name,
