@@ -354,14 +354,13 @@ class SymbolTable:
             if kw.startswith("metaclass="):
                 meta = self.resolve_expr(c.module, kw.partition("=")[2]).symbol
                 abc_base = abc_base or meta.name == "abc.ABCMeta"
-        if not abc_base:
-            parents = [self.get_class(b) for b in self.bases(c)]
-            abc_base = any(p is not None and self.role(p).role == ABSTRACT for p in parents)
-        if not abc_base:
-            return False
         abstract = [m for m in fact.methods if m.abstract]
         concrete = [m for m in fact.methods if not m.abstract and not m.name.startswith("__") and m.body == BODY_REAL]
-        return bool(abstract) and not concrete
+        if abc_base:
+            return bool(abstract) and not concrete
+        # A subclass of an abstract base that implements nothing is still abstract.
+        parents = [self.get_class(b) for b in self.bases(c)]
+        return any(p is not None and self.role(p).role == ABSTRACT for p in parents) and not concrete
 
     # --- import sites ----------------------------------------------------------------------------
     def import_sites(self, module: str, name: str) -> list[ImportSite]:
