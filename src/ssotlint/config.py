@@ -19,7 +19,7 @@ from typing import Any
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,no-redef]
 
 CONFIG_FILE = "pyproject.toml"
 CODE_PATTERN = re.compile(r"^(SSOT\d{0,3}|ALL)$")
@@ -366,7 +366,7 @@ def _valid_gitignore_pattern(pattern: str) -> bool:
     import pathspec
 
     try:
-        pathspec.PathSpec.from_lines("gitwildmatch", [pattern])
+        pathspec.GitIgnoreSpec.from_lines([pattern])
     except Exception:
         return False
     return True
