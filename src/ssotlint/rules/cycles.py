@@ -38,7 +38,7 @@ def _step_message(e: Edge) -> str:
     return f"{e.importer} imports {e.imported} (`{e.statement}`){how}"
 
 
-def cycle_diagnostic(rule: type[Rule], report: CycleReport, kind_label: str) -> Diagnostic:
+def cycle_diagnostic(rule: type[Rule], report: CycleReport, kind_label: str, index: ProjectIndex) -> Diagnostic:
     first = report.cycle_sites[0]
     steps = [*report.cycle, report.cycle[0]]
     if len(steps) > 10:  # keep the message one readable line; data and related hold it all
@@ -54,6 +54,7 @@ def cycle_diagnostic(rule: type[Rule], report: CycleReport, kind_label: str) -> 
         entity=",".join(report.modules),
         fingerprint_path="",  # a cycle is identified by its members, wherever it is anchored
         related=related,
+        touches=sorted(info.rel for m in report.modules if (info := index.modules.get(m)) is not None),
         data={
             "modules": list(report.modules),
             "cycle": list(report.cycle),
@@ -224,7 +225,7 @@ class ImportCycle(Rule):
 
     def check(self, index: ProjectIndex) -> Iterable[Diagnostic]:
         for report in analysis(index).runtime_reports():
-            yield cycle_diagnostic(type(self), report, "import cycle")
+            yield cycle_diagnostic(type(self), report, "import cycle", index)
 
 
 class DeferredImportCycle(Rule):
@@ -306,4 +307,4 @@ class DeferredImportCycle(Rule):
 
     def check(self, index: ProjectIndex) -> Iterable[Diagnostic]:
         for report in analysis(index).deferred_reports():
-            yield cycle_diagnostic(type(self), report, "import cycle through deferred imports")
+            yield cycle_diagnostic(type(self), report, "import cycle through deferred imports", index)
