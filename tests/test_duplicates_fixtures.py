@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.dup_helpers import findings, run_project
+from .conftest import check, findings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXAMPLE = Path(__file__).parent.parent / "examples" / "chat-monorepo"
@@ -28,7 +28,7 @@ def _by_location(result_diagnostics: object) -> dict[str, object]:
 
 def test_websocket_fixture_exact_findings(tmp_path: Path) -> None:
     root = _copy("duplicates-websocket", tmp_path)
-    result = run_project(root, select=("SSOT1",))
+    result = check(root, select=("SSOT1",))
     assert findings(result) == [
         "SSOT104 src/app/api/chat.py:6:1",
         "SSOT102 src/app/legacy/__init__.py:1:1",
@@ -42,7 +42,7 @@ def test_websocket_fixture_exact_findings(tmp_path: Path) -> None:
 
 def test_websocket_fixture_duplicate_data(tmp_path: Path) -> None:
     root = _copy("duplicates-websocket", tmp_path)
-    found = _by_location(run_project(root, select=("SSOT1",)).diagnostics)
+    found = _by_location(check(root, select=("SSOT1",)).diagnostics)
     legacy = found["SSOT101 src/app/ws/manager.py:6:1"]
     assert legacy.message == (  # type: ignore[attr-defined]
         "WebSocketManager duplicates app.ws.unified:UnifiedWebSocketManager, "
@@ -84,7 +84,7 @@ def test_websocket_fixture_duplicate_data(tmp_path: Path) -> None:
 
 def test_websocket_fixture_alias_and_factory_data(tmp_path: Path) -> None:
     root = _copy("duplicates-websocket", tmp_path)
-    found = _by_location(run_project(root, select=("SSOT1",)).diagnostics)
+    found = _by_location(check(root, select=("SSOT1",)).diagnostics)
     compat = found["SSOT102 src/app/ws/compat.py:3:1"].data  # type: ignore[attr-defined]
     assert compat == {
         "concept": "websocket-manager",
@@ -126,7 +126,7 @@ def test_websocket_fixture_alias_and_factory_data(tmp_path: Path) -> None:
 
 def test_discovered_fixture(tmp_path: Path) -> None:
     root = _copy("duplicates-discovered", tmp_path)
-    result = run_project(root, select=("SSOT1",))
+    result = check(root, select=("SSOT1",))
     assert findings(result) == [
         "SSOT104 billing/client.py:4:1",
         "SSOT101 billing/client.py:7:1",
@@ -147,9 +147,9 @@ def test_discovered_fixture(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["duplicates-websocket", "duplicates-discovered"])
 def test_same_results_with_cache_and_jobs(name: str, tmp_path: Path) -> None:
     root = _copy(name, tmp_path)
-    baseline = [(d.sort_key(), d.fingerprint, dict(d.data)) for d in run_project(root, select=("SSOT1",)).diagnostics]
-    cold = run_project(root, select=("SSOT1",), jobs=2, use_cache=True)
-    warm = run_project(root, select=("SSOT1",), jobs=2, use_cache=True)
+    baseline = [(d.sort_key(), d.fingerprint, dict(d.data)) for d in check(root, select=("SSOT1",)).diagnostics]
+    cold = check(root, select=("SSOT1",), jobs=2, use_cache=True)
+    warm = check(root, select=("SSOT1",), jobs=2, use_cache=True)
     assert warm.parsed == 0
     for result in (cold, warm):
         assert [(d.sort_key(), d.fingerprint, dict(d.data)) for d in result.diagnostics] == baseline
@@ -157,11 +157,11 @@ def test_same_results_with_cache_and_jobs(name: str, tmp_path: Path) -> None:
 
 def test_fingerprints_survive_line_shifts(tmp_path: Path) -> None:
     root = _copy("duplicates-websocket", tmp_path)
-    before = {d.code + d.path: d.fingerprint for d in run_project(root, select=("SSOT1",)).diagnostics}
+    before = {d.code + d.path: d.fingerprint for d in check(root, select=("SSOT1",)).diagnostics}
     for rel in ("src/app/ws/manager.py", "src/app/ws/compat.py", "src/app/api/chat.py"):
         path = root / rel
         path.write_text("# a new first line\n\n" + path.read_text("utf-8"), "utf-8")
-    after = {d.code + d.path: d.fingerprint for d in run_project(root, select=("SSOT1",)).diagnostics}
+    after = {d.code + d.path: d.fingerprint for d in check(root, select=("SSOT1",)).diagnostics}
     assert after == before
 
 
@@ -172,11 +172,11 @@ def test_suppression_comment_on_the_class_line(tmp_path: Path) -> None:
         "class IsolatedWebSocketManager:", "class IsolatedWebSocketManager:  # ssotlint: ignore[SSOT101]"
     )
     path.write_text(text, "utf-8")
-    assert "SSOT101 src/app/ws/isolated.py:1:1" not in findings(run_project(root, select=("SSOT1", "SSOT9")))
+    assert "SSOT101 src/app/ws/isolated.py:1:1" not in findings(check(root, select=("SSOT1", "SSOT9")))
 
 
 def test_example_monorepo_story() -> None:
-    result = run_project(EXAMPLE, select=("SSOT1",))
+    result = check(EXAMPLE, select=("SSOT1",))
     assert findings(result) == [
         "SSOT103 services/backend/chat_backend/startup.py:10:1",
         "SSOT102 services/backend/chat_backend/websocket/compat.py:5:1",

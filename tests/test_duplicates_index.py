@@ -14,7 +14,7 @@ from ssotlint.discovery import discover
 from ssotlint.index.concepts import INTERFACE, NAME_PATTERN, SAME_NAME, default_match
 from ssotlint.index.project import ProjectIndex
 from ssotlint.index.symbols import Symbol
-from tests.dup_helpers import write_project
+from .conftest import check, findings, write_project
 
 
 def index_of(tmp_path: Path, files: Mapping[str, str], config: str = "") -> ProjectIndex:
@@ -241,13 +241,13 @@ def test_common_methods_do_not_make_candidates(tmp_path: Path) -> None:
 
 
 def test_unresolved_canonical_is_reported_on_the_config(tmp_path: Path) -> None:
-    from tests.dup_helpers import findings, run_project
+    from .conftest import check, findings
 
     root = write_project(
         tmp_path / "p",
         {"app/__init__.py": "", "app/x.py": "class X:\n    pass\n"},
         '\n[tool.ssotlint.concepts.ws]\ncanonical = "app.x:Missing"\n',
     )
-    result = run_project(root, select=("SSOT101",))
+    result = check(root, select=("SSOT101",))
     assert findings(result) == ["SSOT101 pyproject.toml:4:1"]
     assert result.diagnostics[0].message == "concept 'ws': canonical class 'app.x:Missing' is not defined in the project"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ssotlint.rules.base import Case, Rule
 from ssotlint.rules.cycles import DeferredImportCycle, ImportCycle
 from ssotlint.rules.duplicates import CompatAlias, ConflictingConstant, DuplicateFactory, DuplicateImplementation
-from ssotlint.rules.meta import SyntaxErrorRule, UnusedSuppression
+from ssotlint.rules.meta import StaleBaselineEntry, SyntaxErrorRule, UnusedSuppression
 
 ALL_RULES: tuple[type[Rule], ...] = (
     DuplicateImplementation,
@@ -16,6 +16,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     DeferredImportCycle,
     SyntaxErrorRule,
     UnusedSuppression,
+    StaleBaselineEntry,
 )
 
 BY_CODE: dict[str, type[Rule]] = {r.code: r for r in ALL_RULES}
