@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from ssotlint.config import load_config
-from ssotlint.engine import collect_facts
 from ssotlint.cache import FactsCache
+from ssotlint.config import load_config
 from ssotlint.discovery import discover
+from ssotlint.engine import collect_facts
 from ssotlint.index.concepts import INTERFACE, NAME_PATTERN, SAME_NAME, default_match
 from ssotlint.index.project import ProjectIndex
 from ssotlint.index.symbols import Symbol
+
 from .conftest import check, findings, write_project
 
 
@@ -73,7 +74,6 @@ ROLE_FILES = {
         "    def close(self):\n        self.closed = True\n\n\n"
         "class AppError(Exception):\n    pass\n"
     ),
-    "app/__init__.py": "",
     "app/kinds.py": (
         "import typing\nimport typing_extensions as te\nfrom collections import namedtuple\n"
         "from unittest import mock\n\nfrom app.bases import AppError, Color, Port\n\n\n"
@@ -241,7 +241,6 @@ def test_common_methods_do_not_make_candidates(tmp_path: Path) -> None:
 
 
 def test_unresolved_canonical_is_reported_on_the_config(tmp_path: Path) -> None:
-    from .conftest import check, findings
 
     root = write_project(
         tmp_path / "p",

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from ssotlint.rules.base import Case, Rule
 from ssotlint.rules.cycles import DeferredImportCycle, ImportCycle
-from ssotlint.rules.duplicates import CompatAlias, ConflictingConstant, DuplicateFactory, DuplicateImplementation
+from ssotlint.rules.duplicates import (
+    CompatAlias,
+    ConflictingConstant,
+    DuplicateFactory,
+    DuplicateImplementation,
+)
 from ssotlint.rules.meta import StaleBaselineEntry, SyntaxErrorRule, UnusedSuppression
 
 ALL_RULES: tuple[type[Rule], ...] = (
