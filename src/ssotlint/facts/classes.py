@@ -97,40 +97,55 @@ def _forwards(call: ast.expr) -> bool:
 
 
 def body_kind(body: list[ast.stmt]) -> str:
-    stmts = _strip_docstring(body)
-    if all(_is_trivial_stmt(s) for s in stmts):
-        return BODY_TRIVIAL
-    if len(stmts) == 1:
-        only = stmts[0]
+    start = 1 if len(body) > 1 and _is_docstring(body[0]) else 0
+    if len(body) - start == 1:
+        only = body[start]
+        if _is_trivial_stmt(only):
+            return BODY_TRIVIAL
         if isinstance(only, (ast.Return, ast.Expr)) and only.value is not None and _forwards(only.value):
             return BODY_DELEGATES
+        return BODY_REAL
+    if all(_is_trivial_stmt(s) for s in body[start:]):
+        return BODY_TRIVIAL
     return BODY_REAL
 
 
+def _is_docstring(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+
+
+_ABSTRACT_DECORATORS = frozenset({"abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod"})
+
+
 def _method(node: ast.FunctionDef | ast.AsyncFunctionDef) -> MethodFact:
-    decorators = {dotted(d.func if isinstance(d, ast.Call) else d).rpartition(".")[2] for d in node.decorator_list}
-    positional = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
-    if "staticmethod" not in decorators and positional:
-        positional = positional[1:]
+    args = node.args
+    params = [a.arg for a in args.posonlyargs] + [a.arg for a in args.args] if args.posonlyargs else [a.arg for a in args.args]
+    abstract = False
+    if node.decorator_list:
+        decorators = {dotted(d.func if isinstance(d, ast.Call) else d).rpartition(".")[2] for d in node.decorator_list}
+        abstract = not decorators.isdisjoint(_ABSTRACT_DECORATORS)
+        if "staticmethod" in decorators:
+            params.insert(0, "")  # no self/cls to drop
     return MethodFact(
         name=node.name,
         line=node.lineno,
-        params=tuple(positional),
+        params=tuple(params[1:]),
         is_async=isinstance(node, ast.AsyncFunctionDef),
-        abstract=bool(decorators & {"abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod"}),
+        abstract=abstract,
         body=body_kind(node.body),
     )
 
 
-class _Frame:
-    """The function being walked: what its names were bound to, what it returns."""
+class _Function:
+    """A function that returns something: what its names were bound to, what it returns."""
 
-    __slots__ = ("bound", "node", "qualname", "returned")
+    __slots__ = ("column", "line", "module_level", "qualname", "returned")
 
-    def __init__(self, node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str) -> None:
-        self.node = node
+    def __init__(self, qualname: str, line: int, column: int) -> None:
         self.qualname = qualname
-        self.bound: dict[str, set[str]] = {}  # local/global/self.attr -> constructed callees
+        self.line = line
+        self.column = column
+        self.module_level = "." not in qualname
         self.returned: list[tuple[str, str]] = []  # ("call", callee) or ("name", bound key)
 
 
@@ -156,9 +171,9 @@ class ClassCollector(Collector):
         self.classes: list[ClassFact] = []
         self.aliases: list[AliasFact] = []
         self.constants: dict[str, ConstantFact | None] = {}  # None: bound more than once
-        self.factories: list[FactoryFact] = []
+        self.functions: dict[int, _Function] = {}  # id(function node) -> what it returns
+        self.bound: dict[tuple[int, str], set[str]] = {}  # (id(function node), name) -> constructed callees
         self.dunder_all: list[str] | None = None
-        self.frames: list[_Frame] = []
 
     @staticmethod
     def _marker_lines(text: str) -> list[int]:
@@ -178,59 +193,65 @@ class ClassCollector(Collector):
 
     # --- statements -------------------------------------------------------------------
     def enter_stmt(self, node: ast.stmt, ctx: Context) -> None:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            qual = f"{ctx.scope}.{node.name}" if ctx.scope else node.name
-            self.frames.append(_Frame(node, qual))
+        kind = type(node)
+        if ctx.func_depth:
+            # Inside a function: only what factories need. ``ctx.scope_node`` is the
+            # innermost function, so no per-function bookkeeping is needed on the way in.
+            if kind is ast.Return:
+                self._return(node, ctx)  # type: ignore[arg-type]
+            elif kind is ast.Assign or kind is ast.AnnAssign:
+                self._bind(node, ctx)  # type: ignore[arg-type]
             return
-        if isinstance(node, ast.ClassDef):
-            if not ctx.func_depth:
-                self._class(node, ctx)
-            return
-        if self.frames and ctx.func_depth:
-            self._in_function(node)
-            return
-        if ctx.at_module_level and not ctx.typing_only:
+        if kind is ast.ClassDef:
+            self._class(node, ctx)  # type: ignore[arg-type]
+        elif ctx.at_module_level and not ctx.typing_only:
             self._module_level(node)
 
-    def leave_stmt(self, node: ast.stmt, ctx: Context) -> None:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and self.frames and self.frames[-1].node is node:
-            frame = self.frames.pop()
+    def _return(self, node: ast.Return, ctx: Context) -> None:
+        value = node.value
+        if value is None:
+            return
+        callee = _constructed(value)
+        if callee:
+            self._function(ctx).returned.append(("call", callee))
+        elif isinstance(value, (ast.Name, ast.Attribute)):
+            key = dotted(value)
+            if key:
+                self._function(ctx).returned.append(("name", key))
+
+    def _bind(self, node: ast.Assign | ast.AnnAssign, ctx: Context) -> None:
+        callee = _constructed(node.value)
+        if not callee:
+            return
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        scope = id(ctx.scope_node)
+        for target in targets:
+            key = dotted(target) if isinstance(target, (ast.Name, ast.Attribute)) else ""
+            if key:
+                self.bound.setdefault((scope, key), set()).add(callee)
+
+    def _function(self, ctx: Context) -> _Function:
+        scope = ctx.scope_node
+        found = self.functions.get(id(scope))
+        if found is None:
+            assert isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef))
+            found = _Function(ctx.scope, scope.lineno, self._column(scope.lineno, scope.col_offset))
+            self.functions[id(scope)] = found
+        return found
+
+    def _factories(self) -> tuple[FactoryFact, ...]:
+        out = []
+        for scope, f in self.functions.items():
             built: set[str] = set()
-            for kind, what in frame.returned:
+            for kind, what in f.returned:
                 if kind == "call":
                     built.add(what)
                 else:
-                    built |= frame.bound.get(what, set())
+                    built |= self.bound.get((scope, what), set())
             if built:
-                self.factories.append(
-                    FactoryFact(
-                        qualname=frame.qualname,
-                        line=node.lineno,
-                        column=self._column(node.lineno, node.col_offset),
-                        constructs=tuple(sorted(built)),
-                        module_level=not ctx.scope,
-                    )
-                )
-
-    def _in_function(self, node: ast.stmt) -> None:
-        frame = self.frames[-1]
-        if isinstance(node, ast.Return):
-            callee = _constructed(node.value)
-            if callee:
-                frame.returned.append(("call", callee))
-            elif node.value is not None:
-                key = dotted(node.value) if isinstance(node.value, (ast.Name, ast.Attribute)) else ""
-                if key:
-                    frame.returned.append(("name", key))
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-            callee = _constructed(node.value)
-            if not callee:
-                return
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                key = dotted(target) if isinstance(target, (ast.Name, ast.Attribute)) else ""
-                if key:
-                    frame.bound.setdefault(key, set()).add(callee)
+                out.append(FactoryFact(f.qualname, f.line, f.column, tuple(sorted(built)), f.module_level))
+        out.sort(key=lambda x: (x.line, x.column))
+        return tuple(out)
 
     def _module_level(self, node: ast.stmt) -> None:
         if isinstance(node, ast.Assign):
@@ -329,7 +350,7 @@ class ClassCollector(Collector):
             "classes": tuple(self.classes),
             "aliases": tuple(self.aliases),
             "constants": tuple(sorted((c for c in self.constants.values() if c is not None), key=lambda c: c.line)),
-            "factories": tuple(self.factories),
+            "factories": self._factories(),
             "dunder_all": tuple(self.dunder_all) if self.dunder_all is not None else None,
         }
 
