@@ -145,9 +145,26 @@ def _special(i: int, rng: random.Random) -> list[str]:
 
 
 def _timed(fn):  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
+    """(value, wall seconds, CPU seconds of this process and its finished children)."""
+
+    def cpu() -> float:
+        me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+    start, start_cpu = time.perf_counter(), cpu()
     value = fn()
-    return value, time.perf_counter() - start
+    return value, time.perf_counter() - start, cpu() - start_cpu
+
+
+def walk_costs(paths: list[Path]) -> tuple[int, float, float]:
+    """CPU seconds to walk ~2,000 parsed files with the import collector alone, then with both."""
+    trees = []
+    for path in paths[:: max(1, len(paths) // 2000)]:
+        text = decode_source(path.read_bytes())
+        trees.append((text, ast.parse(text)))
+    _, _, imports_only = _timed(lambda: [Walker([ImportCollector(t)], t).run(tree) for t, tree in trees])
+    _, _, both = _timed(lambda: [Walker([ImportCollector(t), ClassCollector(t)], t).run(tree) for t, tree in trees])
+    return len(trees), imports_only, both
 
 
 def main() -> None:
@@ -160,25 +177,14 @@ def main() -> None:
     root = args.keep or Path(tempfile.mkdtemp(prefix="ssotlint-dups-"))
     root.mkdir(parents=True, exist_ok=True)
     try:
-        stats, t_gen = _timed(lambda: generate(root, args.classes))
+        stats, t_gen, _ = _timed(lambda: generate(root, args.classes))
         config = load_config(root)
         files = discover(config)
         cache = FactsCache(root / ".cache", config.extraction_key(), enabled=False)
-        (facts, _), t_extract = _timed(lambda: collect_facts(files, cache, args.jobs))
+        (facts, _), t_extract, c_extract = _timed(lambda: collect_facts(files, cache, args.jobs))
 
         # Share of the single-process walk spent in the duplicate collector.
-        sample = files[:: max(1, len(files) // 2000)]
-        trees = []
-        for f in sample:
-            text = decode_source(f.path.read_bytes())
-            trees.append((text, ast.parse(text)))
-        _, t_imports_only = _timed(lambda: [Walker([ImportCollector(t)], t).run(tree) for t, tree in trees])
-        _, t_both = _timed(
-            lambda: [Walker([ImportCollector(t), ClassCollector(t)], t).run(tree) for t, tree in trees]
-        )
-
-        walked = len(trees)
-        del trees  # not part of a real run: keep the garbage collector's work realistic
+        walked, t_imports_only, t_both = walk_costs([f.path for f in files])
         gc.collect()
 
         def discovery(index: ProjectIndex) -> int:
@@ -192,8 +198,8 @@ def main() -> None:
             return {r.code: sum(1 for _ in r().check(index)) for r in rules}
 
         index = ProjectIndex(config, facts)
-        concepts, t_discovery = _timed(lambda: discovery(index))
-        counts, t_rules = _timed(lambda: run_rules(index))
+        concepts, t_discovery, c_discovery = _timed(lambda: discovery(index))
+        counts, t_rules, c_rules = _timed(lambda: run_rules(index))
         compared = index.concepts.compared_pairs
         n_classes = len(index.symbols.classes)
 
@@ -213,21 +219,25 @@ def main() -> None:
                 f"{stats['same_name']} / {stats['same_interface']} / {stats['special']}",
             ),
             ("generate project", f"{t_gen:.2f} s"),
-            (f"extract facts (all collectors, {args.jobs} jobs)", f"{t_extract:.2f} s"),
+            (f"extract facts (all collectors, {args.jobs} jobs): wall / CPU", f"{t_extract:.2f} s / {c_extract:.2f} s"),
             (
-                "walk: imports only / + duplicate collector",
+                "walk, CPU: imports only / + duplicate collector",
                 f"{t_imports_only * 1000 / walked:.3f} / {t_both * 1000 / walked:.3f} ms per file",
             ),
-            ("discovery (symbols, roles, concepts)", f"{t_discovery:.2f} s"),
+            ("discovery (symbols, roles, concepts): wall / CPU", f"{t_discovery:.2f} s / {c_discovery:.2f} s"),
             ("interface comparisons", f"{compared:,}"),
             ("concepts found", f"{concepts:,}"),
-            ("rules SSOT101-104", f"{t_rules:.2f} s"),
+            ("rules SSOT101-104: wall / CPU", f"{t_rules:.2f} s / {c_rules:.2f} s"),
             ("findings", ", ".join(f"{k} {v}" for k, v in counts.items())),
             ("peak traced memory, discovery + rules", f"{peak / 2**20:.1f} MiB"),
             ("peak RSS of the process", f"{rss_mb:.0f} MiB"),
         ]
         width = max(len(r[0]) for r in rows)
-        print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.machine()}")
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(
+            f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"{platform.system()} {platform.machine()}, load average {load}"
+        )
         print(f"{'measure'.ljust(width)} | value")
         print(f"{'-' * width}-|------")
         for label, value in rows:

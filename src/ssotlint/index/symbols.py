@@ -12,6 +12,7 @@ Classes get a *role* from their resolved bases, names, methods and location: onl
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -90,10 +91,7 @@ class ClassInfo:
     path: str
     fact: ClassFact
     in_tests: bool
-
-    @property
-    def key(self) -> str:
-        return f"{self.module}:{self.fact.qualname}"
+    key: str  # "module:Qual.Name"
 
     @property
     def name(self) -> str:
@@ -140,11 +138,20 @@ class SymbolTable:
                 continue
             in_tests = test_spec.match_file(rel)
             for fact in facts.classes:
-                c = ClassInfo(info.name, rel, fact, in_tests)
+                c = ClassInfo(info.name, rel, fact, in_tests, f"{info.name}:{fact.qualname}")
                 self.classes.setdefault(c.key, c)
         self._test_spec = test_spec
         self._sites: dict[Hop, list[ImportSite]] | None = None
         self._direct: dict[Hop, list[ImportSite]] = {}
+
+    @functools.cached_property
+    def classes_by_name(self) -> dict[str, list[ClassInfo]]:
+        """Top-level classes by their name."""
+        out: dict[str, list[ClassInfo]] = {}
+        for c in self.classes.values():
+            if c.fact.qualname == c.fact.name:
+                out.setdefault(c.name, []).append(c)
+        return out
 
     def in_tests(self, rel: str) -> bool:
         return bool(self._test_spec.match_file(rel))
@@ -312,8 +319,11 @@ class SymbolTable:
 
     def _role(self, c: ClassInfo) -> Role:
         fact = c.fact
-        direct = [b.name for b in self.bases(c) if b.kind == "external"]
-        inherited = self.external_bases(c)
+        if fact.bases:
+            direct = [b.name for b in self.bases(c) if b.kind == "external"]
+            inherited = self.external_bases(c)
+        else:
+            direct = inherited = []
         mock = next((b for b in inherited if _last(b) in _MOCKS and ("mock" in b.split("."))), None)
         if mock:
             return Role(TEST_DOUBLE, f"subclasses {mock}")
@@ -349,6 +359,8 @@ class SymbolTable:
 
     def _is_abstract(self, c: ClassInfo, direct: list[str]) -> bool:
         fact = c.fact
+        if not fact.bases and not fact.keywords:
+            return False
         abc_base = any(b == "abc.ABC" for b in direct)
         for kw in fact.keywords:
             if kw.startswith("metaclass="):

@@ -80,16 +80,10 @@ def _roles_data(symbols: SymbolTable, classes: Iterable[ClassInfo]) -> list[dict
 def _not_counted(index: ProjectIndex, concept: Concept) -> list[ClassInfo]:
     if concept.declared is not None:
         return [c for c, _ in concept.not_counted]
-    names = {m.name for m in concept.members}
     member_keys = {m.key for m in concept.members}
-    return sorted(
-        (
-            c
-            for c in index.symbols.classes.values()
-            if c.name in names and c.key not in member_keys and c.fact.qualname == c.fact.name
-        ),
-        key=lambda c: c.key,
-    )
+    by_name = index.symbols.classes_by_name
+    names = sorted({m.name for m in concept.members})
+    return sorted((c for n in names for c in by_name.get(n, ()) if c.key not in member_keys), key=lambda c: c.key)
 
 
 def _is_thin(c: ClassInfo) -> bool:
@@ -505,13 +499,14 @@ class CompatAlias(Rule):
                     if bound == canon.fact.qualname and _in_canonical_package(module, info.is_package, canon):
                         continue
                     yield self._finding(symbols, concept, rel, module, bound, fact.line, fact.column, "re-export")
-        for concept in concepts:
-            canon = concept.canonical
-            for c in symbols.classes.values():
-                if c.module == canon.module or c.fact.qualname != c.fact.name or not _is_thin(c):
-                    continue
-                if any(b.kind == "class" and b.key == canon.key for b in symbols.bases(c)):
+        for c in symbols.classes.values():
+            if c.fact.qualname != c.fact.name or not _is_thin(c) or not c.fact.bases:
+                continue
+            for b in symbols.bases(c):
+                concept = by_canonical.get(b.key) if b.kind == "class" else None
+                if concept is not None and concept.canonical.module != c.module:
                     yield self._finding(symbols, concept, c.path, c.module, c.name, c.fact.line, c.fact.column, "subclass")
+                    break
 
     def _finding(
         self,
