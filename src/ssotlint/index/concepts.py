@@ -2,7 +2,8 @@
 
 A concept is declared (``[tool.ssotlint.concepts.NAME]``) or discovered:
 
-- implementations sharing a class name in two or more modules;
+- implementations sharing a class name in two or more modules, unless they all subclass
+  the same outside class (a framework convention such as Django's ``Migration``);
 - implementations in different modules whose public interfaces overlap strongly: the
   share of (method name, arity) pairs in common, over the larger interface, reaches
   ``min-similarity`` and both define at least ``min-methods`` public methods.
@@ -75,6 +76,25 @@ def default_match(class_name: str) -> tuple[str, ...]:
     return (f"*{core}*",)
 
 
+_NEUTRAL_BASES = frozenset({"object", "abc.ABC", "typing.Generic", "typing_extensions.Generic", "builtins.object"})
+
+
+def _framework_hooks(symbols: SymbolTable, group: list[ClassInfo]) -> bool:
+    """Same-named classes that all subclass one outside base: a framework's convention.
+
+    Django looks for ``Migration(migrations.Migration)`` in every migration module and
+    ``Command(BaseCommand)`` in every management command; sharing that name is required,
+    not duplication.
+    """
+    common: set[str] | None = None
+    for c in group:
+        external = {b.name for b in symbols.bases(c) if b.kind == "external"} - _NEUTRAL_BASES
+        common = external if common is None else common & external
+        if not common:
+            return False
+    return bool(common)
+
+
 class _UnionFind:
     def __init__(self, n: int) -> None:
         self.parent = list(range(n))
@@ -121,7 +141,7 @@ def build_concepts(
     for i, c in enumerate(impls):
         by_name.setdefault(c.name, []).append(i)
     for group in by_name.values():
-        if len({impls[i].module for i in group}) >= 2:
+        if len({impls[i].module for i in group}) >= 2 and not _framework_hooks(symbols, [impls[i] for i in group]):
             for i in group:
                 uf.union(group[0], i)
                 how[i] = SAME_NAME

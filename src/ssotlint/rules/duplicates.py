@@ -104,7 +104,9 @@ class DuplicateImplementation(Rule):
     Groups classes into *concepts* and reports every implementation of a concept other than
     its canonical class. A concept is either declared in the configuration or discovered:
 
-    - classes with the same name in two or more modules;
+    - classes with the same name in two or more modules (except when they all subclass the
+      same third-party class: a framework convention such as Django's `Migration` or
+      `Command`, where every module must use that name);
     - classes in different modules whose public interfaces overlap strongly: at least
       `min-similarity` (70%) of the (method name, arity) pairs in common, both with at
       least `min-methods` (4) public methods.
@@ -237,6 +239,19 @@ class DuplicateImplementation(Rule):
                 "app/sockets.py": "class WebSocketManager:\n    def connect(self):\n        pass\n",
             },
             note="same suffix, different concepts, nothing declared",
+        ),
+        Case(
+            {
+                "shop/__init__.py": "",
+                "shop/migrations/__init__.py": "",
+                "shop/migrations/m0001.py": (
+                    "from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    operations = []\n"
+                ),
+                "shop/migrations/m0002.py": (
+                    "from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    operations = []\n"
+                ),
+            },
+            note="a name every module must use: a framework convention",
         ),
     )
     INVALID = (
