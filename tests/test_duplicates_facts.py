@@ -182,6 +182,12 @@ def test_factories() -> None:
             return await AsyncManager.open()
 
 
+        def outer():
+            def inner():
+                return Nested()
+            return inner
+
+
         def wrapper():
             return get_manager()
 
@@ -198,11 +204,12 @@ def test_factories() -> None:
                 return build
         """
     )
-    assert [(x.qualname, x.line, x.constructs, x.module_level) for x in f.factories] == [
-        ("get_manager", 5, ("ws.Manager",), True),
-        ("create", 12, ("Manager",), True),
-        ("Holder.instance", 27, ("Manager",), False),
-        ("Holder.builder.build", 33, ("Other",), False),
+    assert [(x.qualname, x.line, x.constructs, x.module_level, x.method) for x in f.factories] == [
+        ("get_manager", 5, ("ws.Manager",), True, False),
+        ("create", 12, ("Manager",), True, False),
+        ("outer.inner", 23, ("Nested",), False, False),
+        ("Holder.instance", 33, ("Manager",), False, True),
+        ("Holder.builder.build", 39, ("Other",), False, True),
     ]
 
 

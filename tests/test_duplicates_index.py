@@ -146,12 +146,16 @@ FOUR = ("connect", "disconnect", "send", "broadcast")
 
 
 def test_grouping_by_name_and_interface(tmp_path: Path) -> None:
+    # Registry: same name, one method in common. Node: same name, nothing in common.
+    # Hub: the interface of a.one's Registry plus one method. Twins: one module's variants.
     index = index_of(
         tmp_path,
         {
             "a/__init__.py": "",
             "a/one.py": _manager("Registry", FOUR),
-            "a/two.py": _manager("Registry", ("other",)),
+            "a/two.py": _manager("Registry", ("connect",)),
+            "a/six.py": _manager("Node", ("render",)),
+            "a/seven.py": _manager("Node", ("parent",)),
             "a/three.py": _manager("Hub", (*FOUR, "extra")),
             "a/four.py": _manager("Small", FOUR[:3]),
             "a/five.py": _manager("Half", (*FOUR[:2], "x", "y")),
@@ -174,6 +178,20 @@ def test_grouping_by_name_and_interface(tmp_path: Path) -> None:
             },
         )
     }
+
+
+def test_subclasses_sharing_a_name_or_a_base_are_not_grouped(tmp_path: Path) -> None:
+    index = index_of(
+        tmp_path,
+        {
+            "a/__init__.py": "",
+            "a/base.py": _manager("Base", FOUR),
+            "a/one.py": "from a.base import Base\n\n\n" + _manager("Impl", FOUR).replace("class Impl:", "class Impl(Base):"),
+            "a/two.py": "from a.base import Base\n\n\n" + _manager("Other", FOUR).replace("class Other:", "class Other(Base):"),
+            "a/three.py": "from a.base import Base\n\n\n" + _manager("Impl", FOUR).replace("class Impl:", "class Impl(Base):"),
+        },
+    )
+    assert index.concepts.concepts == []
 
 
 def test_thresholds_are_configurable(tmp_path: Path) -> None:

@@ -139,13 +139,14 @@ def _method(node: ast.FunctionDef | ast.AsyncFunctionDef) -> MethodFact:
 class _Function:
     """A function that returns something: what its names were bound to, what it returns."""
 
-    __slots__ = ("column", "line", "module_level", "qualname", "returned")
+    __slots__ = ("column", "line", "method", "module_level", "qualname", "returned")
 
-    def __init__(self, qualname: str, line: int, column: int) -> None:
+    def __init__(self, qualname: str, line: int, column: int, method: bool) -> None:
         self.qualname = qualname
         self.line = line
         self.column = column
         self.module_level = "." not in qualname
+        self.method = method
         self.returned: list[tuple[str, str]] = []  # ("call", callee) or ("name", bound key)
 
 
@@ -235,7 +236,7 @@ class ClassCollector(Collector):
         found = self.functions.get(id(scope))
         if found is None:
             assert isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef))
-            found = _Function(ctx.scope, scope.lineno, self._column(scope.lineno, scope.col_offset))
+            found = _Function(ctx.scope, scope.lineno, self._column(scope.lineno, scope.col_offset), bool(ctx.class_stack))
             self.functions[id(scope)] = found
         return found
 
@@ -249,7 +250,7 @@ class ClassCollector(Collector):
                 else:
                     built |= self.bound.get((scope, what), set())
             if built:
-                out.append(FactoryFact(f.qualname, f.line, f.column, tuple(sorted(built)), f.module_level))
+                out.append(FactoryFact(f.qualname, f.line, f.column, tuple(sorted(built)), f.module_level, f.method))
         out.sort(key=lambda x: (x.line, x.column))
         return tuple(out)
 

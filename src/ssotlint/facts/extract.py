@@ -18,7 +18,7 @@ _SUPPRESSION = re.compile(
 )
 
 #: Bumped when the shape or meaning of facts changes, so old caches are not used.
-FACTS_SCHEMA = 2
+FACTS_SCHEMA = 3
 
 
 def collectors_for(text: str) -> list[Collector]:

@@ -121,6 +121,7 @@ class FactoryFact(NamedTuple):
     column: int
     constructs: tuple[str, ...]  # dotted callee names, as written, sorted
     module_level: bool
+    method: bool  # defined in a class body, or nested in a method
 
 
 class FileFacts(NamedTuple):

@@ -2,9 +2,12 @@
 
 A concept is declared (``[tool.ssotlint.concepts.NAME]``) or discovered:
 
-- implementations sharing a class name in two or more modules, unless they all subclass
-  the same outside class (a framework convention such as Django's ``Migration``);
-- implementations in different modules whose public interfaces overlap strongly: the
+- implementations sharing a class name in two or more modules, among the classes that
+  subclass nothing but ``object``/``ABC``/``Generic`` (a shared name between subclasses is a
+  framework convention or a parallel hierarchy, not a copy) and that share a public method
+  name when both have public methods;
+- implementations in different modules with no common base class whose public interfaces
+  overlap strongly (siblings of one base are meant to share an interface): the
   share of (method name, arity) pairs in common, over the larger interface, reaches
   ``min-similarity`` and both define at least ``min-methods`` public methods.
 
@@ -76,25 +79,6 @@ def default_match(class_name: str) -> tuple[str, ...]:
     return (f"*{core}*",)
 
 
-_NEUTRAL_BASES = frozenset({"object", "abc.ABC", "typing.Generic", "typing_extensions.Generic", "builtins.object"})
-
-
-def _framework_hooks(symbols: SymbolTable, group: list[ClassInfo]) -> bool:
-    """Same-named classes that all subclass one outside base: a framework's convention.
-
-    Django looks for ``Migration(migrations.Migration)`` in every migration module and
-    ``Command(BaseCommand)`` in every management command; sharing that name is required,
-    not duplication.
-    """
-    common: set[str] | None = None
-    for c in group:
-        external = {b.name for b in symbols.bases(c) if b.kind == "external"} - _NEUTRAL_BASES
-        common = external if common is None else common & external
-        if not common:
-            return False
-    return bool(common)
-
-
 class _UnionFind:
     def __init__(self, n: int) -> None:
         self.parent = list(range(n))
@@ -141,10 +125,22 @@ def build_concepts(
     for i, c in enumerate(impls):
         by_name.setdefault(c.name, []).append(i)
     for group in by_name.values():
-        if len({impls[i].module for i in group}) >= 2 and not _framework_hooks(symbols, [impls[i] for i in group]):
-            for i in group:
-                uf.union(group[0], i)
-                how[i] = SAME_NAME
+        if len(group) < 2:
+            continue
+        # A name is evidence only for classes that specialise nothing: same-named subclasses
+        # of one base follow a framework convention (Django's `Command(BaseCommand)` in every
+        # command module), and of different bases live in parallel hierarchies (a form
+        # `PointField` and a model `PointField`).
+        plain = [i for i in group if not symbols.specialises(impls[i])]
+        if len({impls[i].module for i in plain}) < 2:
+            continue
+        # Two classes with methods but not one method name in common only look alike.
+        names = {i: {m for m, _ in public_interface(impls[i].fact)} for i in plain}
+        for a, i in enumerate(plain):
+            for j in plain[a + 1 :]:
+                if impls[i].module != impls[j].module and (not names[i] or not names[j] or names[i] & names[j]):
+                    uf.union(i, j)
+                    how[i] = how[j] = SAME_NAME
 
     interfaces = [public_interface(c.fact) for c in impls]
     postings: dict[tuple[str, int], list[int]] = {}
@@ -163,8 +159,10 @@ def build_concepts(
                 shared.update(j for j in plist if j > i)
         for j, count in shared.items():
             compared += 1
-            if impls[j].module == impls[i].module:
-                continue
+            a, b = impls[i], impls[j]
+            la, lb = symbols.lineage(a), symbols.lineage(b)
+            if a.module == b.module or a.key in lb or b.key in la or not la.isdisjoint(lb):
+                continue  # one module's variants, a subclass overriding its base, or siblings of one base
             if count / max(len(iface), len(interfaces[j])) >= min_similarity:
                 uf.union(i, j)
                 how.setdefault(i, INTERFACE)

@@ -34,6 +34,7 @@ NAMEDTUPLE = "namedtuple"
 EXCEPTION = "exception"
 TEST_DOUBLE = "test-double"
 VALIDATOR = "validator"
+MIXIN = "mixin"
 
 _TYPING = ("typing", "typing_extensions")
 _ENUMS = {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "ReprEnum"}
@@ -43,6 +44,10 @@ _DOUBLE_NAME = re.compile(r"^(?:Mock|Fake|Stub|Dummy|Spy)(?:[A-Z_]|$)|(?:Mock|Fa
 _VALIDATOR_NAME = re.compile(r"(?:Validator|Checker|Verifier|Inspector)$")
 _VALIDATOR_METHOD = re.compile(r"^(?:validate|check|verify|inspect|assert|is|has)(?:_|$)")
 _MAX_DEPTH = 32
+#: Bases that say nothing about what a class is for.
+NEUTRAL_BASES = frozenset(
+    {"object", "builtins.object", "abc.ABC", "typing.Generic", "typing_extensions.Generic", "?"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +135,7 @@ class SymbolTable:
         self._active: set[Hop] = set()
         self._roles: dict[str, Role] = {}
         self._bases: dict[str, tuple[Symbol, ...]] = {}
+        self._lineage: dict[str, frozenset[str]] = {}
         test_spec = pathspec.GitIgnoreSpec.from_lines(config.test_paths)
         self.classes: dict[str, ClassInfo] = {}
         for rel, facts in files.items():
@@ -310,6 +316,19 @@ class SymbolTable:
                     out.append(b.name)
         return out
 
+    def specialises(self, c: ClassInfo) -> bool:
+        """``c`` has a direct base other than ``object``, ``ABC`` or ``Generic``."""
+        return any(b.key not in NEUTRAL_BASES for b in self.bases(c)) if c.fact.bases else False
+
+    def lineage(self, c: ClassInfo) -> frozenset[str]:
+        """Every base class of ``c``, first-party (``module:Class``) or not (dotted), but the neutral ones."""
+        found = self._lineage.get(c.key)
+        if found is None:
+            keys = {a.key for a in self.ancestors(c)} | set(self.external_bases(c))
+            found = frozenset(keys - NEUTRAL_BASES)
+            self._lineage[c.key] = found
+        return found
+
     def role(self, c: ClassInfo) -> Role:
         found = self._roles.get(c.key)
         if found is None:
@@ -350,6 +369,8 @@ class SymbolTable:
             return Role(EXCEPTION, f"an exception ({exc})")
         if self._is_abstract(c, direct):
             return Role(ABSTRACT, "an abstract base class with abstract methods only")
+        if fact.name.endswith("Mixin"):
+            return Role(MIXIN, "a mixin, only meant to be combined with other classes")
         if _VALIDATOR_NAME.search(fact.name):
             return Role(VALIDATOR, "named like a validator or checker")
         public = [m for m in fact.methods if not m.name.startswith("_")]

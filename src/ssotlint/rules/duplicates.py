@@ -56,6 +56,31 @@ _WS_LEGACY = '''class WebSocketManager:
 '''
 
 
+_MAX_VALUES_IN_MESSAGE = 3
+
+
+def _literal_kind(value: str) -> str:
+    """str / bytes / bool / number, from the repr() stored in the facts."""
+    if value[:1] in "'\"":
+        return "str"
+    if value[:2] in ("b'", 'b"'):
+        return "bytes"
+    if value in ("True", "False"):
+        return "bool"
+    return "number"
+
+
+def _short(value: str, limit: int = 40) -> str:
+    return value if len(value) <= limit else value[: limit - 3] + "..."
+
+
+def _modules_text(entries: list[tuple[str, str, int, int, str]], limit: int = 3) -> str:
+    names = [e[1] for e in entries]
+    if len(names) <= limit:
+        return ", ".join(names)
+    return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
+
+
 def _sites_related(sites: Iterable[ImportSite], what: str) -> list[Related]:
     ordered = sorted(sites, key=lambda s: (s.path, s.line, s.column))
     return [Related(s.path, s.line, f"{s.importer} imports {what}", s.column) for s in ordered[:MAX_RELATED_SITES]]
@@ -104,16 +129,18 @@ class DuplicateImplementation(Rule):
     Groups classes into *concepts* and reports every implementation of a concept other than
     its canonical class. A concept is either declared in the configuration or discovered:
 
-    - classes with the same name in two or more modules (except when they all subclass the
-      same third-party class: a framework convention such as Django's `Migration` or
-      `Command`, where every module must use that name);
-    - classes in different modules whose public interfaces overlap strongly: at least
-      `min-similarity` (70%) of the (method name, arity) pairs in common, both with at
-      least `min-methods` (4) public methods.
+    - classes with the same name in two or more modules that subclass nothing but
+      `object`/`ABC`/`Generic` and, when both have public methods, share at least one method
+      name (same-named subclasses are a framework convention, like Django's `Command`, or a
+      parallel hierarchy, like a form field and a model field);
+    - classes in different modules, without a common base class, whose public interfaces
+      overlap strongly: at least `min-similarity` (70%) of the (method name, arity) pairs in
+      common, both with at least `min-methods` (4) public methods (siblings of one base
+      class are meant to share its interface).
 
     Only *implementations* count. A class is not an implementation when it is a
     `typing.Protocol`, an ABC with abstract methods only, an `Enum`/`IntEnum`/`StrEnum`/`Flag`
-    (or a project subclass of one), a `TypedDict` or `NamedTuple`, an exception, a test
+    (or a project subclass of one), a `TypedDict` or `NamedTuple`, an exception, a `*Mixin`, a test
     double (defined in a test path, subclassing `unittest.mock` classes, or named
     `Mock*`/`Fake*`/`Stub*`/`Dummy*`/`Spy*`), or a validator/checker (named `*Validator`,
     `*Checker`, ... or with only `validate`/`check`/`is_` methods). A subclass of the
@@ -167,8 +194,10 @@ class DuplicateImplementation(Rule):
 
     ## Known problems
     Classes are compared by name and by the methods they define themselves, not by what
-    their bodies do. Two unrelated classes that happen to share a name in two modules (say
-    `Config` in two services) are reported; declare which is canonical or suppress the line.
+    their bodies do. Two unrelated classes that happen to share a name and a method name in
+    two modules (say `Config` in two services) are reported; declare which is canonical or
+    suppress the line. Two real copies that both subclass one base class are found only
+    through a declared concept.
     Import sites count `from module import Name` statements; uses through `import module`
     and `module.Name` are not counted. A declared canonical class that cannot be found is
     reported on the configuration file.
@@ -568,16 +597,16 @@ class DuplicateFactory(Rule):
     """More than one function that builds instances of a concept.
 
     ## What it does
-    Finds functions (module level, nested, or methods of other classes) that construct
-    and return an instance of a concept's class, directly (`return Manager(...)`) or
+    Finds functions (module level, or nested in other functions) that construct and
+    return an instance of a concept's class, directly (`return Manager(...)`) or
     through a variable (`manager = Manager(); return manager`, including the
     `global _instance` singleton pattern). When the concept declares its canonical
     factories (`factories = ["module:function"]`), every other factory is reported.
     Otherwise, when two or more exist, the one imported by the most modules is taken as
     canonical and the others are reported.
 
-    Factories in test paths and alternate constructors defined on the concept's own
-    classes are not counted. `data` holds `concept`, `factory`, `canonical_factories`,
+    Factories in test paths and methods (builders, `clone()`, alternate constructors) are
+    not counted. `data` holds `concept`, `factory`, `canonical_factories`,
     `constructs` and `import_sites`.
 
     ## Why is this bad?
@@ -677,14 +706,13 @@ class DuplicateFactory(Rule):
             if info is None or not facts.factories or symbols.in_tests(rel):
                 continue
             for f in facts.factories:
+                if f.method:
+                    continue  # builders, clones and alternate constructors on classes
                 built = {symbols.resolve_expr(info.name, callee).symbol for callee in f.constructs}
                 keys = sorted(s.key for s in built if s.kind == "class" and s.key in owner)
                 if not keys:
                     continue
                 concept = owner[keys[0]]
-                head = f.qualname.split(".", 1)[0]
-                if f"{info.name}:{head}" in {m.key for m in concept.members}:
-                    continue  # an alternate constructor on the class itself
                 found.setdefault(concept.name + "\x1f" + concept.canonical.key, []).append((rel, info.name, f, keys))
         by_key = {c.name + "\x1f" + c.canonical.key: c for c in concepts}
         for key, factories in sorted(found.items()):
@@ -746,7 +774,8 @@ class ConflictingConstant(Rule):
     ## What it does
     Collects module-level UPPER_CASE names bound exactly once to a literal (string, bytes,
     number, boolean) in first-party modules outside test paths, and reports each name that
-    has two or more different values. One finding per name, anchored on its first
+    has two or more different values of the same kind (a string `WARNING` and a log level
+    `WARNING = 30` are different things that share a name). One finding per name, anchored on its first
     definition by path; every other definition is a related location, and `data.values`
     lists each value with its places.
 
@@ -819,7 +848,9 @@ class ConflictingConstant(Rule):
     def check(self, index: ProjectIndex) -> Iterable[Diagnostic]:
         symbols = index.symbols
         ignore = index.config.ignore_constants
-        places: dict[str, list[tuple[str, str, int, int, str]]] = {}  # name -> (path, module, line, col, value)
+        # (name, kind of literal) -> (path, module, line, col, value): `DEBUG = False` and a
+        # log level `DEBUG = 10` are different things that happen to share a name.
+        places: dict[tuple[str, str], list[tuple[str, str, int, int, str]]] = {}
         for rel, facts in index.files.items():
             if not facts.constants or symbols.in_tests(rel):
                 continue
@@ -828,22 +859,25 @@ class ConflictingConstant(Rule):
             for c in facts.constants:
                 if any(fnmatch.fnmatchcase(c.name, p) for p in ignore):
                     continue
-                places.setdefault(c.name, []).append((rel, module, c.line, c.column, c.value))
-        for name in sorted(places):
-            entries = sorted(places[name])
+                places.setdefault((c.name, _literal_kind(c.value)), []).append((rel, module, c.line, c.column, c.value))
+        for name, kind in sorted(places):
+            entries = sorted(places[name, kind])
             values: dict[str, list[tuple[str, str, int, int, str]]] = {}
             for e in entries:
                 values.setdefault(e[4], []).append(e)
             if len(values) < 2:
                 continue
             first = entries[0]
-            related = [Related(e[0], e[2], f"{name} = {e[4]} in {e[1]}", e[3]) for e in entries[1:]]
-            summary = "; ".join(f"{v} in {', '.join(e[1] for e in es)}" for v, es in values.items())
+            related = [Related(e[0], e[2], f"{name} = {_short(e[4])} in {e[1]}", e[3]) for e in entries[1:]]
+            shown = list(values.items())[:_MAX_VALUES_IN_MESSAGE]
+            summary = "; ".join(f"{_short(v)} in {_modules_text(es)}" for v, es in shown)
+            if len(values) > len(shown):
+                summary += f"; and {len(values) - len(shown)} more"
             yield self.diagnostic(
                 message=f"{name} has {len(values)} different values across {_plural(len(entries), 'module')}: {summary}",
                 path=first[0],
                 span=Span.point(first[2], first[3]),
-                entity=name,
+                entity=f"{name}={kind}",
                 fingerprint_path="",
                 related=related,
                 data={
