@@ -159,9 +159,9 @@ def build_concepts(
                 shared.update(j for j in plist if j > i)
         for j, count in shared.items():
             compared += 1
-            a, b = impls[i], impls[j]
-            la, lb = symbols.lineage(a), symbols.lineage(b)
-            if a.module == b.module or a.key in lb or b.key in la or not la.isdisjoint(lb):
+            ca, cb = impls[i], impls[j]
+            la, lb = symbols.lineage(ca), symbols.lineage(cb)
+            if ca.module == cb.module or ca.key in lb or cb.key in la or not la.isdisjoint(lb):
                 continue  # one module's variants, a subclass overriding its base, or siblings of one base
             if count / max(len(iface), len(interfaces[j])) >= min_similarity:
                 uf.union(i, j)
