@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -152,11 +151,13 @@ def build_concepts(
     for i, iface in enumerate(interfaces):
         if len(iface) < min_methods:
             continue
-        shared: Counter[int] = Counter()
+        shared: dict[int, int] = {}
         for k in iface:
             plist = postings[k]
-            if len(plist) <= COMMON_METHOD_LIMIT:
-                shared.update(j for j in plist if j > i)
+            if 1 < len(plist) <= COMMON_METHOD_LIMIT:
+                for j in plist:
+                    if j > i:
+                        shared[j] = shared.get(j, 0) + 1
         for j, count in shared.items():
             compared += 1
             ca, cb = impls[i], impls[j]
