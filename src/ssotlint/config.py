@@ -19,7 +19,7 @@ from typing import Any
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,no-redef]
 
 CONFIG_FILE = "pyproject.toml"
 CODE_PATTERN = re.compile(r"^(SSOT\d{0,3}|ALL)$")
@@ -83,6 +83,7 @@ class Config:
     src: tuple[str, ...] = ()
     jobs: int | None = None
     cache_dir: str = ".ssotlint_cache"
+    baseline: str = ".ssotlint-baseline.json"
     allow_imports: tuple[AllowEntry, ...] = ()
 
     def extraction_key(self) -> str:
@@ -174,6 +175,7 @@ SCHEMA: dict[str, Key] = {
     "src": Key(_is_str_list, "source roots (globs allowed); modules are named relative to them"),
     "jobs": Key(_is_jobs, "worker processes (default: all cores)"),
     "cache-dir": Key(_is_str, "cache folder relative to the project root"),
+    "baseline": Key(_is_str, "baseline file relative to the project root (default .ssotlint-baseline.json)"),
 }
 
 TABLES: dict[str, dict[str, Key]] = {
@@ -358,6 +360,7 @@ def _from_toml(root: Path, file: Path, data: dict[str, Any], text: str) -> Confi
         src=tuple(values.get("src", [])),
         jobs=values.get("jobs"),
         cache_dir=values.get("cache-dir", ".ssotlint_cache"),
+        baseline=values.get("baseline", ".ssotlint-baseline.json"),
         allow_imports=tuple(allow),
     )
 
@@ -366,7 +369,7 @@ def _valid_gitignore_pattern(pattern: str) -> bool:
     import pathspec
 
     try:
-        pathspec.PathSpec.from_lines("gitwildmatch", [pattern])
+        pathspec.GitIgnoreSpec.from_lines([pattern])
     except Exception:
         return False
     return True

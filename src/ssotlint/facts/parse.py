@@ -92,7 +92,7 @@ class _Downgrade(cst.CSTTransformer):
     ) -> cst.BaseExpression:
         return _string_like(original_node)
 
-    def leave_TemplatedString(  # noqa: N802 - libcst's naming
+    def leave_TemplatedString(
         self, original_node: cst.CSTNode, updated_node: cst.CSTNode
     ) -> cst.BaseExpression:
         return _string_like(original_node)

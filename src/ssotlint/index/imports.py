@@ -20,6 +20,8 @@ class Edge:
     path: str
     line: int
     column: int
+    end_line: int
+    end_column: int
     kind: str  # IMPORT_TIME / DEFERRED / TYPING
     guarded: bool
     names: tuple[str, ...]  # the names this import brings in
@@ -128,6 +130,8 @@ class Resolver:
             path=importer.rel,
             line=fact.line,
             column=fact.column,
+            end_line=fact.end_line,
+            end_column=fact.end_column,
             kind=fact.context,
             guarded=fact.guarded,
             names=names,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from ssotlint.rules.base import Case, Rule
 from ssotlint.rules.cycles import DeferredImportCycle, ImportCycle
-from ssotlint.rules.meta import SyntaxErrorRule, UnusedSuppression
+from ssotlint.rules.meta import StaleBaselineEntry, SyntaxErrorRule, UnusedSuppression
 
 ALL_RULES: tuple[type[Rule], ...] = (
     ImportCycle,
     DeferredImportCycle,
     SyntaxErrorRule,
     UnusedSuppression,
+    StaleBaselineEntry,
 )
 
 BY_CODE: dict[str, type[Rule]] = {r.code: r for r in ALL_RULES}
