@@ -341,9 +341,11 @@ def explain(code: str) -> None:
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
 @click.option(
     "--baseline",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="Accepted findings (the JSON of `ssotlint check --format json`): count new ones apart.",
+    "baseline_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Baseline file (default: the `baseline` setting): new findings are counted apart.",
 )
+@click.option("--no-baseline", is_flag=True, help="Ignore the baseline.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
 @common_options
@@ -352,7 +354,8 @@ def report(
     paths: tuple[Path, ...],
     output_format: str,
     output_file: Path | None,
-    baseline: Path | None,
+    baseline_file: Path | None,
+    no_baseline: bool,
     no_cache: bool,
     jobs: int | None,
     config_file: Path | None,
@@ -367,14 +370,15 @@ def report(
     Exit 0 unless there is an error.
     """
     from ssotlint.engine import RunOptions, run
-    from ssotlint.report.model import build_report, load_baseline
+    from ssotlint.report.model import build_report
     from ssotlint.report.render import render
 
     _setup_logging(verbose, quiet)
     config = _load(paths, config_file)
-    result = run(config, RunOptions(paths=paths, jobs=jobs, use_cache=not no_cache))
-    known = load_baseline(baseline) if baseline is not None else None
-    model = build_report(result, known)
+    options = RunOptions(
+        paths=paths, jobs=jobs, use_cache=not no_cache, baseline=baseline_file, use_baseline=not no_baseline
+    )
+    model = build_report(run(config, options))
     if output_file is not None:
         with open(output_file, "w", encoding="utf-8", newline="\n") as fh:
             render(model, output_format, fh)
@@ -413,7 +417,8 @@ def fix(
 
     _setup_logging(verbose, quiet)
     config = _load(paths, config_file)
-    options = RunOptions(paths=paths, use_cache=not no_cache)
+    # Baselined findings are fixed too: burning the legacy down is the point.
+    options = RunOptions(paths=paths, use_cache=not no_cache, use_baseline=False)
     before = run(config, options)
     result = fixes_for(before, unsafe=unsafe)
     listing = functools.partial(click.echo, err=show_diff)

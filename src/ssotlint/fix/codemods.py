@@ -88,9 +88,7 @@ class ImportRewriter(cst.CSTTransformer):
         ]
         if not keep:
             return None, made
-        if node.lpar is None:
-            keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        return node.with_changes(names=keep), made
+        return node.with_changes(names=_keep_last_comma(node, keep)), made
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
@@ -121,6 +119,33 @@ class ImportRewriter(cst.CSTTransformer):
         lines.append(updated_node.with_changes(body=_semicolons(first_stmts)))
         lines.extend(cst.SimpleStatementLine(body=[imp]) for imp in rest)
         return cst.FlattenSentinel(lines)
+
+
+def ending(own: cst.Comma | cst.MaybeSentinel, last: cst.Comma | cst.MaybeSentinel) -> cst.Comma | cst.MaybeSentinel:
+    """The comma of an element that becomes last: the old last one's, keeping its own comment."""
+    if (
+        isinstance(own, cst.Comma)
+        and isinstance(last, cst.Comma)
+        and isinstance(own.whitespace_after, cst.ParenthesizedWhitespace)
+        and isinstance(last.whitespace_after, cst.ParenthesizedWhitespace)
+    ):
+        return own.with_changes(
+            whitespace_after=own.whitespace_after.with_changes(
+                empty_lines=last.whitespace_after.empty_lines,
+                indent=last.whitespace_after.indent,
+                last_line=last.whitespace_after.last_line,
+            )
+        )
+    return last
+
+
+def _keep_last_comma(node: cst.ImportFrom, keep: list[cst.ImportAlias]) -> list[cst.ImportAlias]:
+    """The kept names end like the original list did (a trailing comma, the line break before `)`)."""
+    assert not isinstance(node.names, cst.ImportStar)
+    if keep[-1] is node.names[-1]:
+        return keep
+    last = node.names[-1].comma if node.lpar is not None else cst.MaybeSentinel.DEFAULT
+    return [*keep[:-1], keep[-1].with_changes(comma=ending(keep[-1].comma, last))]
 
 
 def _with_commas(aliases: Sequence[cst.ImportAlias]) -> list[cst.ImportAlias]:
@@ -256,9 +281,7 @@ def remove_alias(module: cst.Module, name: str) -> cst.Module | None:
             keep = [a for a in small.names if a.evaluated_alias != name]
             removed += 1
             if keep:
-                if small.lpar is None:
-                    keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-                new_body.append(stmt.with_changes(body=[small.with_changes(names=keep)]))
+                new_body.append(stmt.with_changes(body=[small.with_changes(names=_keep_last_comma(small, keep))]))
             continue
         if _all_entry(stmt, name):
             assert isinstance(stmt, cst.SimpleStatementLine)
@@ -289,6 +312,13 @@ def _recomma(elements: list[cst.BaseDictElement], template: cst.Comma, last: cst
     if not elements:
         return []
     return [*(e.with_changes(comma=template) for e in elements[:-1]), elements[-1].with_changes(comma=last)]
+
+
+def _last(elements: list[cst.BaseDictElement], comma: cst.Comma | cst.MaybeSentinel) -> list[cst.BaseDictElement]:
+    """The dict still ends as it did (trailing comma or not, the line break before `}`)."""
+    if not elements:
+        return elements
+    return [*elements[:-1], elements[-1].with_changes(comma=ending(elements[-1].comma, comma))]
 
 
 def _template(d: cst.Dict) -> cst.Comma:
@@ -345,6 +375,7 @@ class _Mover:
             None,
         )
         expected = self.expected or ("flat" if envelope else "")
+        last_comma = elements[-1].comma
         if expected == "flat":
             if envelope is None:
                 self.refused = "no literal envelope dict to move fields out of"
@@ -365,18 +396,25 @@ class _Mover:
             if not moving:
                 self.refused = "no field to move"
                 return None
+            template = _template(d)
+            # The envelope's own comma (with any comment after it) goes to the last element
+            # that takes its place.
+            moved = [e.with_changes(comma=template) for e in moving]
             new = elements[:i]
-            new += moving
             if staying:
+                new += moved
                 new.append(env_el.with_changes(value=inner.with_changes(elements=_recomma(staying, _template(inner), cst.MaybeSentinel.DEFAULT))))
+            else:
+                new += [*moved[:-1], moved[-1].with_changes(comma=env_el.comma)]
             new += elements[i + 1 :]
-            return d.with_changes(elements=_recomma(new, _template(d), elements[-1].comma))
-        if expected in ("payload", "data"):
+            return d.with_changes(elements=_last(new, last_comma))
+        if expected in ENVELOPES:
             moving = [e for e in elements if _key(e) in self.fields and _key(e) != expected]
             if not moving:
                 self.refused = "no field to move"
                 return None
             rest = [e for e in elements if e not in moving]
+            inline = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
             if expected in keys:
                 j = keys.index(expected)
                 env_el = elements[j]
@@ -389,18 +427,19 @@ class _Mover:
                     self.refused = f"fields already under {expected!r}: {', '.join(sorted(k for k in clash if k))}"
                     return None
                 merged = [*inner.elements, *moving]
-                new_env = env_el.with_changes(value=inner.with_changes(elements=_recomma(merged, _template(inner), cst.MaybeSentinel.DEFAULT)))
+                template = _template(inner) if inner.elements else inline
+                new_env = env_el.with_changes(value=inner.with_changes(elements=_recomma(merged, template, cst.MaybeSentinel.DEFAULT)))
                 rest = [new_env if e is env_el else e for e in rest]
             else:
                 first = elements.index(moving[0])
-                inline = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
                 new_env = cst.DictElement(
                     key=cst.SimpleString(f'"{expected}"'),
                     value=cst.Dict(elements=_recomma(moving, inline, cst.MaybeSentinel.DEFAULT)),
+                    comma=moving[-1].comma,
                 )
                 before = [e for e in elements[:first] if e not in moving]
                 rest = [*before, new_env, *[e for e in elements[first:] if e not in moving]]
-            return d.with_changes(elements=_recomma(rest, _template(d), elements[-1].comma))
+            return d.with_changes(elements=_last(rest, last_comma))
         self.refused = "the spec's envelope is unknown"
         return None
 
@@ -417,7 +456,7 @@ def move_event_fields(module: cst.Module, line: int, column: int, fields: tuple[
     mover = _Mover(fields, expected)
     target = next((d for d in reversed(finder.containing) if mover.relevant(d)), None)
     if target is None:
-        return module, f"no event dict literal at line {line}"
+        return module, f"no dict literal at line {line} has fields to move"
     if not _literal(target):
         return module, "the dict is not fully literal"
     new = mover._move(target)

@@ -9,11 +9,9 @@ same project gives the same document byte for byte.
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ssotlint.diagnostics import Diagnostic
@@ -279,30 +277,39 @@ class Report:
 # --- building ------------------------------------------------------------------------------
 
 
-def build_report(result: RunResult, baseline: Collection[str] | None = None) -> Report:
-    """The report for a run; ``baseline`` holds the fingerprints of accepted findings."""
-    diagnostics = result.diagnostics
+STALE_BASELINE = "SSOT903"
+
+
+def build_report(result: RunResult) -> Report:
+    """The report for a run: every finding, the baselined ones included.
+
+    When the run used a baseline, the summary tells new findings (not in the baseline)
+    from known ones, and counts the baseline entries nothing matches any more.
+    """
+    diagnostics = sorted(
+        [d for d in result.diagnostics if d.code != STALE_BASELINE] + list(result.baselined), key=Diagnostic.sort_key
+    )
     index = result.index
     return Report(
         version=VERSION,
         project=index.root.name,
-        summary=_summary(result, baseline),
+        summary=_summary(result, diagnostics),
         concepts=_concepts(index, [d for d in diagnostics if d.code in CONCEPT_CODES]),
         cycles=_cycles(index, [d for d in diagnostics if d.code in CYCLE_CODES]),
         events=_events([d for d in diagnostics if d.code in EVENT_CODES]),
     )
 
 
-def _summary(result: RunResult, baseline: Collection[str] | None) -> Summary:
-    diagnostics = result.diagnostics
-    known = set(baseline) if baseline is not None else None
+def _summary(result: RunResult, diagnostics: list[Diagnostic]) -> Summary:
+    with_baseline = result.baseline_file is not None and result.baseline_file.exists()
+    known = {id(d) for d in result.baselined}
     names = {r.code: r.name for r in result.rules}
     names.update({d.code: d.name for d in diagnostics})
     by_code = Counter(d.code for d in diagnostics)
-    new_by_code = Counter(d.code for d in diagnostics if known is not None and d.fingerprint not in known)
+    new_by_code = Counter(d.code for d in diagnostics if id(d) not in known)
 
     def new(n: int) -> int | None:
-        return n if known is not None else None
+        return n if with_baseline else None
 
     rules = [
         RuleCount(code, names[code], family_of(code), by_code[code], new(new_by_code[code]))
@@ -314,10 +321,9 @@ def _summary(result: RunResult, baseline: Collection[str] | None) -> Summary:
         fresh = sum(n for c, n in new_by_code.items() if c.startswith(prefix))
         families.append(FamilyCount(name, title, count, new(fresh)))
     baseline_summary = None
-    if known is not None:
-        seen = {d.fingerprint for d in diagnostics}
-        fresh_total = sum(new_by_code.values())
-        baseline_summary = BaselineSummary(len(diagnostics) - fresh_total, fresh_total, len(known - seen))
+    if with_baseline:
+        gone = sum(1 for d in result.diagnostics if d.code == STALE_BASELINE)
+        baseline_summary = BaselineSummary(len(result.baselined), sum(new_by_code.values()), gone)
     return Summary(
         files=result.files,
         modules=len(result.index.modules.by_name),
@@ -326,6 +332,10 @@ def _summary(result: RunResult, baseline: Collection[str] | None) -> Summary:
         rules=rules,
         baseline=baseline_summary,
     )
+
+
+def report_dict(result: RunResult) -> dict[str, Any]:
+    return build_report(result).to_dict()
 
 
 # --- concepts ---------------------------------------------------------------------------------
@@ -638,34 +648,4 @@ def _events(diagnostics: list[Diagnostic]) -> Events:
     return Events(items)
 
 
-def load_baseline(path: Path) -> frozenset[str]:
-    """Fingerprints of accepted findings from a JSON file.
-
-    Accepts the output of ``ssotlint check --format json`` (``findings[].fingerprint``), a
-    list of fingerprints, or ``{"fingerprints": [...]}``.
-    """
-    from ssotlint.engine import UsageError
-
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"{path}: cannot read the baseline: {exc}") from exc
-    entries: Any = data
-    if isinstance(data, dict):
-        entries = data.get("findings", data.get("fingerprints"))
-    if not isinstance(entries, list):
-        raise UsageError(f"{path}: not a baseline (expected findings or fingerprints)")
-    out = set()
-    for e in entries:
-        value = e.get("fingerprint") if isinstance(e, dict) else e
-        if not isinstance(value, str):
-            raise UsageError(f"{path}: every baseline entry needs a fingerprint")
-        out.add(value)
-    return frozenset(out)
-
-
-def report_dict(result: RunResult, baseline: Collection[str] | None = None) -> dict[str, Any]:
-    return build_report(result, baseline).to_dict()
-
-
-__all__ = ["Report", "build_report", "import_sites", "load_baseline", "report_dict", "split_symbol"]
+__all__ = ["Report", "build_report", "import_sites", "report_dict", "split_symbol"]
