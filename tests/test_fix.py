@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ import pytest
 from ssotlint.diagnostics import Diagnostic, Edit, Fix, Severity, Span, fingerprint
 from ssotlint.fix.apply import FixResult, compute, write
 from ssotlint.fix.plan import plan_fixes
+from ssotlint.index.project import ProjectIndex
+from ssotlint.rules.base import Rule
 from tests.conftest import FIXTURES, check, run_cli, write_project
 
 CANONICAL = "app.ws.unified_manager:UnifiedWebSocketManager"
@@ -249,3 +252,53 @@ def test_cli_fix_without_fixable_findings(tmp_path: Path) -> None:
     assert (diff.returncode, diff.stdout, diff.stderr) == (0, "", "")
     applied = run_cli("fix", str(root))
     assert (applied.returncode, applied.stdout) == (0, "Fixed 0 places in 0 files.\n")
+
+
+class _AliasWhileImported(Rule):
+    """Stands in for SSOT102 until that rule lands: the alias is reported while it is imported."""
+
+    code = "SSOT102"
+    name = "compat-alias"
+    summary = "test stand-in"
+    severity = Severity.WARNING
+
+    def check(self, index: ProjectIndex) -> Iterable[Diagnostic]:
+        from ssotlint.report.model import import_sites
+
+        alias = "app.ws.compat:WebSocketManager"
+        if import_sites(index, alias):
+            yield self.diagnostic(
+                message="WebSocketManager is an alias of UnifiedWebSocketManager",
+                path="app/ws/compat.py",
+                span=Span.point(6, 1),
+                entity="WebSocketManager",
+                data={"concept": "WebSocketManager", "alias": alias, "target": CANONICAL, "import_sites": 2},
+            )
+
+
+def test_cli_takes_fixes_from_the_findings_of_a_run(proj: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    import ssotlint.engine
+    from ssotlint.cli import main
+
+    monkeypatch.setattr(ssotlint.engine, "ALL_RULES", (*ssotlint.engine.ALL_RULES, _AliasWhileImported))
+    monkeypatch.setenv("NO_COLOR", "1")
+    runner = CliRunner()
+    before = snapshot(proj)
+    diff = runner.invoke(main, ["fix", "--diff", "--no-cache", str(proj)])
+    assert diff.exit_code == 1
+    assert "+from app.ws.unified_manager import UnifiedWebSocketManager as WebSocketManager  # the process-wide manager\n" in diff.stdout
+    assert snapshot(proj) == before
+
+    done = runner.invoke(main, ["fix", "--no-cache", str(proj)])
+    assert (done.exit_code, done.stdout) == (
+        0,
+        f"app/api/admin.py: SSOT102 import {CANONICAL} instead of app.ws.compat:WebSocketManager\n"
+        f"app/api/routes.py: SSOT102 import {CANONICAL} instead of app.ws.compat:WebSocketManager\n"
+        "app/ws/compat.py: SSOT102 remove the unused alias app.ws.compat:WebSocketManager\n"
+        "Fixed 3 places in 3 files.\n",
+    )
+    assert snapshot(proj)["app/api/routes.py"] == ROUTES_AFTER
+    again = runner.invoke(main, ["fix", "--diff", "--no-cache", str(proj)])
+    assert (again.exit_code, again.stdout) == (0, "")

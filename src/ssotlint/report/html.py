@@ -8,7 +8,6 @@ from html import escape
 from ssotlint.report.graphs import cycle_picture, fan_in_picture
 from ssotlint.report.layout import svg
 from ssotlint.report.model import Concepts, Cycles, Events, Report, Summary
-from ssotlint.reporters.summary import plural
 
 CSS = """
 body { font: 14px/1.45 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 24px 32px; color: #1d2329; }
@@ -138,7 +137,7 @@ def _cycles(c: Cycles) -> str:
     d = c.deferred
     out.append("<h3>Deferred imports that hide cycles</h3>")
     out.append(
-        f"<p>{plural(d.deferred_imports, 'import')} inside functions; {d.with_comment} with a comment about circular imports; {d.closing_cycles} closing a cycle.</p>"
+        f"<p>Imports inside functions: {d.deferred_imports}; with a comment about circular imports: {d.with_comment}; closing a cycle: {d.closing_cycles}.</p>"
     )
     if d.sites:
         out.append(
@@ -153,7 +152,7 @@ def _cycles(c: Cycles) -> str:
 def _events(e: Events) -> str:
     if not e.items:
         return NOTHING
-    out = []
+    out = ["<p>Each row is one shape: the places (producers or consumers) where the findings about the event agree; <i>ok</i>: no finding about that field there.</p>"]
     for ev in e.items:
         columns = sorted({f for s in ev.shapes for f in s.cells} | set(ev.fields))
         out.append(f"<h3>{_code(ev.event)}</h3>")

@@ -6,7 +6,6 @@ from collections.abc import Iterable, Sequence
 
 from ssotlint.report.graphs import cycle_picture, fan_in_picture, mermaid
 from ssotlint.report.model import Concepts, Cycles, Events, Report, Summary
-from ssotlint.reporters.summary import plural
 
 NOTHING = "_Nothing found._"
 LIST_LIMIT = 25  # rows of long lists shown before "... and N more"
@@ -95,7 +94,7 @@ def _concepts(c: Concepts) -> list[str]:
 def _cycles(c: Cycles) -> list[str]:
     out = ["## Import cycles", ""]
     if not c.items:
-        out.append(NOTHING)
+        out += [NOTHING, ""]
     for g in c.items:
         kind = "import-time cycle" if g.kind == "import-time" else "cycle through deferred imports"
         out += [f"### {g.id}: {kind} of {g.size} modules ({g.code})", ""]
@@ -117,8 +116,8 @@ def _cycles(c: Cycles) -> list[str]:
     out += [
         "### Deferred imports that hide cycles",
         "",
-        f"{plural(d.deferred_imports, 'import')} inside functions; {d.with_comment} with a comment about circular imports; "
-        f"{d.closing_cycles} closing a cycle.",
+        f"Imports inside functions: {d.deferred_imports}; with a comment about circular imports: {d.with_comment}; "
+        f"closing a cycle: {d.closing_cycles}.",
     ]
     if d.sites:
         rows: list[list[object]] = [
@@ -133,6 +132,7 @@ def _events(e: Events) -> list[str]:
     out = ["## Event shapes", ""]
     if not e.items:
         return [*out, NOTHING]
+    out += ["Each row is one shape: the places (producers or consumers) where the findings about the event agree; `ok`: no finding about that field there.", ""]
     for ev in e.items:
         out += [f"### `{ev.event}`", ""]
         columns = sorted({f for s in ev.shapes for f in s.cells} | set(ev.fields))
