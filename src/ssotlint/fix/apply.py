@@ -68,8 +68,8 @@ class FixResult:
 
     @property
     def fixed_fingerprints(self) -> set[str]:
-        refused = {(r.code, r.title) for r in self.refused}
-        return {a.fingerprint for a in self.applied if (a.code, a.title) not in refused}
+        """The findings a fix was applied for (a re-check tells whether they are gone)."""
+        return {a.fingerprint for a in self.applied}
 
     def diff(self) -> str:
         out: list[str] = []

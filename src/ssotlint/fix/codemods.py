@@ -7,7 +7,6 @@ rewritten file differs from the original only where the fix is.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -53,13 +52,14 @@ def absolute_module(node: cst.ImportFrom, package: str) -> str | None:
 # --- import rewriting ------------------------------------------------------------------------
 
 
-@dataclass
 class ImportRewriter(cst.CSTTransformer):
     """``from old.mod import Old [as x]`` -> ``from new.mod import New as <local name>``."""
 
-    package: str
-    rewrites: Mapping[Symbol, Symbol]
-    changed: list[tuple[Symbol, Symbol]] = field(default_factory=list)
+    def __init__(self, package: str, rewrites: Mapping[Symbol, Symbol]) -> None:
+        super().__init__()
+        self.package = package
+        self.rewrites = rewrites
+        self.changed: list[tuple[Symbol, Symbol]] = []
 
     def _split(self, node: cst.ImportFrom) -> tuple[cst.ImportFrom | None, list[cst.ImportFrom]]:
         """(what stays of ``node`` or None, the new imports) -- or (node, []) when nothing matches."""
@@ -366,7 +366,7 @@ class _Mover:
             )
         return any(k in self.fields for k in keys)
 
-    def _move(self, d: cst.Dict) -> cst.Dict | None:
+    def move(self, d: cst.Dict) -> cst.Dict | None:
         elements = list(d.elements)
         keys = [_key(e) for e in elements]
         envelope = next(
@@ -459,7 +459,7 @@ def move_event_fields(module: cst.Module, line: int, column: int, fields: tuple[
         return module, f"no dict literal at line {line} has fields to move"
     if not _literal(target):
         return module, "the dict is not fully literal"
-    new = mover._move(target)
+    new = mover.move(target)
     if new is None:
         return module, mover.refused
     return module.visit(_Replace(target, new)), ""

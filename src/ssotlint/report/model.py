@@ -14,11 +14,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import networkx as nx
+
 from ssotlint.diagnostics import Diagnostic
 from ssotlint.engine import RunResult
 from ssotlint.facts.model import DEFERRED, IMPORT_TIME
 from ssotlint.index.imports import Edge
 from ssotlint.index.project import ProjectIndex
+from ssotlint.rules.cycles import analysis
 
 VERSION = 1
 COLLAPSE_ABOVE = 12  # cycle groups with more modules are drawn as cycle + cut + packages
@@ -350,12 +353,23 @@ def split_symbol(symbol: str) -> tuple[str, str]:
     return module, name
 
 
+def _edges_into(index: ProjectIndex) -> dict[str, list[Edge]]:
+    cached: dict[str, list[Edge]] | None = index.__dict__.get("_report_edges_into")
+    if cached is None:
+        cached = defaultdict(list)
+        for e in index.imports.edges:
+            if not e.implicit and e.importer != e.imported:
+                cached[e.imported].append(e)
+        index.__dict__["_report_edges_into"] = cached
+    return cached
+
+
 def import_sites(index: ProjectIndex, symbol: str) -> list[Edge]:
     """The first import of ``module:Name`` in each other first-party module, by module."""
     module, name = split_symbol(symbol)
     first: dict[str, Edge] = {}
-    for e in index.imports.edges:
-        if e.imported != module or e.implicit or e.importer == module or name not in e.names:
+    for e in _edges_into(index).get(module, ()):
+        if name not in e.names:
             continue
         if e.importer not in first:
             first[e.importer] = e
@@ -471,8 +485,7 @@ def _names(value: Any) -> list[str]:
 
 
 def _cycles(index: ProjectIndex, diagnostics: list[Diagnostic]) -> Cycles:
-    from ssotlint.rules.cycles import analysis
-
+    cycles = analysis(index)
     groups: list[CycleGroup] = []
     ordered = sorted(diagnostics, key=lambda d: (d.code, _names(d.data.get("modules"))))
     for i, d in enumerate(ordered, start=1):
@@ -494,7 +507,6 @@ def _cycles(index: ProjectIndex, diagnostics: list[Diagnostic]) -> Cycles:
         ]
         packages = Counter(package_of(index, m) for m in modules)
         kind = "deferred" if d.code == "SSOT202" else IMPORT_TIME
-        cycles = analysis(index)
         g = cycles.combined_graph if d.code == "SSOT202" else cycles.runtime_graph
         groups.append(
             CycleGroup(
@@ -563,11 +575,7 @@ def _cycle_graph(index: ProjectIndex, g: Any, modules: Sequence[str], cycle: Seq
 
 
 def _deferred_debt(index: ProjectIndex) -> DeferredDebt:
-    from ssotlint.rules.cycles import analysis
-
     g = analysis(index).combined_graph
-    import networkx as nx
-
     component = {m: i for i, comp in enumerate(nx.strongly_connected_components(g)) for m in comp}
     deferred = [e for e in index.imports.edges if e.kind == DEFERRED and not e.implicit]
     sites = []

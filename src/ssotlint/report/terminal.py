@@ -13,7 +13,10 @@ NOTHING = "[dim]Nothing found.[/dim]"
 
 
 def render(report: Report, out: TextIO, *, color: bool = False, width: int | None = None) -> None:
-    console = Console(file=out, color_system="auto" if color else None, width=width or 100, highlight=False, soft_wrap=False)
+    tty = hasattr(out, "isatty") and out.isatty()
+    console = Console(
+        file=out, color_system="auto" if color else None, width=width or (None if tty else 100), highlight=False, soft_wrap=False
+    )
     s = report.summary
     console.rule(f"[bold]ssotlint report: {report.project}")
     console.print(f"{s.files} files, {s.modules} modules, {s.findings} findings.")
