@@ -251,7 +251,7 @@ def test_cli_fix_without_fixable_findings(tmp_path: Path) -> None:
     diff = run_cli("fix", "--diff", str(root))
     assert (diff.returncode, diff.stdout, diff.stderr) == (0, "", "")
     applied = run_cli("fix", str(root))
-    assert (applied.returncode, applied.stdout) == (0, "Fixed 0 places in 0 files.\n")
+    assert (applied.returncode, applied.stdout) == (0, "Nothing to fix.\n")
 
 
 class _AliasWhileImported(Rule):

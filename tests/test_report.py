@@ -276,3 +276,9 @@ def test_report_is_deterministic_with_and_without_cache(tmp_path: Path) -> None:
     cold = _report(build_report(check(root, use_cache=True)))
     warm = _report(build_report(check(root, use_cache=True, jobs=2)))
     assert cold == warm == _report(build_report(check(root)))
+
+
+def test_report_for_paths_keeps_to_them() -> None:
+    report = build_report(check(EXAMPLE_DIR, paths=(EXAMPLE_DIR / "libs",)))
+    assert [g.cycle for g in report.cycles.items] == [["shared.config", "shared.logging"]]
+    assert report.cycles.deferred.deferred_imports == 0

@@ -435,7 +435,10 @@ def fix(
     remaining = result.fixed_fingerprints & {d.fingerprint for d in after.diagnostics}
     files = len(result.changes)
     if not quiet:
-        listing(f"Fixed {len(result.applied)} {'place' if len(result.applied) == 1 else 'places'} in {files} {'file' if files == 1 else 'files'}.")
+        if result.applied:
+            listing(f"Fixed {len(result.applied)} {'place' if len(result.applied) == 1 else 'places'} in {files} {'file' if files == 1 else 'files'}.")
+        else:
+            listing("Nothing to fix.")
     for d in after.diagnostics:
         if d.fingerprint in remaining:
             click.echo(f"still reported: {d.path}:{d.line}:{d.column}: {d.code} {d.message}", err=True)

@@ -17,6 +17,7 @@ from typing import Any
 import networkx as nx
 
 from ssotlint.diagnostics import Diagnostic
+from ssotlint.discovery import in_scope
 from ssotlint.engine import RunResult
 from ssotlint.facts.model import DEFERRED, IMPORT_TIME
 from ssotlint.index.imports import Edge
@@ -298,7 +299,7 @@ def build_report(result: RunResult) -> Report:
         project=index.root.name,
         summary=_summary(result, diagnostics),
         concepts=_concepts(index, [d for d in diagnostics if d.code in CONCEPT_CODES]),
-        cycles=_cycles(index, [d for d in diagnostics if d.code in CYCLE_CODES]),
+        cycles=_cycles(index, [d for d in diagnostics if d.code in CYCLE_CODES], result.scope),
         events=_events([d for d in diagnostics if d.code in EVENT_CODES]),
     )
 
@@ -484,7 +485,7 @@ def _names(value: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
-def _cycles(index: ProjectIndex, diagnostics: list[Diagnostic]) -> Cycles:
+def _cycles(index: ProjectIndex, diagnostics: list[Diagnostic], scope: tuple[str, ...] | None) -> Cycles:
     cycles = analysis(index)
     groups: list[CycleGroup] = []
     ordered = sorted(diagnostics, key=lambda d: (d.code, _names(d.data.get("modules"))))
@@ -522,7 +523,7 @@ def _cycles(index: ProjectIndex, diagnostics: list[Diagnostic]) -> Cycles:
                 graph=_cycle_graph(index, g, modules, cycle, cut),
             )
         )
-    return Cycles(groups, _deferred_debt(index))
+    return Cycles(groups, _deferred_debt(index, scope))
 
 
 def _cycle_graph(index: ProjectIndex, g: Any, modules: Sequence[str], cycle: Sequence[str], cut: Sequence[Cut]) -> Graph:
@@ -574,10 +575,11 @@ def _cycle_graph(index: ProjectIndex, g: Any, modules: Sequence[str], cycle: Seq
     return Graph(collapsed, nodes, [merged[k] for k in sorted(merged)])
 
 
-def _deferred_debt(index: ProjectIndex) -> DeferredDebt:
+def _deferred_debt(index: ProjectIndex, scope: tuple[str, ...] | None) -> DeferredDebt:
+    """Imports inside functions (in the scope of the run), and which of them hide a cycle."""
     g = analysis(index).combined_graph
     component = {m: i for i, comp in enumerate(nx.strongly_connected_components(g)) for m in comp}
-    deferred = [e for e in index.imports.edges if e.kind == DEFERRED and not e.implicit]
+    deferred = [e for e in index.imports.edges if e.kind == DEFERRED and not e.implicit and in_scope(e.path, scope)]
     sites = []
     comment = closing = 0
     for e in deferred:
