@@ -258,6 +258,15 @@ def _drop_from_all(stmt: cst.SimpleStatementLine, name: str) -> cst.SimpleStatem
     return stmt.with_changes(body=[small.with_changes(value=seq.with_changes(elements=kept))])
 
 
+def _blank_prefix(lines: Sequence[cst.EmptyLine]) -> list[cst.EmptyLine]:
+    out = []
+    for line in lines:
+        if line.comment is not None:
+            break
+        out.append(line)
+    return out
+
+
 def remove_alias(module: cst.Module, name: str) -> cst.Module | None:
     """Remove the module-level alias ``name``; None when it cannot be removed safely.
 
@@ -269,10 +278,13 @@ def remove_alias(module: cst.Module, name: str) -> cst.Module | None:
     module.visit(counter)
     new_body: list[cst.BaseStatement] = []
     removed = 0
+    spacing: list[cst.EmptyLine] = []  # blank lines that stood before a removed statement
     for stmt in module.body:
         how = _defines(stmt, name)
         if how in ("assign", "class"):
             removed += 1
+            assert isinstance(stmt, (cst.SimpleStatementLine, cst.ClassDef))
+            spacing = spacing or _blank_prefix(stmt.leading_lines)
             continue
         if how == "import":
             assert isinstance(stmt, cst.SimpleStatementLine)
@@ -282,11 +294,15 @@ def remove_alias(module: cst.Module, name: str) -> cst.Module | None:
             removed += 1
             if keep:
                 new_body.append(stmt.with_changes(body=[small.with_changes(names=_keep_last_comma(small, keep))]))
+            else:
+                spacing = spacing or _blank_prefix(stmt.leading_lines)
             continue
         if _all_entry(stmt, name):
             assert isinstance(stmt, cst.SimpleStatementLine)
-            new_body.append(_drop_from_all(stmt, name))
-            continue
+            stmt = _drop_from_all(stmt, name)
+        if spacing and isinstance(stmt, (cst.SimpleStatementLine, cst.BaseCompoundStatement)) and not _blank_prefix(stmt.leading_lines):
+            stmt = stmt.with_changes(leading_lines=[*spacing, *stmt.leading_lines])
+        spacing = []
         new_body.append(stmt)
     # Each binding form names the alias once (the target, the class name, the `as` name).
     if removed != 1 or counter.count != 1:
