@@ -92,8 +92,8 @@ def layers(nodes: Sequence[str], edges: Iterable[tuple[str, str]], ignore: Itera
     indeg = {n: len(preds[n]) for n in order}
     ready = [n for n in order if indeg[n] == 0]
     while ready:
-        ready.sort()
-        n = ready.pop(0)
+        ready.sort(reverse=True)
+        n = ready.pop()
         level[n] = max((level[p] + 1 for p in preds[n]), default=0)
         for s in succs[n]:
             indeg[s] -= 1
@@ -104,8 +104,11 @@ def layers(nodes: Sequence[str], edges: Iterable[tuple[str, str]], ignore: Itera
         rows[level[n]].append(n)
 
     # Barycenter sweeps: down using predecessors, up using successors.
-    neighbours_up = {n: [u for u, v in dag_edges if v == n] for n in order}
-    neighbours_down = {n: [v for u, v in dag_edges if u == n] for n in order}
+    neighbours_up: dict[str, list[str]] = {n: [] for n in order}
+    neighbours_down: dict[str, list[str]] = {n: [] for n in order}
+    for u, v in dag_edges:
+        neighbours_up[v].append(u)
+        neighbours_down[u].append(v)
     for _ in range(4):
         for i in range(1, len(rows)):
             pos = {n: k for k, n in enumerate(rows[i - 1])}

@@ -37,10 +37,10 @@ def render(report: Report, out: TextIO, *, color: bool = False, width: int | Non
             importers = ", ".join(i.module for i in m.importers[:5]) + (" ..." if len(m.importers) > 5 else "")
             console.print(f"  {m.kind:<9} {m.symbol}  {m.path}:{m.line}  {m.import_sites} import sites  {importers}")
     if c.plan:
-        t = Table("Step", "Action", "Subject", "Into", "Files", "How", title="Consolidation plan", title_justify="left")
+        console.print("Consolidation plan:")
         for p in c.plan:
-            t.add_row(str(p.step), p.action, p.subject, p.target, str(len(p.files)), p.command)
-        console.print(t)
+            files = f"{len(p.files)} file{'s' if len(p.files) != 1 else ''}"
+            console.print(f"  {p.step}. {p.action}: {p.subject} -> {p.target} ({files}; {p.command})")
     for k in c.constants:
         console.print(f"  constant  {k.path}:{k.line}  {k.message}")
 
