@@ -22,7 +22,7 @@ from ssotlint.diagnostics import Diagnostic, Related, Severity, Span, fingerprin
 from ssotlint.engine import RunResult
 from ssotlint.report import html, markdown
 from ssotlint.report.layout import layers
-from ssotlint.report.model import COLLAPSE_ABOVE, Report, build_report
+from ssotlint.report.model import COLLAPSE_ABOVE, CYCLE_DRAW_LIMIT, GraphEdge, Report, build_report
 from ssotlint.report.render import render, to_json
 from tests.conftest import EXAMPLE_DIR, FIXTURES, check, run_cli, write_project
 from tests.mermaid_check import check_flowchart, check_markdown, mermaid_blocks
@@ -172,15 +172,33 @@ def test_cycles_of_the_example() -> None:
 def test_large_cycle_group_is_collapsed_to_packages(tmp_path: Path) -> None:
     report = build_report(big_cycle(tmp_path / "big"))
     [group] = report.cycles.items
-    assert group.size == 30
-    assert group.graph.collapsed and group.size > COLLAPSE_ABOVE
-    shown = {n.id for n in group.graph.nodes if n.kind == "module"}
-    assert shown == set(group.cycle) | {m for c in group.cut for m in (c.importer, c.imported)}
-    packages = {n.id: n.size for n in group.graph.nodes if n.kind == "package"}
-    assert packages and sum(packages.values()) + len(shown) == group.size
-    assert len(group.graph.nodes) < group.size
+    assert group.size == 30 > COLLAPSE_ABOVE
+    assert len(group.cycle) == 22 > CYCLE_DRAW_LIMIT  # too long to draw module by module
+    assert group.graph.collapsed
+    assert [(n.label, n.kind, n.in_cycle) for n in group.graph.nodes] == [
+        ("big.api.m07", "module", True),
+        ("big.core.m06", "module", True),
+        ("big.api (9 modules)", "package", True),
+        ("big.core (9 modules)", "package", True),
+        ("big.store (10 modules)", "package", True),
+    ]
+    assert [(c.importer, c.imported) for c in group.cut] == [("big.core.m06", "big.api.m07")]
+    assert [e for e in group.graph.edges if e.cut] == [GraphEdge("big.core.m06", "big.api.m07", "import-time", True, True)]
     text = markdown.render(report)
     assert [check_flowchart(b) for b in mermaid_blocks(text)] == [[]]
+
+
+def test_short_cycle_in_a_large_group_is_drawn_module_by_module(tmp_path: Path) -> None:
+    files = {"big/__init__.py": ""} | {f"big/m{i:02d}.py": f"import big.m{(i + 1) % 20:02d}\n" for i in range(20)}
+    files["big/m00.py"] += "import big.m02\n"
+    files["big/m03.py"] += "import big.m00\n"
+    write_project(tmp_path / "p", files)
+    [group] = build_report(check(tmp_path / "p")).cycles.items
+    assert group.size == 20 and group.cycle == ["big.m00", "big.m02", "big.m03"]
+    assert group.graph.collapsed
+    modules = [n.id for n in group.graph.nodes if n.kind == "module"]
+    assert set(group.cycle) <= set(modules)
+    assert [(n.label, n.size) for n in group.graph.nodes if n.kind == "package"] == [(f"big ({group.size - len(modules)} modules)", group.size - len(modules))]
 
 
 def test_empty_sections_say_nothing_found(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from html import escape
 
 from ssotlint.report.graphs import cycle_picture, fan_in_picture
 from ssotlint.report.layout import svg
-from ssotlint.report.model import Concepts, Cycles, Events, Report, Summary
+from ssotlint.report.model import CYCLE_DRAW_LIMIT, Concepts, Cycles, Events, Report, Summary
 
 CSS = """
 body { font: 14px/1.45 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 24px 32px; color: #1d2329; }
@@ -116,18 +116,20 @@ def _cycles(c: Cycles) -> str:
         out.append("<p>Packages: " + ", ".join(f"{_code(p.package)} ({p.modules})" for p in g.packages) + "</p>")
         nodes, links, cut = cycle_picture(g)
         if g.graph.collapsed:
-            out.append("<p>Large group: the representative cycle and the cut are drawn; the other modules are collapsed into their packages.</p>")
+            if len(g.cycle) > CYCLE_DRAW_LIMIT:
+                out.append(f"<p>Large group: the cycle has {len(g.cycle)} modules, so it is drawn through packages; the modules of the first cut imports are shown.</p>")
+            else:
+                out.append("<p>Large group: the representative cycle and the cut are drawn; the other modules are collapsed into their packages.</p>")
         out.append(LEGEND)
         out.append(f'<div class="figure">{svg(nodes, links, cut, title=f"{g.id}")}</div>')
-        out.append(
-            _table(
-                ["#", "Import", "At", "Kind", "Names"],
-                (
-                    [str(i), f"{_code(s.importer)} &#8594; {_code(s.imported)}", _code(f"{s.path}:{s.line}"), escape(s.kind), escape(", ".join(s.names))]
-                    for i, s in enumerate(g.steps, start=1)
-                ),
-            )
+        steps = _table(
+            ["#", "Import", "At", "Kind", "Names"],
+            (
+                [str(i), f"{_code(s.importer)} &#8594; {_code(s.imported)}", _code(f"{s.path}:{s.line}"), escape(s.kind), escape(", ".join(s.names))]
+                for i, s in enumerate(g.steps, start=1)
+            ),
         )
+        out.append(steps if len(g.steps) <= 25 else f"<details><summary>The {len(g.steps)} imports of the cycle</summary>{steps}</details>")
         out.append("<p>Suggested cut:</p><ul>")
         out += [
             f"<li>{_code(f'{x.path}:{x.line}')} {_code(x.importer)} &#8594; {_code(x.imported)} brings in {escape(', '.join(x.names)) or 'the module'}</li>"

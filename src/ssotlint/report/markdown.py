@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ssotlint.report.graphs import cycle_picture, fan_in_picture, mermaid
-from ssotlint.report.model import Concepts, Cycles, Events, Report, Summary
+from ssotlint.report.model import CYCLE_DRAW_LIMIT, Concepts, Cycles, Events, Report, Summary
 
 NOTHING = "_Nothing found._"
 LIST_LIMIT = 25  # rows of long lists shown before "... and N more"
@@ -100,17 +100,18 @@ def _cycles(c: Cycles) -> list[str]:
         out += [f"### {g.id}: {kind} of {g.size} modules ({g.code})", ""]
         out.append("Packages: " + ", ".join(f"`{p.package}` ({p.modules})" for p in g.packages))
         out += ["", "Representative cycle:", ""]
-        out += table(
-            ["#", "Import", "At", "Kind", "Names"],
-            (
-                [i, f"`{s.importer}` -> `{s.imported}`", f"`{s.path}:{s.line}`", s.kind, ", ".join(s.names)]
-                for i, s in enumerate(g.steps, start=1)
-            ),
-        )
+        steps: list[list[object]] = [
+            [i, f"`{s.importer}` -> `{s.imported}`", f"`{s.path}:{s.line}`", s.kind, ", ".join(s.names)]
+            for i, s in enumerate(g.steps, start=1)
+        ]
+        out += table(["#", "Import", "At", "Kind", "Names"], _limited(steps, 5))
         out += ["", f"Suggested cut ({len(g.cut)} import{'s' if len(g.cut) != 1 else ''} to remove or move):", ""]
-        out += [f"- `{x.path}:{x.line}` `{x.importer}` -> `{x.imported}` brings in {', '.join(f'`{n}`' for n in x.names) or 'the module'}" for x in g.cut]
+        cuts = [f"- `{x.path}:{x.line}` `{x.importer}` -> `{x.imported}` brings in {', '.join(f'`{n}`' for n in x.names) or 'the module'}" for x in g.cut]
+        out += cuts[:LIST_LIMIT] + ([f"- ... and {len(cuts) - LIST_LIMIT} more"] if len(cuts) > LIST_LIMIT else [])
         nodes, links, _ = cycle_picture(g)
         note = " (large group: the cycle and the cut are drawn; other modules are collapsed into their packages)" if g.graph.collapsed else ""
+        if g.graph.collapsed and len(g.cycle) > CYCLE_DRAW_LIMIT:
+            note = f" (the cycle has {len(g.cycle)} modules: it is drawn through packages; the modules of the first cut imports are shown)"
         out += ["", f"Cut imports are dashed{note}.", "", "```mermaid", mermaid(nodes, links), "```", ""]
     d = c.deferred
     out += [

@@ -26,6 +26,9 @@ from ssotlint.rules.cycles import analysis
 
 VERSION = 1
 COLLAPSE_ABOVE = 12  # cycle groups with more modules are drawn as cycle + cut + packages
+CYCLE_DRAW_LIMIT = 16  # a longer representative cycle is drawn through packages too
+CUT_DRAW_LIMIT = 8  # cut imports whose two modules are drawn as modules
+PACKAGE_DRAW_LIMIT = 30  # more packages than this are grouped by parent package
 
 FAMILIES: tuple[tuple[str, str, str], ...] = (
     ("SSOT1", "duplicates", "Duplicate implementations and aliases"),
@@ -542,19 +545,26 @@ def _cycle_graph(index: ProjectIndex, g: Any, modules: Sequence[str], cycle: Seq
     collapsed = len(members) > COLLAPSE_ABOVE
     keep = set(members)
     if collapsed:
-        keep = set(cycle) | {m for e in cut_edges for m in e}
+        # Module nodes: the cycle when it is short enough to read, and the ends of the first
+        # cut imports; every other module is drawn as its package (or a parent package when
+        # there are too many packages to draw).
+        keep = {m for e in sorted(cut_edges)[:CUT_DRAW_LIMIT] for m in e}
+        if len(cycle) <= CYCLE_DRAW_LIMIT:
+            keep |= set(cycle)
+    group = _package_groups(index, [m for m in members if m not in keep])
 
     def node_of(m: str) -> str:
-        return m if m in keep else f"package:{package_of(index, m)}"
+        return m if m in keep else f"package:{group[m]}"
 
     sizes: Counter[str] = Counter(node_of(m) for m in members)
+    on_cycle = {node_of(m) for m in cycle}
     nodes = [
         GraphNode(
             id=n,
             label=n.removeprefix("package:") + (f" ({sizes[n]} modules)" if n.startswith("package:") else ""),
             kind="package" if n.startswith("package:") else "module",
             size=sizes[n],
-            in_cycle=n in cycle,
+            in_cycle=n in on_cycle,
         )
         for n in sorted(sizes)
     ]
@@ -573,6 +583,19 @@ def _cycle_graph(index: ProjectIndex, g: Any, modules: Sequence[str], cycle: Seq
             is_cut, in_cycle = is_cut or old.cut, in_cycle or old.in_cycle
         merged[(a, b)] = GraphEdge(a, b, kind, is_cut, in_cycle)
     return Graph(collapsed, nodes, [merged[k] for k in sorted(merged)])
+
+
+def _package_groups(index: ProjectIndex, modules: Sequence[str]) -> dict[str, str]:
+    """Module -> the package it is drawn as: its own, or a parent when there are too many."""
+    packages = {m: package_of(index, m) for m in modules}
+    depth = max((p.count(".") + 1 for p in packages.values()), default=1)
+    while depth > 1 and len({_truncate(p, depth) for p in packages.values()}) > PACKAGE_DRAW_LIMIT:
+        depth -= 1
+    return {m: _truncate(p, depth) for m, p in packages.items()}
+
+
+def _truncate(package: str, depth: int) -> str:
+    return ".".join(package.split(".")[:depth])
 
 
 def _deferred_debt(index: ProjectIndex, scope: tuple[str, ...] | None) -> DeferredDebt:
