@@ -153,3 +153,44 @@ def test_newer_syntax_is_analysed(tmp_path: Path) -> None:
 
 def test_example_dir_exists() -> None:
     assert (EXAMPLE_DIR / "pyproject.toml").is_file()
+
+
+def test_two_concurrent_runs_never_corrupt_the_cache(tmp_path: Path) -> None:
+    import subprocess
+
+    from .conftest import ssotlint_exe
+
+    files = {"pkg/__init__.py": ""}
+    for i in range(300):
+        files[f"pkg/m{i:03d}.py"] = f"import pkg.m{(i + 1) % 300:03d}\n" + "x = 1\n" * 50
+    root = write_project(tmp_path / "p", files)
+    env = {**os.environ, "NO_COLOR": "1"}
+    procs = [
+        subprocess.Popen([*ssotlint_exe(), "check", str(root), "--format", "json", "-j", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [1, 1]
+    assert outputs[0][0] == outputs[1][0]
+    assert "corrupt" not in outputs[0][1] + outputs[1][1]
+    third = run_cli("check", str(root), "--format", "json", "-v")
+    assert third.stdout == outputs[0][0]
+    assert "(0 parsed)" in third.stderr
+    assert not list((root / ".ssotlint_cache").glob("*.tmp"))
+
+
+def test_findings_touching_a_path_include_whole_cycle_groups(tmp_path: Path) -> None:
+    # c.py is in the cycle group but not on the representative cycle a -> b -> a.
+    root = write_project(
+        tmp_path / "p",
+        {
+            "app/__init__.py": "",
+            "app/a.py": "import app.b\n",
+            "app/b.py": "import app.a\nimport app.c\n",
+            "app/c.py": "import app.d\n",
+            "app/d.py": "import app.b\n",
+            "app/other.py": "",
+        },
+    )
+    assert findings(check(root, paths=(root / "app" / "c.py",))) == ["SSOT201 app/a.py:1:1"]
+    assert findings(check(root, paths=(root / "app" / "other.py",))) == []

@@ -124,6 +124,7 @@ def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
     if not enabled:
         yield None
         return
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     started = time.monotonic()
@@ -135,7 +136,10 @@ def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
                 return
             progress = Progress(
                 TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                transient=True, redirect_stdout=False, redirect_stderr=False,
+                console=Console(stderr=True),
+                transient=True,
+                redirect_stdout=False,
+                redirect_stderr=False,
             )
             progress.start()
             bar["progress"] = progress
