@@ -14,12 +14,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
-
 from ssotlint.diagnostics import Diagnostic
 from ssotlint.discovery import in_scope
 from ssotlint.engine import RunResult
 from ssotlint.facts.model import DEFERRED, IMPORT_TIME
+from ssotlint.index.graph import Digraph
 from ssotlint.index.imports import Edge
 from ssotlint.index.project import ProjectIndex
 from ssotlint.rules.cycles import analysis
@@ -529,7 +528,7 @@ def _cycles(index: ProjectIndex, diagnostics: list[Diagnostic], scope: tuple[str
     return Cycles(groups, _deferred_debt(index, scope))
 
 
-def _cycle_graph(index: ProjectIndex, g: Any, modules: Sequence[str], cycle: Sequence[str], cut: Sequence[Cut]) -> Graph:
+def _cycle_graph(index: ProjectIndex, g: Digraph, modules: Sequence[str], cycle: Sequence[str], cut: Sequence[Cut]) -> Graph:
     members = set(modules)
     cycle_edges = set(zip(cycle, [*cycle[1:], *cycle[:1]], strict=True)) if cycle else set()
     cut_edges = {(c.importer, c.imported) for c in cut}
@@ -601,7 +600,7 @@ def _truncate(package: str, depth: int) -> str:
 def _deferred_debt(index: ProjectIndex, scope: tuple[str, ...] | None) -> DeferredDebt:
     """Imports inside functions (in the scope of the run), and which of them hide a cycle."""
     g = analysis(index).combined_graph
-    component = {m: i for i, comp in enumerate(nx.strongly_connected_components(g)) for m in comp}
+    component = {m: i for i, comp in enumerate(g.strongly_connected_components()) for m in comp}
     deferred = [e for e in index.imports.edges if e.kind == DEFERRED and not e.implicit and in_scope(e.path, scope)]
     sites = []
     comment = closing = 0
