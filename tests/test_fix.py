@@ -57,7 +57,7 @@ ENVELOPE = diag(
     "app/api/events.py",
     7,
     13,
-    {"event": "tool_executing", "fields": ["tool_name", "parameters"], "expected": "flat", "found": "payload"},
+    {"event": "tool_executing", "fields": ["parameters", "tool_name"], "found": ["payload"], "expected": [""]},
 )
 
 
@@ -302,3 +302,34 @@ def test_cli_takes_fixes_from_the_findings_of_a_run(proj: Path, monkeypatch: pyt
     assert snapshot(proj)["app/api/routes.py"] == ROUTES_AFTER
     again = runner.invoke(main, ["fix", "--diff", "--no-cache", str(proj)])
     assert (again.exit_code, again.stdout) == (0, "")
+
+
+def test_several_event_dicts_in_one_file(tmp_path: Path) -> None:
+    source = (
+        "def a(x, y):\n"
+        "    return {\n"
+        '        "type": "tool_executing",\n'
+        '        "payload": {"tool_name": x, "parameters": y},\n'
+        "    }\n"
+        "\n"
+        "\n"
+        "def b(x, r):\n"
+        '    return {"type": "tool_completed", "payload": {"tool_name": x, "results": r}, "timestamp": 1}\n'
+    )
+    root = write_project(tmp_path / "p", {"ev.py": source})
+    first = diag("SSOT303", "ev.py", 2, 12, {"event": "tool_executing", "fields": ["parameters", "tool_name"], "found": ["payload"], "expected": [""]})
+    second = diag("SSOT303", "ev.py", 9, 12, {"event": "tool_completed", "fields": ["results", "tool_name"], "found": ["payload"], "expected": [""]})
+    result = fixes(root, [first, second], unsafe=True)
+    assert result.refused == []
+    assert result.changes[0].after == (
+        "def a(x, y):\n"
+        "    return {\n"
+        '        "type": "tool_executing",\n'
+        '        "tool_name": x,\n'
+        '        "parameters": y,\n'
+        "    }\n"
+        "\n"
+        "\n"
+        "def b(x, r):\n"
+        '    return {"type": "tool_completed", "tool_name": x, "results": r, "timestamp": 1}\n'
+    )

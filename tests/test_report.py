@@ -62,11 +62,11 @@ def hand_built_findings() -> list[Diagnostic]:
            {"concept": "WebSocketManager", "canonical": CANONICAL}),
         _d("SSOT104", "conflicting-constant", "app/api/routes.py", 3, "TIMEOUT is 30 here and 60 in app/ws/legacy.py", {"name": "TIMEOUT"}),
         _d("SSOT303", "event-envelope-mismatch", "app/api/events.py", 7, "tool_executing nests tool_name, parameters under payload",
-           {"event": "tool_executing", "fields": ["tool_name", "parameters"], "expected": "flat", "found": "payload"}),
+           {"event": "tool_executing", "fields": ["parameters", "tool_name"], "found": ["payload"], "expected": [""]}),
         _d("SSOT301", "event-missing-field", "app/api/events.py", 16, "tool_completed misses duration",
            {"event": "tool_completed", "field": "duration", "required": ["tool_name", "results", "duration", "timestamp"]}),
         _d("SSOT305", "consumer-spec-mismatch", "app/api/routes.py", 8, "reads tool_completed.result, the spec has results",
-           {"event": "tool_completed", "field": "result"}),
+           {"event": "tool_completed", "field": "result", "level": "", "kind": "read"}),
         _d("SSOT304", "unknown-event-type", "app/api/events.py", 16, "tool_complete is not in the spec",
            {"event": "tool_complete", "suggestion": "tool_completed"}),
     ]
@@ -153,7 +153,7 @@ def test_events_matrix_groups_places_by_shape() -> None:
         ("consumer", {"result": "not in spec"}, 1, [("app/api/routes.py", 8)]),
     ]
     executing = report.events.items[2].shapes[0]
-    assert executing.cells == {"parameters": "payload (spec: flat)", "tool_name": "payload (spec: flat)"}
+    assert executing.cells == {"parameters": "under payload (spec: top level)", "tool_name": "under payload (spec: top level)"}
 
 
 def test_cycles_of_the_example() -> None:

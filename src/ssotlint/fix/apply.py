@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import functools
 import os
 import tempfile
 from collections import defaultdict
@@ -181,27 +182,22 @@ def compute(index: ProjectIndex, actions: Sequence[Action]) -> FixResult:
         if reason:
             refuse(rel, action, reason)
 
-    # 1. Text edits carried by findings (positions refer to the original text: first).
-    edits: dict[str, list[TextEdits]] = defaultdict(list)
-    for a in actions:
-        if isinstance(a, TextEdits):
-            for edit in a.fix.edits:
-                edits[edit.path].append(a)
-    for rel in sorted(edits):
-        w = load(rel)
-        if w is None:
-            for a in edits[rel]:
-                refuse(rel, a, broken[rel])
-            continue
-        mine = [edit for a in edits[rel] for edit in a.fix.edits if edit.path == rel]
-        try:
-            w.module = cst.parse_module(_apply_edits(w.module.code, mine))
-        except cst.ParserSyntaxError:
-            for a in edits[rel]:
-                refuse(rel, a, "the edits do not produce valid Python")
-            continue
-        for a in dict.fromkeys(edits[rel]):
-            w.applied.append(Applied(rel, a.code, a.title, a.fix.safe, a.fingerprint))
+    # 1. Fixes placed by position (a finding's text edits, event dicts): positions refer to
+    # the original text, so each file's are applied bottom-up, before anything moves lines.
+    placed: dict[str, list[tuple[tuple[int, int], int, TextEdits | MoveEventFields]]] = defaultdict(list)
+    for k, a in enumerate(actions):
+        if isinstance(a, MoveEventFields):
+            placed[a.path].append(((a.line, a.column), k, a))
+        elif isinstance(a, TextEdits):
+            for rel in sorted({edit.path for edit in a.fix.edits}):
+                start = min((edit.start_line, edit.start_column) for edit in a.fix.edits if edit.path == rel)
+                placed[rel].append((start, k, a))
+    for rel in sorted(placed):
+        for _, _, a in sorted(placed[rel], key=lambda t: (t[0], t[1]), reverse=True):
+            if isinstance(a, TextEdits):
+                with_file(rel, a, functools.partial(_text_edits, a=a, rel=rel))
+            else:
+                with_file(rel, a, functools.partial(_move_fields, a=a))
 
     # 2. Import rewrites, all files at once.
     rewrites = [a for a in actions if isinstance(a, RewriteImports)]
@@ -231,19 +227,6 @@ def compute(index: ProjectIndex, actions: Sequence[Action]) -> FixResult:
         if isinstance(a, RemoveAlias):
             _remove_alias(index, a, load, work, sites, refuse, broken)
 
-    # 4. Event dicts.
-    for a in actions:
-        if isinstance(a, MoveEventFields):
-
-            def move(w: _Work, a: MoveEventFields = a) -> str:
-                new, reason = move_event_fields(w.module, a.line, a.column, a.fields, a.expected)
-                if not reason:
-                    w.module = new
-                    w.applied.append(Applied(w.rel, a.code, a.title, False, a.fingerprint))
-                return reason
-
-            with_file(a.path, a, move)
-
     # Every changed file must still parse.
     for rel in sorted(work):
         w = work[rel]
@@ -263,6 +246,23 @@ def compute(index: ProjectIndex, actions: Sequence[Action]) -> FixResult:
     result.applied.sort(key=lambda x: (x.path, x.code, x.title))
     result.refused.sort(key=lambda x: (x.path, x.code, x.title, x.reason))
     return result
+
+
+def _text_edits(w: _Work, a: TextEdits, rel: str) -> str:
+    try:
+        w.module = cst.parse_module(_apply_edits(w.module.code, [e for e in a.fix.edits if e.path == rel]))
+    except cst.ParserSyntaxError:
+        return "the edits do not produce valid Python"
+    w.applied.append(Applied(rel, a.code, a.title, a.fix.safe, a.fingerprint))
+    return ""
+
+
+def _move_fields(w: _Work, a: MoveEventFields) -> str:
+    new, reason = move_event_fields(w.module, a.line, a.column, a.fields, a.expected)
+    if not reason:
+        w.module = new
+        w.applied.append(Applied(w.rel, a.code, a.title, False, a.fingerprint))
+    return reason
 
 
 def _remove_alias(

@@ -8,7 +8,8 @@ Findings are read through their documented ``data`` keys:
 - SSOT101 duplicate-implementation: ``duplicate``, ``canonical``. Unsafe (the two classes
   may differ): imports of the duplicate are rewritten to the canonical class.
 - SSOT303 event-envelope-mismatch: ``event``, ``field``/``fields``, and where known
-  ``expected`` (the spec's envelope: "flat", "payload" or "data") and ``found``. Unsafe:
+  ``expected`` (the spec's level: "payload", "data", or "" / "flat" for the top level, as
+  a name or a one-name list) and ``found``. Unsafe:
   the fields of a fully literal dict are moved to the spec's level.
 - Any other finding that carries a ``Fix`` (text edits) is applied as-is; unsafe ones
   only with ``--unsafe``.
@@ -109,11 +110,23 @@ def _fields(data: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def _envelope(value: str) -> str:
-    value = value.lower()
-    if value in ("flat", "top", "top-level", "top level", "none"):
-        return "flat"
-    return value if value in ENVELOPES else ""
+def _level(data: Mapping[str, Any], *keys: str) -> str:
+    """The spec's envelope as "flat", "payload" or "data" ("" when the finding does not say).
+
+    A level is written as a name or a list of names; "" (or "flat") is the top level.
+    """
+    for key in keys:
+        value = data.get(key)
+        if isinstance(value, (list, tuple)):
+            value = value[0] if len(value) == 1 else None
+        if not isinstance(value, str):
+            continue
+        value = value.lower()
+        if value in ("", "flat", "top", "top-level", "top level", "none"):
+            return "flat"
+        if value in ENVELOPES:
+            return value
+    return ""
 
 
 def plan_fixes(diagnostics: Iterable[Diagnostic], unsafe: bool = False) -> list[Action]:
@@ -131,7 +144,7 @@ def plan_fixes(diagnostics: Iterable[Diagnostic], unsafe: bool = False) -> list[
                 actions.append(RewriteImports(d.code, d.fingerprint, dup, canonical, safe=False))
         elif d.code == "SSOT303":
             if unsafe:
-                expected = _envelope(_str(d.data, "expected", "spec_envelope", "spec"))
+                expected = _level(d.data, "expected", "spec_envelope")
                 actions.append(
                     MoveEventFields(d.code, d.fingerprint, d.path, d.line, d.column, _str(d.data, "event"), _fields(d.data), expected)
                 )

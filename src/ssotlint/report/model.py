@@ -629,18 +629,28 @@ def _fields(data: Mapping[str, Any]) -> list[str]:
     return out
 
 
+def _level_name(value: Any) -> str:
+    """A spec level as written in findings ("" or "flat": the top level)."""
+    if isinstance(value, (list, tuple)):
+        return " or ".join(_level_name(v) for v in value) if value else ""
+    if not isinstance(value, str):
+        return ""
+    return "top level" if value in ("", "flat") else value
+
+
 def _cell(d: Diagnostic) -> str:
     data = d.data
+    where = _level_name(data.get("level")) if data.get("level") else ""
     if d.code == "SSOT301":
-        return "missing"
+        return f"missing under {where}" if where else "missing"
     if d.code == "SSOT302":
-        return "unknown"
+        return f"unknown under {where}" if where else "unknown"
     if d.code == "SSOT303":
-        found = _str(data, "found") or _str(data, "envelope") or "nested"
-        expected = _str(data, "expected") or "spec level"
-        return f"{found} (spec: {expected})"
+        found = _level_name(data.get("found", data.get("envelope"))) or "nested"
+        expected = _level_name(data.get("expected"))
+        return f"under {found}" + (f" (spec: {expected})" if expected else "")
     if d.code == "SSOT305":
-        return _str(data, "problem") or "not in spec"
+        return _str(data, "problem") or (f"read under {where}: not in spec there" if where else "not in spec")
     return d.code
 
 
@@ -649,7 +659,7 @@ def _events(diagnostics: list[Diagnostic]) -> Events:
     places: dict[tuple[str, str, int, str], list[Diagnostic]] = defaultdict(list)
     for d in diagnostics:
         event = _str(d.data, "event") or "?"
-        role = _str(d.data, "role") or ("consumer" if d.code in _CONSUMER_CODES else "producer")
+        role = "consumer" if d.code in _CONSUMER_CODES or _str(d.data, "kind") == "consumer" else "producer"
         places[(event, d.path, d.line, role)].append(d)
 
     by_event: dict[str, dict[tuple[str, tuple[tuple[str, str], ...]], list[tuple[EventSite, list[str]]]]] = defaultdict(dict)
