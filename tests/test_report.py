@@ -1,8 +1,9 @@
 """`ssotlint report`: the model, its JSON Schema, the Markdown/Mermaid, HTML and terminal renderings.
 
-Snapshots live in tests/snapshots/; after a deliberate change regenerate them with
+Snapshots live in tests/snapshots/; after a deliberate change regenerate them (and the
+README's picture, docs/report-chat-monorepo.png) with
 
-    SSOTLINT_UPDATE_SNAPSHOTS=1 python -m pytest tests/test_report.py
+    SSOTLINT_UPDATE_SNAPSHOTS=1 python -m pytest tests/test_report.py tests/test_report_browser.py
 """
 
 from __future__ import annotations

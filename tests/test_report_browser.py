@@ -5,6 +5,7 @@ Skipped when /usr/bin/chromium is missing (Debian: `apt-get install chromium`).
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -59,3 +60,24 @@ def test_concept_fan_in_is_drawn(tmp_path: Path) -> None:
     _, _, counts = screenshot(page, tmp_path / "concepts.png", tmp_path / "profile")
     assert near(counts, (0xD5, 0xF5, 0xE3)) > 2_000  # the canonical class
     assert near(counts, (0xFD, 0xEB, 0xD0)) > 2_000  # the duplicate
+
+
+DOC_PICTURE = Path(__file__).parents[1] / "docs" / "report-chat-monorepo.png"
+
+
+def test_readme_picture(tmp_path: Path) -> None:
+    """The README's screenshot; SSOTLINT_UPDATE_SNAPSHOTS=1 retakes it from the demo monorepo."""
+    if os.environ.get("SSOTLINT_UPDATE_SNAPSHOTS"):
+        page = tmp_path / "report.html"
+        page.write_text(html.render(build_report(check(EXAMPLE_DIR))), encoding="utf-8")
+        subprocess.run(
+            [
+                str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--hide-scrollbars", f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={DOC_PICTURE}",
+                "--window-size=1100,1000", page.as_uri(),
+            ],
+            capture_output=True, timeout=120, check=True,
+        )
+    width, height, _ = read_png(DOC_PICTURE)
+    assert (width, height) == (1100, 1000)
