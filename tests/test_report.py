@@ -22,6 +22,7 @@ import pytest
 from ssotlint.diagnostics import Diagnostic, Related, Severity, Span, fingerprint
 from ssotlint.engine import RunResult
 from ssotlint.report import html, markdown
+from ssotlint.report.graphs import fan_in_picture
 from ssotlint.report.layout import layers
 from ssotlint.report.model import COLLAPSE_ABOVE, CYCLE_DRAW_LIMIT, GraphEdge, Report, build_report
 from ssotlint.report.render import render, to_json
@@ -301,3 +302,28 @@ def test_report_for_paths_keeps_to_them() -> None:
     report = build_report(check(EXAMPLE_DIR, paths=(EXAMPLE_DIR / "libs",)))
     assert [g.cycle for g in report.cycles.items] == [["shared.config", "shared.logging"]]
     assert report.cycles.deferred.deferred_imports == 0
+
+
+def test_fan_in_with_many_importers_is_drawn_by_package(tmp_path: Path) -> None:
+    files = {"app/__init__.py": "", "app/core.py": "class Manager:\n    pass\n", "app/compat.py": "from app.core import Manager\n\nOld = Manager\n"}
+    for p in range(3):
+        files[f"app/p{p}/__init__.py"] = ""
+        for i in range(8):
+            files[f"app/p{p}/m{i}.py"] = "from app.compat import Old\n"
+    write_project(tmp_path / "p", files)
+    result = check(tmp_path / "p")
+    alias = _d("SSOT102", "compat-alias", "app/compat.py", 3, "Old is an alias of Manager",
+               {"concept": "manager", "alias": "app.compat:Old", "target": "app.core:Manager", "import_sites": 24})
+    report = build_report(dataclasses.replace(result, diagnostics=[alias]))
+    [concept] = report.concepts.items
+    assert concept.members[0].import_sites == 24 and len(concept.members[0].importers) == 24
+    nodes, links = fan_in_picture(concept)
+    assert [n.label for n in nodes] == [
+        "app.p0 (8 modules)", "app.p1 (8 modules)", "app.p2 (8 modules)", "app.compat:Old", "app.core:Manager",
+    ]
+    assert [(lk.source, lk.target) for lk in links] == [
+        ("symbol:app.compat:Old", "symbol:app.core:Manager"),
+        *((f"package:app.p{p}", "symbol:app.compat:Old") for p in range(3)),
+    ]
+    text = markdown.render(report)
+    assert [check_flowchart(b) for b in mermaid_blocks(text)] == [[]]

@@ -12,6 +12,7 @@ from ssotlint.report.layout import Link, Node
 from ssotlint.report.model import Concept, CycleGroup
 
 FAN_IN_LIMIT = 10  # importing modules drawn per alias/duplicate; the rest become "+N more"
+FAN_IN_GROUP_ABOVE = 20  # more importing modules than this are drawn by package
 
 
 def cycle_picture(group: CycleGroup) -> tuple[list[Node], list[Link], list[tuple[str, str]]]:
@@ -30,22 +31,39 @@ def cycle_picture(group: CycleGroup) -> tuple[list[Node], list[Link], list[tuple
 
 
 def fan_in_picture(concept: Concept, limit: int = FAN_IN_LIMIT) -> tuple[list[Node], list[Link]]:
-    """Importing modules -> each alias/duplicate -> the canonical class."""
+    """Importing modules -> each alias/duplicate -> the canonical class.
+
+    With more than ``FAN_IN_GROUP_ABOVE`` importing modules in all, importers are drawn by
+    package ("pkg (3 modules)"); at most ``limit`` importers per alias or duplicate, then
+    "+N more".
+    """
     canonical = f"symbol:{concept.canonical}"
     nodes: dict[str, Node] = {canonical: Node(canonical, concept.canonical or "?", "canonical")}
     links: list[Link] = []
+    importers = {i.module for m in concept.members for i in m.importers}
+    by_package = len(importers) > FAN_IN_GROUP_ABOVE
+    counts: dict[str, set[str]] = {}
+    for module in importers:
+        counts.setdefault(module.rpartition(".")[0] or module, set()).add(module)
     for m in concept.members:
         member = f"symbol:{m.symbol}"
         nodes[member] = Node(member, m.symbol, m.kind)
         links.append(Link(member, canonical, "cycle" if m.kind == "alias" else "plain", m.kind))
-        for imp in m.importers[:limit]:
-            mid = f"module:{imp.module}"
-            nodes.setdefault(mid, Node(mid, imp.module, "module"))
-            links.append(Link(mid, member))
-        rest = len(m.importers) - limit
+        sources: list[tuple[str, str]] = []
+        for imp in m.importers:
+            if by_package:
+                package = imp.module.rpartition(".")[0] or imp.module
+                sources.append((f"package:{package}", f"{package} ({len(counts[package])} modules)"))
+            else:
+                sources.append((f"module:{imp.module}", imp.module))
+        distinct = list(dict.fromkeys(sources))
+        for nid, label in distinct[:limit]:
+            nodes.setdefault(nid, Node(nid, label, "package" if by_package else "module"))
+            links.append(Link(nid, member))
+        rest = len(distinct) - limit
         if rest > 0:
             more = f"more:{m.symbol}"
-            nodes[more] = Node(more, f"+{rest} more modules", "package")
+            nodes[more] = Node(more, f"+{rest} more {'packages' if by_package else 'modules'}", "package")
             links.append(Link(more, member))
     return sorted(nodes.values(), key=lambda n: n.id), links
 

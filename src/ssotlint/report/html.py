@@ -78,7 +78,7 @@ def _concepts(c: Concepts) -> str:
                 )
             )
             nodes, links = fan_in_picture(concept)
-            out.append(f'<div class="figure">{svg(nodes, links, title=f"import fan-in of {concept.name}")}</div>')
+            out.append(f'<div class="figure">{svg(nodes, links, title=f"import fan-in of {concept.name}", direction="LR")}</div>')
         for f in concept.factories:
             out.append(f"<p>Duplicate factory at {_code(f'{f.path}:{f.line}')}: {escape(f.message)}</p>")
     if c.plan:

@@ -21,6 +21,8 @@ CHAR_W = 7.0  # average width of a 12px sans-serif character
 NODE_H = 30.0
 GAP_X = 28.0
 GAP_Y = 70.0
+GAP_LR_X = 90.0
+GAP_LR_Y = 12.0
 MARGIN = 20.0
 
 
@@ -124,14 +126,32 @@ def _bary(neighbours: list[str], pos: dict[str, int]) -> float:
     return sum(xs) / len(xs) if xs else float("inf")
 
 
-def place(nodes: Sequence[Node], links: Sequence[Link], ignore: Iterable[tuple[str, str]] = ()) -> tuple[list[Box], float, float]:
-    """Boxes for every node and the drawing's width and height."""
+def place(
+    nodes: Sequence[Node], links: Sequence[Link], ignore: Iterable[tuple[str, str]] = (), direction: str = "TD"
+) -> tuple[list[Box], float, float]:
+    """Boxes for every node and the drawing's width and height.
+
+    ``TD``: layers are rows, top to bottom; ``LR``: layers are columns, left to right (for
+    fan-ins, where one layer holds many nodes).
+    """
     by_id = {n.id: n for n in nodes}
     rows = layers(list(by_id), [(link.source, link.target) for link in links], ignore)
     widths = [[len(by_id[n].label) * CHAR_W + 20 for n in row] for row in rows]
+    boxes: list[Box] = []
+    if direction == "LR":
+        col_w = [max(ws, default=0.0) for ws in widths]
+        col_h = [len(row) * NODE_H + max(0, len(row) - 1) * GAP_LR_Y for row in rows]
+        tallest = max(col_h, default=0.0)
+        x = MARGIN
+        for i, row in enumerate(rows):
+            y = MARGIN + (tallest - col_h[i]) / 2
+            for n, w in zip(row, widths[i], strict=True):
+                boxes.append(Box(by_id[n], x + (col_w[i] - w) / 2, y, w, NODE_H))
+                y += NODE_H + GAP_LR_Y
+            x += col_w[i] + GAP_LR_X
+        return boxes, x - GAP_LR_X + MARGIN, tallest + 2 * MARGIN + 24  # room below for return curves
     row_w = [sum(ws) + GAP_X * (len(ws) - 1) for ws in widths]
     total_w = max(row_w, default=0.0) + 2 * MARGIN + 80  # room on the right for the return curves
-    boxes: list[Box] = []
     for i, row in enumerate(rows):
         x = MARGIN + (max(row_w) - row_w[i]) / 2
         y = MARGIN + i * (NODE_H + GAP_Y)
@@ -142,9 +162,24 @@ def place(nodes: Sequence[Node], links: Sequence[Link], ignore: Iterable[tuple[s
     return boxes, total_w, height
 
 
-def svg(nodes: Sequence[Node], links: Sequence[Link], ignore: Iterable[tuple[str, str]] = (), title: str = "") -> str:
+def _lr_path(a: Box, b: Box, k: int, height: float) -> tuple[float, float, float, float, str]:
+    if b.x > a.x:
+        x1, y1 = a.x + a.w, a.y + a.h / 2
+        x2, y2 = b.x, b.y + b.h / 2
+        mid = (x1 + x2) / 2
+        return x1, y1, x2, y2, f"M{x1:.1f},{y1:.1f} C{mid:.1f},{y1:.1f} {mid:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"
+    # Backwards: leave from the bottom, bow out below.
+    x1, y1 = a.x + a.w / 2, a.y + a.h
+    x2, y2 = b.x + b.w / 2, b.y + b.h
+    bow = min(height - 8, max(y1, y2) + 40 + 12 * (k % 3))
+    return x1, y1, x2, y2, f"M{x1:.1f},{y1:.1f} C{x1:.1f},{bow:.1f} {x2:.1f},{bow:.1f} {x2:.1f},{y2:.1f}"
+
+
+def svg(
+    nodes: Sequence[Node], links: Sequence[Link], ignore: Iterable[tuple[str, str]] = (), title: str = "", direction: str = "TD"
+) -> str:
     """One ``<svg>`` element (no script, no external reference) drawing the graph."""
-    boxes, width, height = place(nodes, links, ignore)
+    boxes, width, height = place(nodes, links, ignore, direction)
     at = {b.node.id: b for b in boxes}
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="graph" role="img" width="{width:.0f}" height="{height:.0f}" '
@@ -162,7 +197,9 @@ def svg(nodes: Sequence[Node], links: Sequence[Link], ignore: Iterable[tuple[str
         a, b = at.get(link.source), at.get(link.target)
         if a is None or b is None:
             continue
-        if b.y > a.y:
+        if direction == "LR":
+            x1, y1, x2, y2, d = _lr_path(a, b, k, height)
+        elif b.y > a.y:
             x1, y1 = a.x + a.w / 2, a.y + a.h
             x2, y2 = b.x + b.w / 2, b.y
             d = f"M{x1:.1f},{y1:.1f} C{x1:.1f},{y1 + GAP_Y / 2:.1f} {x2:.1f},{y2 - GAP_Y / 2:.1f} {x2:.1f},{y2:.1f}"
@@ -174,11 +211,11 @@ def svg(nodes: Sequence[Node], links: Sequence[Link], ignore: Iterable[tuple[str
             d = f"M{x1:.1f},{y1:.1f} C{bow:.1f},{y1:.1f} {bow:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"
         parts.append(
             f'<path d="{d}" class="edge edge-{link.style}" marker-end="url(#arrow-{link.style})">'
-            f"<title>{escape(link.source)} imports {escape(link.target)}{escape(' (' + link.label + ')') if link.label else ''}</title></path>"
+            f"<title>{escape(link.source)} &#8594; {escape(link.target)}{escape(' (' + link.label + ')') if link.label else ''}</title></path>"
         )
         if link.label:
             mx, my = (x1 + x2) / 2, (y1 + y2) / 2
-            if b.y <= a.y:
+            if direction != "LR" and b.y <= a.y:
                 mx = max(x1, x2) + 0.75 * (bow - max(x1, x2))
             parts.append(f'<text x="{mx + 4:.1f}" y="{my:.1f}" class="edge-label edge-label-{link.style}">{escape(link.label)}</text>')
     for box in boxes:
