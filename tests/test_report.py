@@ -173,6 +173,7 @@ def test_cycles_of_the_example() -> None:
 
 def test_large_cycle_group_is_collapsed_to_packages(tmp_path: Path) -> None:
     report = build_report(big_cycle(tmp_path / "big"))
+    jsonschema.validate(json.loads(to_json(report)), SCHEMA)
     [group] = report.cycles.items
     assert group.size == 30 > COLLAPSE_ABOVE
     assert len(group.cycle) == 22 > CYCLE_DRAW_LIMIT  # too long to draw module by module
@@ -216,7 +217,9 @@ def test_baseline_counts_new_findings_apart(tmp_path: Path) -> None:
     assert run_cli("baseline", str(root)).returncode == 0
     (root / "app/c.py").write_text("import app.d\n")
     (root / "app/d.py").write_text("import app.c\n")
-    summary = build_report(check(root)).summary
+    report = build_report(check(root))
+    jsonschema.validate(json.loads(to_json(report)), SCHEMA)
+    summary = report.summary
     assert summary.baseline is not None
     assert (summary.findings, summary.baseline.known, summary.baseline.new, summary.baseline.gone) == (2, 1, 1, 0)
     assert [(r.code, r.count, r.new) for r in summary.rules] == [("SSOT201", 2, 1)]
