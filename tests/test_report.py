@@ -158,8 +158,11 @@ def test_events_matrix_groups_places_by_shape() -> None:
     assert executing.cells == {"parameters": "under payload (spec: top level)", "tool_name": "under payload (spec: top level)"}
 
 
-def test_cycles_of_the_example() -> None:
-    report = build_report(check(EXAMPLE_DIR))
+REPORT_CYCLES = FIXTURES / "report-cycles"  # the demo monorepo's cycles, frozen
+
+
+def test_cycles_with_their_cut_and_the_deferred_debt() -> None:
+    report = build_report(check(REPORT_CYCLES))
     assert [(g.id, g.code, g.size, g.cycle) for g in report.cycles.items] == [
         ("cycle-1", "SSOT201", 3, ["chat_backend.agents.bridge", "chat_backend.websocket", "chat_backend.websocket.unified_manager"]),
         ("cycle-2", "SSOT201", 2, ["shared.config", "shared.logging"]),
@@ -239,7 +242,7 @@ def test_markdown_is_well_formed_and_mermaid_blocks_parse(which: str) -> None:
 
 
 def test_cut_edges_are_dashed_in_mermaid() -> None:
-    text = markdown.render(build_report(check(EXAMPLE_DIR)))
+    text = markdown.render(build_report(check(REPORT_CYCLES)))
     shared = next(b for b in mermaid_blocks(text) if "shared.logging" in b)
     assert '    n1 -.->|cut| n0' in shared.splitlines()
     assert "    n0 ==> n1" in shared.splitlines()
@@ -302,7 +305,7 @@ def test_report_is_deterministic_with_and_without_cache(tmp_path: Path) -> None:
 
 
 def test_report_for_paths_keeps_to_them() -> None:
-    report = build_report(check(EXAMPLE_DIR, paths=(EXAMPLE_DIR / "libs",)))
+    report = build_report(check(REPORT_CYCLES, paths=(REPORT_CYCLES / "libs",)))
     assert [g.cycle for g in report.cycles.items] == [["shared.config", "shared.logging"]]
     assert report.cycles.deferred.deferred_imports == 0
 

@@ -14,7 +14,7 @@ import pytest
 
 from ssotlint.report import html
 from ssotlint.report.model import build_report
-from tests.conftest import EXAMPLE_DIR, check
+from tests.conftest import EXAMPLE_DIR, FIXTURES, check
 from tests.pngread import read_png
 from tests.test_report import hand_built_result
 
@@ -44,7 +44,7 @@ def near(counts: Counter[tuple[int, int, int]], rgb: tuple[int, int, int], tol: 
 
 def test_cycle_graphs_are_drawn(tmp_path: Path) -> None:
     page = tmp_path / "report.html"
-    page.write_text(html.render(build_report(check(EXAMPLE_DIR))), encoding="utf-8")
+    page.write_text(html.render(build_report(check(FIXTURES / "report-cycles"))), encoding="utf-8")
     png = tmp_path / "report.png"
     width, height, counts = screenshot(page, png, tmp_path / "profile")
     assert (width, height) == (WIDTH, HEIGHT)
