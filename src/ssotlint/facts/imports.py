@@ -11,6 +11,7 @@ from ssotlint.facts.walker import Collector, Context
 
 _CIRCULAR = re.compile(r"#[^\n]*circular", re.IGNORECASE)
 _DYNAMIC_FUNCS = {"import_module", "__import__"}
+_DYNAMIC_CALL = re.compile(r"\b(?:import_module|__import__)\s*\(")
 
 
 def circular_comment_lines(text: str) -> frozenset[int]:
@@ -30,8 +31,13 @@ class ImportCollector(Collector):
         self._ascii = text.isascii()
         self._lines = text.splitlines() if self.comment_lines or not self._ascii else []
 
-    def wants_expressions(self, text: str) -> bool:
-        return "import_module" in text or "__import__" in text
+    stmt_types = (ast.Import, ast.ImportFrom)
+
+    def wants_expressions(self, text: str) -> bool | frozenset[int]:
+        if "import_module" not in text and "__import__" not in text:
+            return False
+        lines = frozenset(text.count("\n", 0, m.start()) + 1 for m in _DYNAMIC_CALL.finditer(text))
+        return lines or False
 
     def _context(self, ctx: Context) -> str:
         if ctx.typing_only:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 
-import networkx as nx
-
 from ssotlint.diagnostics import Diagnostic, Related, Severity, Span
 from ssotlint.facts.model import DEFERRED
 from ssotlint.index.cycles import CycleReport, analyse_component, components, names_weight
+from ssotlint.index.graph import Digraph
 from ssotlint.index.imports import RUNTIME, RUNTIME_AND_DEFERRED, Edge
 from ssotlint.index.project import ProjectIndex
 from ssotlint.index.suppress import EdgeSuppression, edge_suppression
@@ -84,7 +83,7 @@ class CycleAnalysis:
         )
 
     @functools.cached_property
-    def runtime_graph(self) -> nx.DiGraph:
+    def runtime_graph(self) -> Digraph:
         return self.index.imports.graph(RUNTIME, self.runtime_suppression.skipped)
 
     @functools.cached_property
@@ -92,7 +91,7 @@ class CycleAnalysis:
         return components(self.runtime_graph)
 
     @functools.cached_property
-    def combined_graph(self) -> nx.DiGraph:
+    def combined_graph(self) -> Digraph:
         # An import-time edge ignored for SSOT201 stays ignored here too.
         skip = self.deferred_suppression.skipped | self.runtime_suppression.skipped
         return self.index.imports.graph(RUNTIME_AND_DEFERRED, skip)
