@@ -43,7 +43,7 @@ CANONICAL = "canonical"
 
 
 @dataclass
-class Concept:
+class ConceptGroup:
     name: str
     canonical: ClassInfo
     declared: ConceptConfig | None
@@ -96,7 +96,7 @@ class _UnionFind:
 
 @dataclass
 class ConceptTable:
-    concepts: list[Concept]
+    concepts: list[ConceptGroup]
     unresolved: list[UnresolvedConcept]
     implementations: list[ClassInfo]
     compared_pairs: int  # interface comparisons made (for benchmarks)
@@ -173,7 +173,7 @@ def build_concepts(
     for i in range(len(impls)):
         components.setdefault(uf.find(i), []).append(i)
 
-    concepts: list[Concept] = []
+    concepts: list[ConceptGroup] = []
     unresolved: list[UnresolvedConcept] = []
     claimed: set[int] = set()
     for spec in sorted(declared, key=lambda s: s.name):
@@ -209,7 +209,7 @@ def build_concepts(
             and any(fnmatch.fnmatchcase(c.name, p) for p in patterns)
         ]
         concepts.append(
-            Concept(spec.name, canonical, spec, members, {k: v for k, v in joined.items() if k in {m.key for m in members}}, not_counted)
+            ConceptGroup(spec.name, canonical, spec, members, {k: v for k, v in joined.items() if k in {m.key for m in members}}, not_counted)
         )
 
     for root in sorted(components):
@@ -225,6 +225,6 @@ def build_concepts(
         joined[canonical.key] = CANONICAL
         same_name = {c.name for c in members} == {canonical.name}
         name = canonical.name if same_name else f"{canonical.name} interface"
-        concepts.append(Concept(name, canonical, None, members, joined))
+        concepts.append(ConceptGroup(name, canonical, None, members, joined))
     concepts.sort(key=lambda c: (c.name, c.canonical.key))
     return ConceptTable(concepts, unresolved, impls, compared)

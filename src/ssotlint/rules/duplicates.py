@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 
 from ssotlint.diagnostics import Diagnostic, Related, Severity, Span
 from ssotlint.facts.model import BODY_REAL, FactoryFact
-from ssotlint.index.concepts import Concept
+from ssotlint.index.concepts import ConceptGroup
 from ssotlint.index.project import ProjectIndex
 from ssotlint.index.symbols import ClassInfo, ImportSite, SymbolTable
 from ssotlint.rules.base import Case, Rule
@@ -102,7 +102,7 @@ def _roles_data(symbols: SymbolTable, classes: Iterable[ClassInfo]) -> list[dict
     return out
 
 
-def _not_counted(index: ProjectIndex, concept: Concept) -> list[ClassInfo]:
+def _not_counted(index: ProjectIndex, concept: ConceptGroup) -> list[ClassInfo]:
     if concept.declared is not None:
         return [c for c, _ in concept.not_counted]
     member_keys = {m.key for m in concept.members}
@@ -334,7 +334,7 @@ class DuplicateImplementation(Rule):
         for concept in table.concepts:
             yield from self._concept(index, symbols, concept)
 
-    def _concept(self, index: ProjectIndex, symbols: SymbolTable, concept: Concept) -> Iterator[Diagnostic]:
+    def _concept(self, index: ProjectIndex, symbols: SymbolTable, concept: ConceptGroup) -> Iterator[Diagnostic]:
         canon = concept.canonical
         member_keys = {m.key for m in concept.members}
         not_counted = _roles_data(symbols, _not_counted(index, concept))
@@ -555,7 +555,7 @@ class CompatAlias(Rule):
     def _finding(
         self,
         symbols: SymbolTable,
-        concept: Concept,
+        concept: ConceptGroup,
         path: str,
         module: str,
         name: str,
@@ -696,7 +696,7 @@ class DuplicateFactory(Rule):
         concepts = index.concepts.concepts
         if not concepts:
             return
-        owner: dict[str, Concept] = {}
+        owner: dict[str, ConceptGroup] = {}
         for concept in concepts:
             for m in concept.members:
                 owner.setdefault(m.key, concept)
@@ -722,7 +722,7 @@ class DuplicateFactory(Rule):
     def _concept(
         self,
         symbols: SymbolTable,
-        concept: Concept,
+        concept: ConceptGroup,
         factories: list[tuple[str, str, FactoryFact, list[str]]],
     ) -> Iterator[Diagnostic]:
         declared = concept.declared.factories if concept.declared is not None else ()
