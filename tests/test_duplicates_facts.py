@@ -230,3 +230,34 @@ def test_facts_survive_the_cache_codec() -> None:
     empty = facts_of("x = 1\n")
     assert empty.dunder_all is None
     assert decode(FileFacts, marshal.loads(marshal.dumps(encode(empty)))) == empty
+
+
+def test_odd_class_statements_do_not_break_extraction() -> None:
+    f = facts_of(
+        """
+        class A(*bases, metaclass=make_meta(), **extra):
+            pass
+
+        class B(x if y else z, mixins[0].Base, type("T", (), {})):
+            def method(self, *args, **kwargs):
+                return super(B, self).method(*args, **kwargs)
+
+        class C[T](Generic[T]):
+            @property
+            def value(self) -> T: ...
+
+        Alias: "type[A]" = A
+        (X, Y) = 1, 2
+        for Z in ():
+            pass
+        """
+    )
+    assert f.error is None
+    assert [(c.name, c.bases, c.keywords) for c in f.classes] == [
+        ("A", ("",), ("metaclass=?",)),
+        ("B", ("", "mixins.Base", "type"), ()),
+        ("C", ("Generic",), ()),
+    ]
+    assert f.classes[1].methods[0].body == BODY_DELEGATES
+    assert f.aliases == ()
+    assert f.constants == ()
