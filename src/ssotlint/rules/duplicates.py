@@ -152,8 +152,9 @@ class DuplicateImplementation(Rule):
     concept it is the implementation imported by the most modules, then the one marked
     "SSOT" or "single source of truth" in its docstring or comments, then the first by path.
 
-    `data` holds `concept`, `canonical` and `duplicate` (`module:Class`), `similarity` (share
-    of the canonical interface the duplicate repeats), `import_sites` (first-party modules
+    `data` holds `concept`, `canonical` and `duplicate` (`module:Class`), `similarity` (the
+    (method, arity) pairs the two classes have in common over the larger of the two
+    interfaces, 0 to 1), `import_sites` (first-party modules
     importing the duplicate), `joined_by` and `not_counted`: the classes that matched the
     concept by name but were left out, with their role and the reason.
 
@@ -164,6 +165,10 @@ class DuplicateImplementation(Rule):
     canonical class still is.
 
     ## Example
+    ```toml
+    [tool.ssotlint.concepts.websocket-manager]
+    canonical = "app.ws.unified:UnifiedWebSocketManager"
+    ```
     ```python
     # app/ws/unified.py
     class UnifiedWebSocketManager:
