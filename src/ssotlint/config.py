@@ -84,10 +84,12 @@ class Config:
     jobs: int | None = None
     cache_dir: str = ".ssotlint_cache"
     allow_imports: tuple[AllowEntry, ...] = ()
+    event_spec: str | None = None  # path of the event spec, relative to the root
+    event_emitters: tuple[str, ...] = ()  # call patterns that emit events
 
     def extraction_key(self) -> str:
         """The part of the configuration that changes what per-file facts hold."""
-        return ""
+        return "emitters=" + ",".join(self.event_emitters) if self.event_emitters else ""
 
     @property
     def display_config(self) -> str:
@@ -174,11 +176,15 @@ SCHEMA: dict[str, Key] = {
     "src": Key(_is_str_list, "source roots (globs allowed); modules are named relative to them"),
     "jobs": Key(_is_jobs, "worker processes (default: all cores)"),
     "cache-dir": Key(_is_str, "cache folder relative to the project root"),
+    "event-spec": Key(_is_str, "event spec (ssotlint YAML, JSON Schema or AsyncAPI), relative to the root"),
 }
 
 TABLES: dict[str, dict[str, Key]] = {
     "imports": {
         "allow": Key(_is_allow, "import edges to ignore: 'a.b -> a.c', globs allowed"),
+    },
+    "events": {
+        "emitters": Key(_is_str_list, "calls that emit an event: 'send_event', '*.send_event', globs allowed"),
     },
 }
 
@@ -359,6 +365,8 @@ def _from_toml(root: Path, file: Path, data: dict[str, Any], text: str) -> Confi
         jobs=values.get("jobs"),
         cache_dir=values.get("cache-dir", ".ssotlint_cache"),
         allow_imports=tuple(allow),
+        event_spec=values.get("event-spec"),
+        event_emitters=tuple(tables.get("events", {}).get("emitters", [])),
     )
 
 

@@ -6,6 +6,7 @@ The engine never prints and never exits: it returns data, logs warnings through
 
 from __future__ import annotations
 
+import functools
 import logging
 import marshal
 import multiprocessing
@@ -72,9 +73,9 @@ def selected_rules(config: Config, options: RunOptions) -> tuple[type[Rule], ...
 # --- facts ---------------------------------------------------------------------------
 
 
-def _extract_blob(data: bytes) -> bytes:
+def _extract_blob(data: bytes, emitters: tuple[str, ...] = ()) -> bytes:
     try:
-        facts = extract(data)
+        facts = extract(data, emitters)
     except Exception as exc:  # a bug in a collector must not stop the run
         facts = FileFacts(
             error=ParseError(f"internal error while analysing this file: {type(exc).__name__}: {exc}", 1, 1),
@@ -94,6 +95,7 @@ def collect_facts(
     cache: FactsCache,
     jobs: int,
     progress: Progress | None = None,
+    emitters: tuple[str, ...] = (),
 ) -> tuple[dict[str, FileFacts], int]:
     """Facts for every file, from the cache where the content is known. Returns (facts, parsed)."""
     blobs: dict[str, bytes] = {}
@@ -130,14 +132,15 @@ def collect_facts(
         progress(done, total)
 
     results: Iterable[bytes]
+    work = functools.partial(_extract_blob, emitters=emitters)
     if jobs > 1 and len(todo) >= PARALLEL_THRESHOLD:
         ctx = multiprocessing.get_context("fork") if sys.platform == "linux" else None
         chunk = max(1, min(64, len(todo) // (jobs * 8)))
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            results = pool.map(_extract_blob, (t[3] for t in todo), chunksize=chunk)
+            results = pool.map(work, (t[3] for t in todo), chunksize=chunk)
             done = _store(todo, results, cache, blobs, progress, done, total)
     else:
-        done = _store(todo, map(_extract_blob, (t[3] for t in todo)), cache, blobs, progress, done, total)
+        done = _store(todo, map(work, (t[3] for t in todo)), cache, blobs, progress, done, total)
 
     facts = {rel: decode(FileFacts, marshal.loads(blobs[rel])) for rel in sorted(blobs)}
     return facts, len(todo)
@@ -262,7 +265,7 @@ def run(config: Config, options: RunOptions) -> RunResult:
     jobs = options.jobs or config.jobs or default_jobs()
     cache = FactsCache(config.root / config.cache_dir, config.extraction_key(), enabled=options.use_cache)
     cache.load()
-    facts, parsed = collect_facts(files, cache, jobs, options.progress)
+    facts, parsed = collect_facts(files, cache, jobs, options.progress, config.event_emitters)
     cache.save()
 
     index = ProjectIndex(config, facts)

@@ -1,0 +1,528 @@
+"""Collect what event-shape checks need from one file.
+
+- producers: dict literals, ``dict(k=...)`` calls and configured emitter calls whose keys
+  may name an event type, with their keys (top level and nested under ``payload``/``data``)
+  and the keys added later in the same function (``event["k"] = v``, ``.update``,
+  ``.setdefault``);
+- consumers: tables of expected fields keyed by event name, and reads of an event under a
+  type guard (``if event["type"] == ...``, ``assert event["type"] == ...``, or a variable
+  holding a producer);
+- module-level string constants and Enum members, to resolve event types project-wide.
+
+Nothing here knows the spec: which key is the discriminator is decided later, so every
+candidate key is recorded.
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+from collections.abc import Sequence
+from typing import Any
+
+from ssotlint.facts.model import (
+    EventConsumer,
+    EventKey,
+    EventProducer,
+    EventRef,
+    EventTag,
+    StringConstant,
+)
+from ssotlint.facts.walker import Collector, Context
+
+#: Keys nested event fields live under.
+ENVELOPES = ("payload", "data")
+#: Keys that may hold an event's type. A spec's discriminator must be one of them.
+DISCRIMINATORS = ("type", "event", "event_type", "kind", "message_type", "msg_type", "name", "action")
+#: Keyword arguments of an emitter call that give the event type.
+_TYPE_KEYWORDS = ("event_type", "type", "event", "kind")
+_MAX_CONSTANT = 120
+
+ScopeKey = int  # id() of the enclosing function node, 0 at module level
+
+
+def could_hold_events(text: str, emitters: Sequence[str]) -> bool:
+    """A cheap text test: can this file contain a producer or a consumer?"""
+    if any(_tail(p) in text for p in emitters):
+        return True
+    if "{" not in text and "dict(" not in text:
+        return False
+    return any(f'"{k}"' in text or f"'{k}'" in text or f"{k}=" in text for k in DISCRIMINATORS) or (
+        '": [' in text or "': [" in text or '": (' in text or "': (" in text
+    )
+
+
+def _tail(pattern: str) -> str:
+    return pattern.rsplit(".", 1)[-1].replace("*", "")
+
+
+def emitter_matches(dotted: str, patterns: Sequence[str]) -> bool:
+    """``*.send_event`` matches ``send_event``, ``self.send_event``, ``bridge.send_event``."""
+    for p in patterns:
+        if fnmatch.fnmatchcase(dotted, p):
+            return True
+        if p.startswith("*.") and fnmatch.fnmatchcase(dotted, p[2:]):
+            return True
+    return False
+
+
+def dotted_name(node: ast.expr) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _str(node: ast.expr | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+class _Draft:
+    """A producer being built: keys are added by later statements of the same function."""
+
+    __slots__ = ("keys", "kind", "line", "column", "open_levels", "scope", "tags")
+
+    def __init__(self, line: int, column: int, kind: str, scope: str) -> None:
+        self.line, self.column, self.kind, self.scope = line, column, kind, scope
+        self.tags: list[EventTag] = []
+        self.keys: list[EventKey] = []
+        self.open_levels: set[str] = set()
+
+    def freeze(self) -> EventProducer:
+        return EventProducer(
+            self.line, self.column, self.kind, tuple(self.tags), tuple(self.keys), tuple(sorted(self.open_levels)), self.scope
+        )
+
+
+class _Guard:
+    __slots__ = ("end", "event", "key", "name", "reads", "scope", "start", "var")
+
+    def __init__(self, scope: ScopeKey, var: str, key: str, event: EventRef, start: int, end: int, name: str) -> None:
+        self.scope, self.var, self.key, self.event, self.start, self.end = scope, var, key, event, start, end
+        self.name = name  # dotted name of the enclosing function
+        self.reads: list[EventKey] = []
+
+
+class EventCollector(Collector):
+    def __init__(self, text: str, emitters: Sequence[str] = ()) -> None:
+        self.emitters = tuple(emitters)
+        self.lines = text.splitlines()
+        self.n_lines = len(self.lines)
+        self.drafts: list[_Draft] = []
+        self.consumers: list[EventConsumer] = []
+        self.constants: list[StringConstant] = []
+        self.guards: list[_Guard] = []
+        self.reads: list[tuple[ScopeKey, str, EventKey]] = []
+        self._assigned: dict[int, str] = {}  # id(dict node) -> variable it is assigned to
+        self._skip: set[int] = set()  # ids of nodes already handled by a statement
+        self._vars: dict[tuple[ScopeKey, str], _Draft] = {}
+        self._guard_end: dict[ScopeKey, int] = {}
+
+    def wants_expressions(self, text: str) -> bool:
+        return could_hold_events(text, self.emitters)
+
+    # positions -------------------------------------------------------------------------------
+    def _col(self, node: ast.AST) -> int:
+        line: int = node.lineno  # type: ignore[attr-defined]
+        offset: int = node.col_offset  # type: ignore[attr-defined]
+        if 1 <= line <= self.n_lines:
+            text = self.lines[line - 1]
+            if not text.isascii():
+                return len(text.encode("utf-8")[:offset].decode("utf-8", errors="replace")) + 1
+        return offset + 1
+
+    def _key(self, name: str, level: str, node: ast.AST) -> EventKey:
+        return EventKey(name, level, node.lineno, self._col(node))  # type: ignore[attr-defined]
+
+    def _ref(self, node: ast.expr | None) -> EventRef | None:
+        if node is None:
+            return None
+        value = _str(node)
+        if value is not None:
+            if not value or len(value) > _MAX_CONSTANT:
+                return None
+            return EventRef("literal", value, node.lineno, self._col(node), False)
+        dotted = dotted_name(node)
+        if dotted is None:
+            return None
+        value_attr = dotted.endswith(".value") and "." in dotted[: -len(".value")]
+        if value_attr:
+            dotted = dotted[: -len(".value")]
+        return EventRef("name", dotted, node.lineno, self._col(node), value_attr)
+
+    @staticmethod
+    def _scope(ctx: Context) -> ScopeKey:
+        return id(ctx.scope_node) if ctx.scope_node is not None else 0
+
+    def _scope_end(self, ctx: Context) -> int:
+        node = ctx.scope_node
+        return (node.end_lineno or self.n_lines) if node is not None else self.n_lines  # type: ignore[attr-defined]
+
+    # statements ------------------------------------------------------------------------------
+    def enter_stmt(self, node: ast.stmt, ctx: Context) -> None:
+        self._guard_end[self._scope(ctx)] = self._scope_end(ctx)
+        if isinstance(node, ast.Assign):
+            self._assign(node.targets, node.value, ctx)
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            self._assign([node.target], node.value, ctx)
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            self._method_call(node.value, ctx)
+        elif isinstance(node, ast.If):
+            guard = self._guard_test(node.test)
+            if guard is not None and node.body:
+                var, key, ref = guard
+                end = node.body[-1].end_lineno or node.body[-1].lineno
+                self.guards.append(_Guard(self._scope(ctx), var, key, ref, node.body[0].lineno, end, ctx.scope))
+        elif isinstance(node, ast.Assert):
+            guard = self._guard_test(node.test)
+            if guard is not None:
+                var, key, ref = guard
+                self.guards.append(_Guard(self._scope(ctx), var, key, ref, node.lineno, self._scope_end(ctx), ctx.scope))
+        elif isinstance(node, ast.ClassDef) and ctx.at_module_level:
+            self._enum(node)
+
+    def _assign(self, targets: list[ast.expr], value: ast.expr, ctx: Context) -> None:
+        scope = self._scope(ctx)
+        for target in targets:
+            if isinstance(target, ast.Name):
+                name = target.id
+                if ctx.at_module_level and len(targets) == 1:
+                    text = _str(value)
+                    if text is not None and 0 < len(text) <= _MAX_CONSTANT:
+                        self.constants.append(StringConstant(name, text, target.lineno, ""))
+                if self._is_dict_value(value):
+                    self._assigned[id(value)] = name
+                else:
+                    self._vars.pop((scope, name), None)
+            elif isinstance(target, ast.Subscript):
+                self._subscript_store(target, value, scope)
+
+    @staticmethod
+    def _is_dict_value(value: ast.expr) -> bool:
+        if isinstance(value, ast.Dict):
+            return True
+        return isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict"
+
+    def _subscript_store(self, target: ast.Subscript, value: ast.expr, scope: ScopeKey) -> None:
+        key = _str(target.slice)
+        if key is None:
+            return
+        base = target.value
+        if isinstance(base, ast.Name):
+            draft = self._vars.get((scope, base.id))
+            if draft is None:
+                return
+            had_tags = bool(draft.tags)
+            self._add_item(draft, key, value, target.slice)
+            if draft.tags and not had_tags:
+                tag = draft.tags[0]
+                self.guards.append(
+                    _Guard(scope, base.id, tag.key, tag.ref, target.lineno, self._guard_end.get(scope, self.n_lines), draft.scope)
+                )
+        elif isinstance(base, ast.Subscript) and isinstance(base.value, ast.Name):
+            env = _str(base.slice)
+            draft = self._vars.get((scope, base.value.id))
+            if draft is not None and env in ENVELOPES:
+                assert env is not None
+                draft.keys.append(self._key(key, env, target.slice))
+
+    def _nested(self, draft: _Draft, level: str, value: ast.expr) -> None:
+        if isinstance(value, ast.Dict):
+            for k, v in zip(value.keys, value.values, strict=True):
+                name = _str(k)
+                if k is None:
+                    draft.open_levels.add(level)
+                elif name is not None:
+                    draft.keys.append(self._key(name, level, k))
+                del v
+        elif isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict" and not value.args:
+            for kw in value.keywords:
+                if kw.arg is None:
+                    draft.open_levels.add(level)
+                else:
+                    draft.keys.append(self._key(kw.arg, level, kw))
+        else:
+            draft.open_levels.add(level)
+
+    def _method_call(self, call: ast.Call, ctx: Context) -> None:
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
+            return
+        draft = self._vars.get((self._scope(ctx), func.value.id))
+        if draft is None:
+            return
+        if func.attr == "update":
+            for arg in call.args:
+                self._skip.add(id(arg))
+                self._add_mapping(draft, arg)
+            for kw in call.keywords:
+                if kw.arg is None:
+                    draft.open_levels.add("")
+                else:
+                    self._add_item(draft, kw.arg, kw.value, kw)
+        elif func.attr == "setdefault" and call.args:
+            key = _str(call.args[0])
+            if key is not None:
+                value = call.args[1] if len(call.args) > 1 else None
+                self._add_item(draft, key, value, call.args[0])
+
+    def _add_mapping(self, draft: _Draft, arg: ast.expr) -> None:
+        if isinstance(arg, ast.Dict):
+            for k, v in zip(arg.keys, arg.values, strict=True):
+                if k is None:
+                    draft.open_levels.add("")
+                    continue
+                name = _str(k)
+                if name is not None:
+                    self._add_item(draft, name, v, k)
+        else:
+            draft.open_levels.add("")
+
+    def _add_item(self, draft: _Draft, key: str, value: ast.expr | None, at: ast.AST) -> None:
+        draft.keys.append(self._key(key, "", at))
+        if value is None:
+            return
+        if key in ENVELOPES:
+            self._nested(draft, key, value)
+            self._skip.add(id(value))
+        elif key in DISCRIMINATORS:
+            ref = self._ref(value)
+            if ref is not None:
+                draft.tags.append(EventTag(key, ref))
+
+    def _guard_test(self, test: ast.expr) -> tuple[str, str, EventRef] | None:
+        if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+            for value in test.values:
+                found = self._guard_test(value)
+                if found is not None:
+                    return found
+            return None
+        if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.Is))):
+            return None
+        left, right = test.left, test.comparators[0]
+        for side, other in ((left, right), (right, left)):
+            read = _key_read(side)
+            if read is not None and read[1] in DISCRIMINATORS and read[2] == "":
+                ref = self._ref(other)
+                if ref is not None:
+                    return read[0], read[1], ref
+        return None
+
+    def _enum(self, node: ast.ClassDef) -> None:
+        bases = [dotted_name(b) or "" for b in node.bases]
+        tails = {b.rsplit(".", 1)[-1] for b in bases}
+        if not any(t.endswith("Enum") for t in tails):
+            return
+        kind = "str" if ("str" in tails or "StrEnum" in tails) else "enum"
+        for stmt in node.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                target, value = stmt.targets[0], stmt.value
+            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
+                target, value = stmt.target, stmt.value
+            else:
+                continue
+            text = _str(value)
+            if text is not None and not target.id.startswith("_") and len(text) <= _MAX_CONSTANT:
+                self.constants.append(StringConstant(f"{node.name}.{target.id}", text, stmt.lineno, kind))
+
+    # expressions -----------------------------------------------------------------------------
+    def expr(self, node: ast.expr, ctx: Context) -> None:
+        if id(node) in self._skip:
+            return
+        if isinstance(node, ast.Dict):
+            self._dict(node, ctx)
+        elif isinstance(node, ast.Call):
+            self._call(node, ctx)
+        elif isinstance(node, ast.Subscript):
+            self._read(node, ctx)
+        elif isinstance(node, ast.Compare):
+            self._membership(node, ctx)
+
+    def _register(self, draft: _Draft, node: ast.expr, ctx: Context) -> None:
+        var = self._assigned.pop(id(node), None)
+        if var is not None:
+            scope = self._scope(ctx)
+            self._vars[(scope, var)] = draft
+            draft.scope = ctx.scope
+            self.drafts.append(draft)
+            tag = next((t for t in draft.tags if t.key in DISCRIMINATORS), None)
+            if tag is not None:
+                self.guards.append(_Guard(scope, var, tag.key, tag.ref, node.lineno, self._scope_end(ctx), ctx.scope))
+        elif draft.tags and len(draft.keys) >= 2:
+            self.drafts.append(draft)
+
+    def _dict(self, node: ast.Dict, ctx: Context) -> None:
+        if self._table(node, ctx):
+            return
+        draft = _Draft(node.lineno, self._col(node), "dict", ctx.scope)
+        for k, v in zip(node.keys, node.values, strict=True):
+            if k is None:
+                draft.open_levels.add("")
+                continue
+            name = _str(k)
+            if name is None:
+                continue
+            self._add_item(draft, name, v, k)
+        self._register(draft, node, ctx)
+
+    def _table(self, node: ast.Dict, ctx: Context) -> bool:
+        """``{"tool_executing": ["type", "tool_name", ...], ...}``: expected fields by event."""
+        if len(node.keys) < 2:
+            return False
+        entries: list[tuple[EventRef, list[ast.expr]]] = []
+        for k, v in zip(node.keys, node.values, strict=True):
+            ref = self._ref(k)
+            if ref is None or not isinstance(v, (ast.List, ast.Tuple, ast.Set)) or not v.elts:
+                return False
+            if not all(_str(e) is not None for e in v.elts):
+                return False
+            entries.append((ref, v.elts))
+        for ref, elts in entries:
+            keys = []
+            for e in elts:
+                text = _str(e)
+                assert text is not None
+                level, _, name = text.rpartition(".")
+                if level and level not in ENVELOPES:
+                    level, name = "", text
+                keys.append(self._key(name, level, e))
+            self.consumers.append(EventConsumer("table", "", ref, tuple(keys), ctx.scope))
+        for v in node.values:
+            self._skip.add(id(v))
+        return True
+
+    def _call(self, node: ast.Call, ctx: Context) -> None:
+        func = node.func
+        if isinstance(func, ast.Name) and func.id == "dict":
+            if node.args:
+                return
+            draft = _Draft(node.lineno, self._col(node), "dict-call", ctx.scope)
+            for kw in node.keywords:
+                if kw.arg is None:
+                    draft.open_levels.add("")
+                else:
+                    self._add_item(draft, kw.arg, kw.value, kw)
+            self._register(draft, node, ctx)
+            return
+        if isinstance(func, ast.Attribute) and func.attr == "get":
+            self._get_read(node, ctx)
+        if self.emitters:
+            dotted = dotted_name(func)
+            if dotted is not None and emitter_matches(dotted, self.emitters):
+                self._emitter(node, ctx)
+
+    def _emitter(self, node: ast.Call, ctx: Context) -> None:
+        type_node: ast.expr | None = None
+        rest: list[ast.expr] = []
+        for i, arg in enumerate(node.args):
+            if i == 0 and not isinstance(arg, (ast.Dict, ast.Starred)):
+                type_node = arg
+            else:
+                rest.append(arg)
+        keywords = list(node.keywords)
+        if type_node is None:
+            for kw in keywords:
+                if kw.arg in _TYPE_KEYWORDS:
+                    type_node = kw.value
+                    keywords.remove(kw)
+                    break
+        ref = self._ref(type_node)
+        if ref is None:
+            return
+        draft = _Draft(node.lineno, self._col(node), "emitter", ctx.scope)
+        draft.tags.append(EventTag("*", ref))
+        for arg in rest:
+            if isinstance(arg, ast.Dict):
+                self._skip.add(id(arg))
+                self._add_mapping(draft, arg)
+            elif isinstance(arg, ast.Starred) or isinstance(arg, ast.Name):
+                draft.open_levels.add("")
+        for kw in keywords:
+            if kw.arg is None:
+                draft.open_levels.add("")
+            else:
+                self._add_item(draft, kw.arg, kw.value, kw)
+        self.drafts.append(draft)
+
+    # reads -----------------------------------------------------------------------------------
+    def _note_read(self, ctx: Context, found: tuple[str, str, str] | None, at: ast.AST) -> None:
+        if found is None:
+            return
+        var, key, level = found
+        self.reads.append((self._scope(ctx), var, self._key(key, level, at)))
+
+    def _read(self, node: ast.Subscript, ctx: Context) -> None:
+        if not isinstance(node.ctx, ast.Load):
+            return
+        found = _key_read(node)
+        if found is not None and found[2]:
+            self._skip.add(id(node.value))
+        self._note_read(ctx, found, node.slice)
+
+    def _get_read(self, node: ast.Call, ctx: Context) -> None:
+        found = _key_read(node)
+        if found is not None and found[2]:
+            assert isinstance(node.func, ast.Attribute)
+            self._skip.add(id(node.func.value))
+        if found is not None:
+            self._note_read(ctx, found, node.args[0])
+
+    def _membership(self, node: ast.Compare, ctx: Context) -> None:
+        if len(node.ops) != 1 or not isinstance(node.ops[0], (ast.In, ast.NotIn)):
+            return
+        key = _str(node.left)
+        container = node.comparators[0]
+        if key is None:
+            return
+        if isinstance(container, ast.Name):
+            self._note_read(ctx, (container.id, key, ""), node.left)
+        else:
+            env = _key_read(container)
+            if env is not None and env[2] == "" and env[1] in ENVELOPES:
+                self._skip.add(id(container))
+                self._note_read(ctx, (env[0], key, env[1]), node.left)
+
+    # result ----------------------------------------------------------------------------------
+    def finish(self) -> dict[str, Any]:
+        producers = tuple(d.freeze() for d in self.drafts if d.tags)
+        by_var: dict[tuple[ScopeKey, str], list[_Guard]] = {}
+        for g in self.guards:
+            by_var.setdefault((g.scope, g.var), []).append(g)
+        for scope, var, key in self.reads:
+            candidates = [g for g in by_var.get((scope, var), ()) if g.start <= key.line <= g.end]
+            if candidates:
+                max(candidates, key=lambda g: g.start).reads.append(key)
+        consumers = list(self.consumers)
+        for g in self.guards:
+            reads = tuple(r for r in g.reads if not (r.level == "" and r.name == g.key))
+            if reads:
+                consumers.append(EventConsumer("read", g.key, g.event, reads, g.name))
+        return {
+            "event_producers": tuple(sorted(producers, key=lambda p: (p.line, p.column))),
+            "event_consumers": tuple(sorted(consumers, key=lambda c: (c.event.line, c.event.column, c.kind))),
+            "string_constants": tuple(self.constants),
+        }
+
+
+def _key_read(node: ast.expr) -> tuple[str, str, str] | None:
+    """``var["k"]`` / ``var.get("k")`` -> (var, "k", ""); ``var["payload"]["k"]`` -> (var, "k", "payload")."""
+    if isinstance(node, ast.Subscript):
+        key, base = _str(node.slice), node.value
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
+        key, base = _str(node.args[0]), node.func.value
+    else:
+        return None
+    if key is None:
+        return None
+    if isinstance(base, ast.Name):
+        return base.id, key, ""
+    inner = _key_read(base)
+    if inner is not None and inner[2] == "" and inner[1] in ENVELOPES:
+        return inner[0], key, inner[1]
+    return None
