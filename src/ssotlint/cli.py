@@ -18,6 +18,7 @@ import click
 
 from ssotlint import __version__
 from ssotlint.config import Config, ConfigError, load_config
+from ssotlint.specs.model import SpecError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 F = TypeVar("F", bound=Callable[..., Any])
@@ -62,6 +63,9 @@ def guarded(func: F) -> F:
             click.echo("ssotlint: error: invalid configuration", err=True)
             for problem in exc.problems:
                 click.echo(f"  {problem}", err=True)
+            sys.exit(EXIT_ERROR)
+        except SpecError as exc:
+            click.echo(f"ssotlint: error: invalid event spec: {exc}", err=True)
             sys.exit(EXIT_ERROR)
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise

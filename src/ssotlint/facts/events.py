@@ -86,7 +86,7 @@ def _str(node: ast.expr | None) -> str | None:
 class _Draft:
     """A producer being built: keys are added by later statements of the same function."""
 
-    __slots__ = ("keys", "kind", "line", "column", "open_levels", "scope", "tags")
+    __slots__ = ("column", "keys", "kind", "line", "open_levels", "scope", "tags")
 
     def __init__(self, line: int, column: int, kind: str, scope: str) -> None:
         self.line, self.column, self.kind, self.scope = line, column, kind, scope
@@ -383,6 +383,7 @@ class EventCollector(Collector):
             if not all(_str(e) is not None for e in v.elts):
                 return False
             entries.append((ref, v.elts))
+        table = f"{node.lineno}:{self._col(node)}"
         for ref, elts in entries:
             keys = []
             for e in elts:
@@ -392,7 +393,7 @@ class EventCollector(Collector):
                 if level and level not in ENVELOPES:
                     level, name = "", text
                 keys.append(self._key(name, level, e))
-            self.consumers.append(EventConsumer("table", "", ref, tuple(keys), ctx.scope))
+            self.consumers.append(EventConsumer("table", table, ref, tuple(keys), ctx.scope))
         for v in node.values:
             self._skip.add(id(v))
         return True
@@ -441,7 +442,7 @@ class EventCollector(Collector):
             if isinstance(arg, ast.Dict):
                 self._skip.add(id(arg))
                 self._add_mapping(draft, arg)
-            elif isinstance(arg, ast.Starred) or isinstance(arg, ast.Name):
+            elif isinstance(arg, (ast.Starred, ast.Name)):
                 draft.open_levels.add("")
         for kw in keywords:
             if kw.arg is None:

@@ -101,7 +101,7 @@ class EventConsumer(NamedTuple):
     """A place that expects fields of one event type: a table entry or guarded reads."""
 
     kind: str  # "table" / "read"
-    tag: str  # the key compared by the guard ("" for a table)
+    tag: str  # the key compared by a guard; for a table, "line:column" of the table itself
     event: EventRef
     keys: tuple[EventKey, ...]
     scope: str

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from ssotlint.rules.base import Case, Rule
 from ssotlint.rules.cycles import DeferredImportCycle, ImportCycle
+from ssotlint.rules.events import (
+    ConsumerSpecMismatch,
+    EventEnvelopeMismatch,
+    EventMissingField,
+    EventUnknownField,
+    UnknownEventType,
+)
 from ssotlint.rules.meta import SyntaxErrorRule, UnusedSuppression
 
 ALL_RULES: tuple[type[Rule], ...] = (
     ImportCycle,
     DeferredImportCycle,
+    EventMissingField,
+    EventUnknownField,
+    EventEnvelopeMismatch,
+    UnknownEventType,
+    ConsumerSpecMismatch,
     SyntaxErrorRule,
     UnusedSuppression,
 )

@@ -74,7 +74,7 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _constr
 def parse_document(text: str, display: str) -> Any:
     """YAML or JSON text -> data with line numbers; errors name file and line."""
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_Loader)
     except _Duplicate as dup:
         raise SpecError(display, dup.line, str(dup.key), "duplicate key") from None
     except yaml.MarkedYAMLError as exc:
@@ -198,7 +198,7 @@ _TOP_KEYS = ("version", "discriminator", "envelope", "additional", "top-level", 
 _EVENT_KEYS = ("required", "optional", "additional", "envelope", "description")
 
 
-def _unknown(display: str, node: LineDict, key: Any, known: tuple[str, ...], where: str) -> SpecError:
+def _unknown(display: str, node: dict[Any, Any], key: Any, known: tuple[str, ...], where: str) -> SpecError:
     close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return SpecError(display, line_of(node, key), f"{where}{key}", f"unknown key{hint}; expected one of {', '.join(known)}")
@@ -218,7 +218,7 @@ def _discriminator(value: Any, display: str, line: int) -> str:
     return value
 
 
-def _native(data: LineDict, display: str) -> Spec:
+def _native(data: dict[Any, Any], display: str) -> Spec:
     for key in data:
         if key not in _TOP_KEYS:
             raise _unknown(display, data, key, _TOP_KEYS, "")
@@ -269,7 +269,7 @@ def _native(data: LineDict, display: str) -> Spec:
     return Spec(display, "ssotlint", disc, events, 1)
 
 
-def _field_list(body: LineDict, kind: str, display: str, where: str) -> Iterator[tuple[str, str | None, int]]:
+def _field_list(body: dict[Any, Any], kind: str, display: str, where: str) -> Iterator[tuple[str, str | None, int]]:
     node = body.get(kind)
     if node is None:
         return
@@ -385,7 +385,7 @@ class _Schemas:
         meta: list[tuple[list[str], bool, str | None, str]] = []
         for node, file, fallback in items:
             props, required, closed, line = self.merged(node, file)
-            target, target_file = self.docs.deref(node, file)
+            _, target_file = self.docs.deref(node, file)
             candidates.append((props, target_file, line))
             meta.append((required, closed, fallback, target_file))
         disc = self.pick_discriminator(candidates, explicit_disc)
@@ -415,7 +415,7 @@ def _explicit_discriminator(node: Any) -> str | None:
 
 
 class _JsonSchema(_Schemas):
-    def build(self, data: LineDict) -> Spec:
+    def build(self, data: dict[Any, Any]) -> Spec:
         file = self.display
         items: list[tuple[Any, str, str | None]] = []
         for key in ("oneOf", "anyOf"):
@@ -428,8 +428,8 @@ class _JsonSchema(_Schemas):
                 if isinstance(defs, dict):
                     items.extend((v, file, str(k)) for k, v in defs.items())
         if not items:
-            raise SpecError(file, data.line, "(schema)", "expected `oneOf`/`anyOf` of event schemas or `definitions` keyed by event name")
-        return self.build_events(items, _explicit_discriminator(data), data.line)
+            raise SpecError(file, line_of(data), "(schema)", "expected `oneOf`/`anyOf` of event schemas or `definitions` keyed by event name")
+        return self.build_events(items, _explicit_discriminator(data), line_of(data))
 
 
 # --- AsyncAPI ----------------------------------------------------------------------------------
@@ -438,7 +438,7 @@ class _JsonSchema(_Schemas):
 class _AsyncApi(_Schemas):
     format = "asyncapi"
 
-    def build(self, data: LineDict) -> Spec:
+    def build(self, data: dict[Any, Any]) -> Spec:
         file = self.display
         version = str(data.get("asyncapi", ""))
         if not (version.startswith("2.") or version.startswith("3.")):
@@ -481,9 +481,9 @@ class _AsyncApi(_Schemas):
             for key, msg in comp_messages.items():
                 add(msg, file, str(key))
         if not messages:
-            raise SpecError(file, data.line, "channels", "no messages with a payload found")
+            raise SpecError(file, line_of(data), "channels", "no messages with a payload found")
         explicit = None
         for payload, pfile, _ in messages:
             target, _ = self.docs.deref(payload, pfile)
             explicit = explicit or _explicit_discriminator(target)
-        return self.build_events(messages, explicit, data.line)
+        return self.build_events(messages, explicit, line_of(data))
