@@ -252,6 +252,24 @@ def _line_suppresses(facts: FileFacts, line: int, code: str) -> bool:
 # --- the run ------------------------------------------------------------------------------------
 
 
+def index_project(config: Config, options: RunOptions) -> tuple[ProjectIndex, tuple[str, ...] | None]:
+    """Facts and the project index without running rules (for ``ssotlint events``)."""
+    try:
+        scope = resolve_scope(config, options.paths) if options.paths else None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    for p in options.paths:
+        if not p.exists():
+            raise UsageError(f"{p}: no such file or directory")
+    files = discover(config)
+    jobs = options.jobs or config.jobs or default_jobs()
+    cache = FactsCache(config.root / config.cache_dir, config.extraction_key(), enabled=options.use_cache)
+    cache.load()
+    facts, _ = collect_facts(files, cache, jobs, options.progress, config.event_emitters)
+    cache.save()
+    return ProjectIndex(config, facts), scope
+
+
 def run(config: Config, options: RunOptions) -> RunResult:
     try:
         scope = resolve_scope(config, options.paths) if options.paths else None

@@ -419,31 +419,40 @@ class EventCollector(Collector):
                 self._emitter(node, ctx)
 
     def _emitter(self, node: ast.Call, ctx: Context) -> None:
-        type_node: ast.expr | None = None
-        rest: list[ast.expr] = []
-        for i, arg in enumerate(node.args):
-            if i == 0 and not isinstance(arg, (ast.Dict, ast.Starred)):
-                type_node = arg
+        """``send_event(user_id, "tool_completed", tool_name=..., **more)``.
+
+        Every positional string or name is a candidate event type ("*" tags, in order): the
+        first one that resolves project-wide is the type, later unresolved names are mappings
+        of fields.
+        """
+        candidates: list[EventRef] = []
+        dicts: list[ast.Dict] = []
+        for arg in node.args:
+            if isinstance(arg, ast.Dict):
+                dicts.append(arg)
+            elif isinstance(arg, ast.Starred):
+                continue
             else:
-                rest.append(arg)
+                ref = self._ref(arg)
+                if ref is not None:
+                    candidates.append(ref)
         keywords = list(node.keywords)
-        if type_node is None:
-            for kw in keywords:
-                if kw.arg in _TYPE_KEYWORDS:
-                    type_node = kw.value
+        for kw in keywords:
+            if kw.arg in _TYPE_KEYWORDS:
+                ref = self._ref(kw.value)
+                if ref is not None:
+                    candidates.insert(0, ref)
                     keywords.remove(kw)
                     break
-        ref = self._ref(type_node)
-        if ref is None:
+        if not candidates:
             return
         draft = _Draft(node.lineno, self._col(node), "emitter", ctx.scope)
-        draft.tags.append(EventTag("*", ref))
-        for arg in rest:
-            if isinstance(arg, ast.Dict):
-                self._skip.add(id(arg))
-                self._add_mapping(draft, arg)
-            elif isinstance(arg, (ast.Starred, ast.Name)):
-                draft.open_levels.add("")
+        draft.tags.extend(EventTag("*", ref) for ref in candidates)
+        if any(isinstance(arg, ast.Starred) for arg in node.args):
+            draft.open_levels.add("")
+        for arg in dicts:
+            self._skip.add(id(arg))
+            self._add_mapping(draft, arg)
         for kw in keywords:
             if kw.arg is None:
                 draft.open_levels.add("")

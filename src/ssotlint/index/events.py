@@ -160,14 +160,30 @@ class EventIndex:
                     self.consumers.append(made_c)
 
     def _producer(self, rel: str, p: EventProducer) -> Producer | None:
-        tag = next((t for t in p.tags if t.key in (self.discriminator, "*")), None)
-        if tag is None:
-            return None
-        event = self.constants.resolve(rel, tag.ref)
-        if event is None:
-            return None
+        open_levels = p.open_levels
+        if p.kind == "emitter":
+            # The first argument that resolves is the type; a later unresolved name is a
+            # mapping of fields we cannot see.
+            tags = [t for t in p.tags if t.key == "*"]
+            for i, t in enumerate(tags):
+                event = self.constants.resolve(rel, t.ref)
+                if event is not None:
+                    tag = t
+                    if any(u.ref.kind == "name" for u in tags[i + 1 :]):
+                        open_levels = tuple(sorted({*open_levels, ""}))
+                    break
+            else:
+                return None
+        else:
+            found = next((t for t in p.tags if t.key == self.discriminator), None)
+            if found is None:
+                return None
+            tag = found
+            event = self.constants.resolve(rel, tag.ref)
+            if event is None:
+                return None
         keys = tuple(k for k in p.keys if not (k.level == "" and k.name == self.discriminator))
-        return Producer(rel, p.line, p.column, p.kind, event, tag.ref, keys, p.open_levels, p.scope)
+        return Producer(rel, p.line, p.column, p.kind, event, tag.ref, keys, open_levels, p.scope)
 
     def _consumer(self, rel: str, c: EventConsumer) -> Consumer | None:
         if c.kind == "read" and c.tag != self.discriminator:
