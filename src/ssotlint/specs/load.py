@@ -187,9 +187,12 @@ def load_spec(root: Path, rel: str, config_display: str = "pyproject.toml") -> S
         raise SpecError(display, line_of(data), "(document)", "expected a mapping at the top level")
     if "asyncapi" in data:
         return _AsyncApi(docs, display).build(data)
-    if "events" in data and "$schema" not in data:
+    if not any(k in data for k in _JSON_SCHEMA_MARKERS):
         return _native(data, display)
     return _JsonSchema(docs, display).build(data)
+
+
+_JSON_SCHEMA_MARKERS = ("$schema", "oneOf", "anyOf", "definitions", "$defs")
 
 
 # --- ssotlint's own format -------------------------------------------------------------------------
