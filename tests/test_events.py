@@ -26,12 +26,12 @@ EXPECTED = [
     "SSOT302 app/producers.py:56:59",  # open **spread: unknown field still reported
     "SSOT304 app/producers.py:64:21",  # tool_executed
     "SSOT301 app/producers.py:68:5",  # emitter call without results
-    "SSOT305 tests/test_consumers.py:5:72",  # table requires duration
-    "SSOT304 tests/test_consumers.py:6:5",  # table key tool_complete
-    "SSOT305 tests/test_consumers.py:17:37",  # payload.tool_name read where the spec is flat
-    "SSOT305 tests/test_consumers.py:20:20",  # "duration" in event under a constant guard
-    "SSOT305 tests/test_consumers.py:26:12",  # assert guard
-    "SSOT305 tests/test_consumers.py:32:22",  # a variable holding a producer
+    "SSOT305 tests/consumers.py:5:72",  # table requires duration
+    "SSOT304 tests/consumers.py:6:5",  # table key tool_complete
+    "SSOT305 tests/consumers.py:17:37",  # payload.tool_name read where the spec is flat
+    "SSOT305 tests/consumers.py:20:20",  # "duration" in event under a constant guard
+    "SSOT305 tests/consumers.py:26:12",  # assert guard
+    "SSOT305 tests/consumers.py:32:22",  # a variable holding a producer
 ]
 
 
