@@ -132,3 +132,27 @@ def test_config_rejects_wrong_types(tmp_path: Path) -> None:
     assert "pyproject.toml:2: tool.ssotlint.event-spec: expected a string" in text
     assert "pyproject.toml:5: tool.ssotlint.events.emitters: expected a list of strings" in text
     assert "tool.ssotlint.events.emiters: unknown key (did you mean 'emitters'?)" in text
+
+
+def test_definitions_keyed_by_event_name(tmp_path: Path) -> None:
+    (tmp_path / "spec.json").write_text(
+        '{"$schema": "http://json-schema.org/draft-07/schema#", "definitions": {\n'
+        '  "agent_thinking": {"type": "object", "properties": {"reasoning": {"type": "string"}},\n'
+        '                     "required": ["reasoning"], "additionalProperties": false}}}\n',
+        "utf-8",
+    )
+    spec = load_spec(tmp_path, "spec.json")
+    assert spec.format == "json-schema"
+    e = spec.events["agent_thinking"]
+    assert (e.line, e.additional, e.fields["reasoning"].required, e.fields["reasoning"].type) == (2, False, True, "string")
+
+
+def test_rule_docs_have_every_heading_and_pages_are_current() -> None:
+    from ssotlint.docs import page_name, rule_page
+    from ssotlint.rules.base import DOC_SECTIONS
+    from ssotlint.rules.events import EVENT_RULES
+
+    for rule in EVENT_RULES:
+        doc = rule.documentation()
+        assert [line[3:] for line in doc.splitlines() if line.startswith("## ")] == list(DOC_SECTIONS)
+        assert (REPO / "rules" / page_name(rule)).read_text("utf-8") == rule_page(rule)
