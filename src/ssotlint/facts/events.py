@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -33,7 +34,7 @@ from ssotlint.facts.walker import Collector, Context
 #: Keys nested event fields live under.
 ENVELOPES = ("payload", "data")
 #: Keys that may hold an event's type. A spec's discriminator must be one of them.
-DISCRIMINATORS = ("type", "event", "event_type", "kind", "message_type", "msg_type", "name", "action")
+DISCRIMINATORS = ("type", "event", "event_type", "kind", "message_type", "msg_type")
 #: Keyword arguments of an emitter call that give the event type.
 _TYPE_KEYWORDS = ("event_type", "type", "event", "kind")
 _MAX_CONSTANT = 120
@@ -41,15 +42,22 @@ _MAX_CONSTANT = 120
 ScopeKey = int  # id() of the enclosing function node, 0 at module level
 
 
+_QUOTED_KEY = re.compile(r"""["'](?:""" + "|".join(DISCRIMINATORS) + r""")["']\s*[:\]]""")
+_DICT_CALL = re.compile(r"dict\([^)]{0,400}?\b(?:" + "|".join(DISCRIMINATORS) + r")\s*=")
+_TABLE = re.compile(r"""["']\s*:\s*[\[\(\{]\s*["']""")
+
+
 def could_hold_events(text: str, emitters: Sequence[str]) -> bool:
     """A cheap text test: can this file contain a producer or a consumer?"""
     if any(_tail(p) in text for p in emitters):
         return True
-    if "{" not in text and "dict(" not in text:
-        return False
-    return any(f'"{k}"' in text or f"'{k}'" in text or f"{k}=" in text for k in DISCRIMINATORS) or (
-        '": [' in text or "': [" in text or '": (' in text or "': (" in text
-    )
+    # Substring tests first: they are much cheaper than a regex scan of the whole file.
+    quoted = any(f'"{k}"' in text or f"'{k}'" in text for k in DISCRIMINATORS)
+    if quoted and _QUOTED_KEY.search(text) is not None:
+        return True
+    if "dict(" in text and _DICT_CALL.search(text) is not None:
+        return True
+    return ("[" in text or "(" in text) and _TABLE.search(text) is not None
 
 
 def _tail(pattern: str) -> str:
@@ -123,9 +131,11 @@ class EventCollector(Collector):
         self._skip: set[int] = set()  # ids of nodes already handled by a statement
         self._vars: dict[tuple[ScopeKey, str], _Draft] = {}
         self._guard_end: dict[ScopeKey, int] = {}
+        self.active = True  # False: the file cannot hold events; only constants are collected
 
     def wants_expressions(self, text: str) -> bool:
-        return could_hold_events(text, self.emitters)
+        self.active = could_hold_events(text, self.emitters)
+        return self.active
 
     # positions -------------------------------------------------------------------------------
     def _col(self, node: ast.AST) -> int:
@@ -166,6 +176,13 @@ class EventCollector(Collector):
 
     # statements ------------------------------------------------------------------------------
     def enter_stmt(self, node: ast.stmt, ctx: Context) -> None:
+        if not self.active:
+            if ctx.at_module_level:
+                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                    self._constant(node.targets[0], node.value)
+                elif isinstance(node, ast.ClassDef):
+                    self._enum(node)
+            return
         self._guard_end[self._scope(ctx)] = self._scope_end(ctx)
         if isinstance(node, ast.Assign):
             self._assign(node.targets, node.value, ctx)
@@ -193,15 +210,18 @@ class EventCollector(Collector):
             if isinstance(target, ast.Name):
                 name = target.id
                 if ctx.at_module_level and len(targets) == 1:
-                    text = _str(value)
-                    if text is not None and 0 < len(text) <= _MAX_CONSTANT:
-                        self.constants.append(StringConstant(name, text, target.lineno, ""))
+                    self._constant(target, value)
                 if self._is_dict_value(value):
                     self._assigned[id(value)] = name
                 else:
                     self._vars.pop((scope, name), None)
             elif isinstance(target, ast.Subscript):
                 self._subscript_store(target, value, scope)
+
+    def _constant(self, target: ast.Name, value: ast.expr) -> None:
+        text = _str(value)
+        if text is not None and 0 < len(text) <= _MAX_CONSTANT:
+            self.constants.append(StringConstant(target.id, text, target.lineno, ""))
 
     @staticmethod
     def _is_dict_value(value: ast.expr) -> bool:
