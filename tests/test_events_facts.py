@@ -112,3 +112,18 @@ def test_consumers() -> None:
 def test_no_event_facts_in_plain_files() -> None:
     f = facts("import os\n\ndef f(x):\n    return x + 1\n")
     assert (f.event_producers, f.event_consumers, f.string_constants) == ((), (), ())
+
+
+def test_match_statement_guards() -> None:
+    src = (
+        "def f(event):\n"
+        '    match event["type"]:\n'
+        '        case "a":\n'
+        '            event["x"]\n'
+        "        case Kind.B:\n"
+        '            event.get("y")\n'
+        "        case _:\n"
+        '            event["z"]\n'
+    )
+    found = facts(src).event_consumers
+    assert [(c.event.value, [k.name for k in c.keys]) for c in found] == [("a", ["x"]), ("Kind.B", ["y"])]

@@ -203,6 +203,8 @@ class EventCollector(Collector):
                 self.guards.append(_Guard(self._scope(ctx), var, key, ref, node.lineno, self._scope_end(ctx), ctx.scope))
         elif isinstance(node, ast.ClassDef) and ctx.at_module_level:
             self._enum(node)
+        elif isinstance(node, ast.Match):
+            self._match(node, ctx)
 
     def _assign(self, targets: list[ast.expr], value: ast.expr, ctx: Context) -> None:
         scope = self._scope(ctx)
@@ -333,6 +335,20 @@ class EventCollector(Collector):
                 if ref is not None:
                     return read[0], read[1], ref
         return None
+
+    def _match(self, node: ast.Match, ctx: Context) -> None:
+        """``match event["type"]:`` / ``case "tool_completed":`` guards each case body."""
+        read = _key_read(node.subject)
+        if read is None or read[1] not in DISCRIMINATORS or read[2]:
+            return
+        for case in node.cases:
+            patterns = case.pattern.patterns if isinstance(case.pattern, ast.MatchOr) else [case.pattern]
+            if len(patterns) != 1 or not isinstance(patterns[0], ast.MatchValue) or not case.body:
+                continue
+            ref = self._ref(patterns[0].value)
+            if ref is not None:
+                end = case.body[-1].end_lineno or case.body[-1].lineno
+                self.guards.append(_Guard(self._scope(ctx), read[0], read[1], ref, case.body[0].lineno, end, ctx.scope))
 
     def _enum(self, node: ast.ClassDef) -> None:
         bases = [dotted_name(b) or "" for b in node.bases]

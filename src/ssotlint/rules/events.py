@@ -503,9 +503,10 @@ class ConsumerSpecMismatch(Rule):
     - tables of expected fields keyed by event name, like a test's
       `required_fields = {"tool_executing": ["type", "tool_name", ...]}` (an entry written
       `"payload.tool_name"` means nested);
-    - reads under a type guard: `if event["type"] == "tool_completed":` or
-      `assert event["type"] == ...` (or a variable holding a known producer), followed by
-      `event["x"]`, `event.get("x")`, `event["payload"]["x"]` or `assert "x" in event`.
+    - reads under a type guard: `if event["type"] == "tool_completed":`,
+      `assert event["type"] == ...`, `match event["type"]:` with `case "tool_completed":`, or
+      a variable holding a known producer, followed by `event["x"]`, `event.get("x")`,
+      `event["payload"]["x"]` or `assert "x" in event`.
 
     Each field that the spec does not define for that event, or defines at another level
     (flat vs. nested under `payload`/`data`), is reported on the read or the table entry.

@@ -459,6 +459,8 @@ class _AsyncApi(_Schemas):
                     add(sub, msg_file, None)
                 return
             payload = msg.get("payload")
+            if isinstance(payload, dict) and "schemaFormat" in payload and "schema" in payload:
+                payload = payload["schema"]  # AsyncAPI 3.0 multi-format schema object
             if payload is None:
                 return
             label = msg.get("name") if isinstance(msg.get("name"), str) else name
