@@ -194,12 +194,20 @@ class EventIndex:
         keys = tuple(k for k in c.keys if not (k.level == "" and k.name == self.discriminator))
         return Consumer(rel, c.kind, event, c.event, keys, c.scope, c.tag if c.kind == "table" else "")
 
-    def event_shaped(self, p: Producer, known_fields: frozenset[str] = frozenset()) -> bool:
-        """An event rather than any dict with a ``type`` key (``{"type": "json", "body": ...}``)."""
+    def event_shaped(self, p: Producer, known_fields: frozenset[str] | None = None) -> bool:
+        """An event rather than any dict with a ``type`` key (``{"type": "json", "body": ...}``).
+
+        With a spec (``known_fields``): a field of some spec event or a ``timestamp``. Without
+        one: a ``timestamp`` or fields nested under an envelope key.
+        """
         if p.kind == "emitter":
             return True
         names = {k.name for k in p.keys}
-        return bool(names & known_fields) or "timestamp" in names or any(k.level for k in p.keys)
+        if "timestamp" in names:
+            return True
+        if known_fields is not None:
+            return bool(names & known_fields)
+        return any(k.level for k in p.keys)
 
     def tables(self) -> Iterator[list[Consumer]]:
         """Table consumers grouped by the table they belong to."""

@@ -461,6 +461,7 @@ class UnknownEventType(Rule):
 
     VALID = (
         _case('def f(body):\n    return {"type": "json", "body": body}\n', note="not event-shaped"),
+        _case('def f(x):\n    return {"type": "json", "data": {"x": x}}\n', note="nested, but no spec field or timestamp"),
         _case('def f(t):\n    return {"type": t, "tool_name": "x", "timestamp": 1}\n', note="type computed at run time"),
     )
     INVALID = (
