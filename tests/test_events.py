@@ -88,6 +88,13 @@ def test_cache_and_jobs_give_the_same_findings(tmp_path: Path) -> None:
     assert cold == warm == EXPECTED
 
 
+def test_parallel_extraction_keeps_emitters(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path, "events-basic")
+    for i in range(30):  # enough files for worker processes
+        (root / "app" / f"filler_{i}.py").write_text(f"X_{i} = {i}\n", "utf-8")
+    assert check(root, jobs=2) == check(root, jobs=1) == EXPECTED
+
+
 def test_emitters_change_the_cache_key(tmp_path: Path) -> None:
     root = copy_fixture(tmp_path, "events-basic")
     assert "SSOT301 app/producers.py:68:5" in check(root, use_cache=True)
