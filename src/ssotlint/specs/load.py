@@ -33,8 +33,8 @@ class LineList(list[Any]):
 
 
 class _Duplicate(Exception):
-    def __init__(self, key: object, line: int) -> None:
-        self.key, self.line = key, line
+    def __init__(self, key: object, line: int, message: str = "duplicate key") -> None:
+        self.key, self.line, self.message = key, line, message
 
 
 class _Loader(yaml.SafeLoader):
@@ -52,7 +52,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
         try:
             hash(key)
         except TypeError:
-            raise _Duplicate(key, line) from None
+            raise _Duplicate(key, line, "a key must be a string") from None
         if key in result:
             raise _Duplicate(key, line)
         result[key] = loader.construct_object(value_node, deep=True)
@@ -76,7 +76,7 @@ def parse_document(text: str, display: str) -> Any:
     try:
         return yaml.load(text, Loader=_Loader)
     except _Duplicate as dup:
-        raise SpecError(display, dup.line, str(dup.key), "duplicate key") from None
+        raise SpecError(display, dup.line, str(dup.key), dup.message) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -307,16 +307,21 @@ class _Schemas:
         self.docs = docs
         self.display = display
 
-    def merged(self, node: Any, file: str) -> tuple[dict[str, Any], list[str], bool, int]:
+    def merged(self, node: Any, file: str, depth: int = 0) -> tuple[dict[str, Any], list[str], bool, int]:
         """(properties, required, closed, line) of an object schema, ``allOf`` merged."""
         node, file = self.docs.deref(node, file)
         if not isinstance(node, dict):
             raise SpecError(file, line_of(node), "(schema)", "expected an object schema")
+        if depth > 32:
+            raise SpecError(file, line_of(node, "allOf"), "allOf", "`allOf` nests too deeply (a reference cycle?)")
         props: dict[str, Any] = {}
         required: list[str] = []
         closed = node.get("additionalProperties") is False or node.get("unevaluatedProperties") is False
-        for part in node.get("allOf", []) or []:
-            p, r, c, _ = self.merged(part, file)
+        parts = node.get("allOf") or []
+        if not isinstance(parts, list):
+            raise SpecError(file, line_of(node, "allOf"), "allOf", "expected a list of schemas")
+        for part in parts:
+            p, r, c, _ = self.merged(part, file, depth + 1)
             props.update(p)
             required.extend(r)
             closed = closed or c
