@@ -55,6 +55,25 @@ def test_same_findings_for_every_spec_form(tmp_path: Path, spec: str) -> None:
     assert check(copy_fixture(tmp_path, "events-basic", spec)) == EXPECTED
 
 
+NESTED_EXPECTED = [
+    "SSOT303 svc/tools.py:9:12",  # flat where the spec nests under payload
+    "SSOT303 svc/tools.py:13:12",  # under data where the spec nests under payload
+    "SSOT301 svc/tools.py:17:12",  # results missing under payload
+    "SSOT302 svc/tools.py:28:20",  # payload.extra, added step by step
+    "SSOT305 svc/tools.py:34:48",  # a flat read of a nested field
+]
+
+
+@pytest.mark.parametrize("spec", SPECS)
+def test_nested_envelope_in_every_spec_form(tmp_path: Path, spec: str) -> None:
+    root = copy_fixture(tmp_path, "events-nested", spec)
+    assert check(root) == NESTED_EXPECTED
+    result = run(load_config(root), RunOptions(use_cache=False, jobs=1, select=("SSOT3",)))
+    assert [d.message for d in result.diagnostics][:1] == [
+        "tool_executing event puts parameters, tool_name at the top level but the spec defines them under 'payload'"
+    ]
+
+
 def test_messages_data_and_related(tmp_path: Path) -> None:
     root = copy_fixture(tmp_path, "events-basic")
     result = run(load_config(root), RunOptions(use_cache=False, jobs=1, select=("SSOT3",)))

@@ -62,7 +62,7 @@ class Inference:
         ]
         if self.envelope and self.top_level:
             lines.append(f"top-level: {_flow(self.top_level)}")
-        lines += ["additional: false", "events:"]
+        lines += ["additional: false", "events:" if self.events else "events: {}"]
         for e in self.events:
             lines.append(f"  {_scalar(e.name)}:")
             if e.envelope != self.envelope:
