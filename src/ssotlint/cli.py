@@ -12,13 +12,17 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
 from ssotlint import __version__
 from ssotlint.config import Config, ConfigError, load_config
 from ssotlint.specs.model import SpecError
+
+if TYPE_CHECKING:
+    from ssotlint.index.events import EventIndex
+    from ssotlint.specs.model import Spec
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 F = TypeVar("F", bound=Callable[..., Any])
@@ -275,7 +279,9 @@ def events_group() -> None:
     """Event types in the code: draft a spec from the producers, or list them."""
 
 
-def _event_index(paths: tuple[Path, ...], config_file: Path | None, discriminator: str | None, no_cache: bool) -> Any:
+def _event_index(
+    paths: tuple[Path, ...], config_file: Path | None, discriminator: str | None, no_cache: bool
+) -> tuple[EventIndex, Spec | None, Callable[[str], bool]]:
     from ssotlint.discovery import in_scope
     from ssotlint.engine import RunOptions, index_project
     from ssotlint.index.events import EventIndex, load_event_spec
