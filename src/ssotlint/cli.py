@@ -301,7 +301,7 @@ def _table(headers: list[str], rows: list[list[str]], title: str | None = None) 
 
         table = Table(title=title, title_justify="left")
         for h in headers:
-            table.add_column(h)
+            table.add_column(h, overflow="fold")
         for row in rows:
             table.add_row(*row)
         Console().print(table)
