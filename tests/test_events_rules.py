@@ -1,4 +1,4 @@
-"""The VALID/INVALID cases of the event rules, run on real mini-projects."""
+"""Event rules beyond their own VALID/INVALID cases (run by test_rule_cases.py)."""
 
 from __future__ import annotations
 
@@ -23,20 +23,6 @@ def write_case(root: Path, case: Case) -> None:
 def findings(root: Path, code: str) -> list[str]:
     result = run(load_config(root), RunOptions(use_cache=False, jobs=1, select=(code,)))
     return [f"{d.code} {d.path}:{d.line}:{d.column}" for d in result.diagnostics]
-
-
-CASES = [
-    pytest.param(rule, case, id=f"{rule.code}-{kind}-{i}")
-    for rule in EVENT_RULES
-    for kind, cases in (("valid", rule.VALID), ("invalid", rule.INVALID))
-    for i, case in enumerate(cases)
-]
-
-
-@pytest.mark.parametrize(("rule", "case"), CASES)
-def test_case(tmp_path: Path, rule: type[Rule], case: Case) -> None:
-    write_case(tmp_path, case)
-    assert findings(tmp_path, rule.code) == list(case.expected)
 
 
 @pytest.mark.parametrize("rule", EVENT_RULES)

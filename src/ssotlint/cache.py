@@ -16,6 +16,7 @@ import marshal
 import os
 import tempfile
 from pathlib import Path
+
 from ssotlint import __version__
 from ssotlint.facts.extract import FACTS_SCHEMA
 

@@ -132,6 +132,7 @@ def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
     if not enabled:
         yield None
         return
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     started = time.monotonic()
@@ -143,7 +144,10 @@ def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
                 return
             progress = Progress(
                 TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                transient=True, redirect_stdout=False, redirect_stderr=False,
+                console=Console(stderr=True),
+                transient=True,
+                redirect_stdout=False,
+                redirect_stderr=False,
             )
             progress.start()
             bar["progress"] = progress
@@ -169,7 +173,7 @@ def main() -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "concise", "json", "sarif", "github"]),
+    type=click.Choice(["text", "concise", "json", "sarif", "github", "gitlab"]),
     default="text",
     show_default=True,
     help="Output format.",
@@ -183,6 +187,14 @@ def main() -> None:
 @click.option("--ignore", help="Codes or prefixes to disable.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Baseline file (default: the `baseline` setting, .ssotlint-baseline.json).",
+)
+@click.option("--no-baseline", is_flag=True, help="Report every finding, ignoring the baseline.")
+@click.option("--show-baselined", is_flag=True, help="Also show findings hidden by the baseline (SARIF: baselineState).")
 @common_options
 @guarded
 def check(
@@ -197,6 +209,9 @@ def check(
     ignore: str | None,
     statistics: bool,
     no_progress: bool,
+    baseline_file: Path | None,
+    no_baseline: bool,
+    show_baselined: bool,
     config_file: Path | None,
     quiet: int,
     verbose: int,
@@ -220,6 +235,8 @@ def check(
         select=_codes(select) or None,
         extend_select=_codes(extend_select),
         ignore=_codes(ignore),
+        baseline=baseline_file,
+        use_baseline=not no_baseline,
     )
     show_progress = not no_progress and not quiet and sys.stderr.isatty() and not os.environ.get("CI")
     started = time.perf_counter()
@@ -228,12 +245,64 @@ def check(
     log.info("analysed %d files (%d parsed) in %.2fs", result.files, result.parsed, time.perf_counter() - started)
 
     reporter = get_reporter(output_format)
+    report_options = ReportOptions(quiet=quiet, statistics=statistics, show_baselined=show_baselined)
     if output_file is not None:
         with open(output_file, "w", encoding="utf-8") as fh:
-            reporter(result, fh, ReportOptions(quiet=quiet, statistics=statistics))
+            reporter(result, fh, report_options)
     else:
-        reporter(result, sys.stdout, ReportOptions(color=_use_color(sys.stdout), quiet=quiet, statistics=statistics))
+        report_options.color = _use_color(sys.stdout)
+        reporter(result, sys.stdout, report_options)
     sys.exit(EXIT_FINDINGS if result.diagnostics and not exit_zero else EXIT_OK)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--prune", is_flag=True, help="Only drop entries that match no finding any more.")
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Baseline file (default: the `baseline` setting, .ssotlint-baseline.json).",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
+@common_options
+@guarded
+def baseline(
+    paths: tuple[Path, ...],
+    prune: bool,
+    baseline_file: Path | None,
+    no_cache: bool,
+    jobs: int | None,
+    config_file: Path | None,
+    quiet: int,
+    verbose: int,
+    debug: bool,
+) -> None:
+    """Record today's findings so that `check` reports only new ones.
+
+    Writes every current finding (touching PATHS) to the baseline file. With --prune, keeps the
+    file as it is but drops the entries whose finding is gone.
+    """
+    from ssotlint import baseline as baseline_mod
+    from ssotlint.engine import RunOptions, baseline_path, run
+
+    _setup_logging(verbose, quiet)
+    config = _load(paths, config_file)
+    options = RunOptions(paths=paths, jobs=jobs, use_cache=not no_cache, baseline=baseline_file)
+    target = baseline_path(config, options)
+    old = baseline_mod.load(target) if prune else None
+    result = run(config, RunOptions(**{**options.__dict__, "use_baseline": False}))
+    if old is not None:
+        matched = baseline_mod.match(old, result.diagnostics, (r.code for r in result.rules))
+        stale = {id(e) for e in matched.stale}
+        keep = [e for e in old.entries if id(e) not in stale]
+        baseline_mod.write(target, baseline_mod.render((), keep))
+        click.echo(f"Pruned {len(old.entries) - len(keep)} stale entries; {len(keep)} remain in {target}.")
+        return
+    findings = [d for d in result.diagnostics if d.code != "SSOT903"]
+    baseline_mod.write(target, baseline_mod.render(findings))
+    click.echo(f"Wrote {len(findings)} findings to {target}.")
 
 
 @main.command(name="rules")

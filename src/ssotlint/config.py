@@ -19,7 +19,7 @@ from typing import Any
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,no-redef]
 
 CONFIG_FILE = "pyproject.toml"
 CODE_PATTERN = re.compile(r"^(SSOT\d{0,3}|ALL)$")
@@ -83,6 +83,7 @@ class Config:
     src: tuple[str, ...] = ()
     jobs: int | None = None
     cache_dir: str = ".ssotlint_cache"
+    baseline: str = ".ssotlint-baseline.json"
     allow_imports: tuple[AllowEntry, ...] = ()
     event_spec: str | None = None  # path of the event spec, relative to the root
     event_emitters: tuple[str, ...] = ()  # call patterns that emit events
@@ -176,6 +177,7 @@ SCHEMA: dict[str, Key] = {
     "src": Key(_is_str_list, "source roots (globs allowed); modules are named relative to them"),
     "jobs": Key(_is_jobs, "worker processes (default: all cores)"),
     "cache-dir": Key(_is_str, "cache folder relative to the project root"),
+    "baseline": Key(_is_str, "baseline file relative to the project root (default .ssotlint-baseline.json)"),
     "event-spec": Key(_is_str, "event spec (ssotlint YAML, JSON Schema or AsyncAPI), relative to the root"),
 }
 
@@ -364,6 +366,7 @@ def _from_toml(root: Path, file: Path, data: dict[str, Any], text: str) -> Confi
         src=tuple(values.get("src", [])),
         jobs=values.get("jobs"),
         cache_dir=values.get("cache-dir", ".ssotlint_cache"),
+        baseline=values.get("baseline", ".ssotlint-baseline.json"),
         allow_imports=tuple(allow),
         event_spec=values.get("event-spec"),
         event_emitters=tuple(tables.get("events", {}).get("emitters", [])),
@@ -374,7 +377,7 @@ def _valid_gitignore_pattern(pattern: str) -> bool:
     import pathspec
 
     try:
-        pathspec.PathSpec.from_lines("gitwildmatch", [pattern])
+        pathspec.GitIgnoreSpec.from_lines([pattern])
     except Exception:
         return False
     return True

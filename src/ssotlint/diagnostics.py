@@ -75,6 +75,9 @@ class Diagnostic:
     related: tuple[Related, ...] = ()
     fix: Fix | None = None
     data: Mapping[str, Any] = field(default_factory=dict)
+    #: Further files the finding is about without a location of their own (every module
+    #: of a large cycle group): a change to one of them makes the finding relevant.
+    touches: tuple[str, ...] = ()
 
     @property
     def line(self) -> int:
@@ -89,7 +92,7 @@ class Diagnostic:
 
     def locations(self) -> tuple[str, ...]:
         """Every path this finding touches: its anchor and its related places."""
-        return (self.path, *(r.path for r in self.related))
+        return (self.path, *(r.path for r in self.related), *self.touches)
 
 
 def fingerprint(code: str, path: str, entity: str) -> str:

@@ -21,7 +21,7 @@ class SourceFile:
     path: Path  # absolute path
 
 
-def _spec(patterns: Iterable[str]) -> pathspec.PathSpec:
+def _spec(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
     return pathspec.GitIgnoreSpec.from_lines(list(patterns))
 
 
@@ -32,7 +32,7 @@ class _Ignore:
         self.exclude = _spec([*config.exclude, *config.extend_exclude])
         self.respect_gitignore = config.respect_gitignore
         self.root = config.root.resolve()
-        self.gitignores: list[tuple[str, pathspec.PathSpec]] = []
+        self.gitignores: list[tuple[str, pathspec.GitIgnoreSpec]] = []
 
     def load_gitignore(self, folder: Path, rel: str) -> None:
         if not self.respect_gitignore:
@@ -103,9 +103,8 @@ def _walk(folder: Path, rel: str, ignore: _Ignore, seen: set[tuple[int, int]]) -
             if entry.is_symlink() and not _inside(child, ignore.root):
                 continue  # never leave the project through a link
             yield from _walk(child, child_rel, ignore, seen)
-        elif is_file and entry.name.endswith(".py"):
-            if not ignore.ignored(child_rel, False):
-                yield child_rel, Path(entry.path)
+        elif is_file and entry.name.endswith(".py") and not ignore.ignored(child_rel, False):
+            yield child_rel, Path(entry.path)
 
 
 def _inside(path: Path, root: Path) -> bool:

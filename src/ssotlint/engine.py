@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ssotlint import baseline as baseline_mod
 from ssotlint.cache import FactsCache, StatKey, content_digest
 from ssotlint.config import Config, default_jobs
 from ssotlint.diagnostics import Diagnostic, Span
@@ -27,7 +28,7 @@ from ssotlint.facts.model import FileFacts, ParseError
 from ssotlint.index.project import ProjectIndex
 from ssotlint.rules import ALL_RULES, Rule, is_selected
 from ssotlint.rules.cycles import analysis
-from ssotlint.rules.meta import UnusedSuppression
+from ssotlint.rules.meta import StaleBaselineEntry, UnusedSuppression
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,8 @@ class RunOptions:
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     progress: Progress | None = None
+    baseline: Path | None = None  # overrides config.baseline
+    use_baseline: bool = True
 
 
 @dataclass
@@ -60,7 +63,8 @@ class RunResult:
     index: ProjectIndex
     rules: tuple[type[Rule], ...]
     scope: tuple[str, ...] | None = None
-    extra: dict[str, object] = field(default_factory=dict)
+    baselined: list[Diagnostic] = field(default_factory=list)  # hidden by the baseline
+    baseline_file: Path | None = None
 
 
 def selected_rules(config: Config, options: RunOptions) -> tuple[type[Rule], ...]:
@@ -292,9 +296,36 @@ def run(config: Config, options: RunOptions) -> RunResult:
     for rule in rules:
         diagnostics.extend(rule().check(index))
     diagnostics, suppressed = apply_suppressions(index, diagnostics, rules)
+
+    baselined: list[Diagnostic] = []
+    baseline_file = baseline_path(config, options) if options.use_baseline else None
+    if baseline_file is not None and baseline_file.exists():
+        try:
+            loaded = baseline_mod.load(baseline_file)
+        except baseline_mod.BaselineError as exc:
+            raise UsageError(str(exc)) from exc
+        matched = baseline_mod.match(loaded, diagnostics, (r.code for r in rules))
+        diagnostics, baselined = matched.new, matched.baselined
+        if StaleBaselineEntry in rules:
+            rel = _relative(config.root, baseline_file)
+            diagnostics.extend(
+                StaleBaselineEntry.diagnostic(
+                    message=f"baseline entry for {e.code} in {e.path} matches no finding any more",
+                    path=rel,
+                    span=Span.point(e.line, 1),
+                    entity=f"{e.fingerprint}",
+                    data={"fingerprint": e.fingerprint, "code": e.code, "path": e.path},
+                    touches=(e.path,),
+                )
+                for e in matched.stale
+                if scope is None or in_scope(e.path, scope)
+            )
+
     if scope is not None:
         diagnostics = [d for d in diagnostics if any(in_scope(p, scope) for p in d.locations())]
+        baselined = [d for d in baselined if any(in_scope(p, scope) for p in d.locations())]
     diagnostics.sort(key=Diagnostic.sort_key)
+    baselined.sort(key=Diagnostic.sort_key)
     return RunResult(
         config=config,
         diagnostics=diagnostics,
@@ -304,4 +335,17 @@ def run(config: Config, options: RunOptions) -> RunResult:
         index=index,
         rules=rules,
         scope=scope,
+        baselined=baselined,
+        baseline_file=baseline_file,
     )
+
+
+def baseline_path(config: Config, options: RunOptions) -> Path:
+    return options.baseline if options.baseline is not None else config.root / config.baseline
+
+
+def _relative(root: Path, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -24,9 +24,8 @@ def _is_record(tp: Any) -> bool:
 
 def encode(value: Any) -> Any:
     """Records become plain tuples, recursively; everything else is returned as is."""
-    if isinstance(value, tuple):
-        if type(value) is tuple or _is_record(type(value)):
-            return tuple(encode(v) for v in value)
+    if isinstance(value, tuple) and (type(value) is tuple or _is_record(type(value))):
+        return tuple(encode(v) for v in value)
     if isinstance(value, list):
         return [encode(v) for v in value]
     if isinstance(value, dict):
@@ -86,4 +85,4 @@ def decoder_for(tp: Any) -> Decoder:
 
 
 def decode(tp: type[Any], raw: Any) -> Any:
-    return decoder_for(tp)(raw)
+    return decoder_for(tp)(raw)  # type: ignore[arg-type]

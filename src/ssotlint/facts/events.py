@@ -118,6 +118,8 @@ class _Guard:
 
 
 class EventCollector(Collector):
+    stmt_types = (ast.Assign, ast.AnnAssign, ast.Expr, ast.If, ast.Assert, ast.ClassDef, ast.Match)
+
     def __init__(self, text: str, emitters: Sequence[str] = ()) -> None:
         self.emitters = tuple(emitters)
         self.lines = text.splitlines()

@@ -11,6 +11,7 @@ from ssotlint.facts.walker import Collector, Context
 
 _CIRCULAR = re.compile(r"#[^\n]*circular", re.IGNORECASE)
 _DYNAMIC_FUNCS = {"import_module", "__import__"}
+_DYNAMIC_CALL = re.compile(r"\b(?:import_module|__import__)\s*\(")
 
 
 def circular_comment_lines(text: str) -> frozenset[int]:
@@ -27,10 +28,16 @@ class ImportCollector(Collector):
     def __init__(self, text: str) -> None:
         self.facts: list[ImportFact] = []
         self.comment_lines = circular_comment_lines(text)
-        self._lines = text.splitlines() if self.comment_lines else []
+        self._ascii = text.isascii()
+        self._lines = text.splitlines() if self.comment_lines or not self._ascii else []
 
-    def wants_expressions(self, text: str) -> bool:
-        return "import_module" in text or "__import__" in text
+    stmt_types = (ast.Import, ast.ImportFrom)
+
+    def wants_expressions(self, text: str) -> bool | frozenset[int]:
+        if "import_module" not in text and "__import__" not in text:
+            return False
+        lines = frozenset(text.count("\n", 0, m.start()) + 1 for m in _DYNAMIC_CALL.finditer(text))
+        return lines or False
 
     def _context(self, ctx: Context) -> str:
         if ctx.typing_only:
@@ -49,6 +56,12 @@ class ImportCollector(Collector):
                 return True
             above -= 1
         return False
+
+    def _char_column(self, line: int, byte_offset: int) -> int:
+        """ast columns count UTF-8 bytes; diagnostics count characters (1-based)."""
+        if self._ascii or not 1 <= line <= len(self._lines):
+            return byte_offset + 1
+        return len(self._lines[line - 1].encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1
 
     def enter_stmt(self, node: ast.stmt, ctx: Context) -> None:
         if isinstance(node, ast.Import):
@@ -71,12 +84,13 @@ class ImportCollector(Collector):
         dynamic: bool = False,
     ) -> None:
         line = node.lineno  # type: ignore[attr-defined]
+        end_line = node.end_lineno or line  # type: ignore[attr-defined]
         self.facts.append(
             ImportFact(
                 line=line,
-                column=node.col_offset + 1,  # type: ignore[attr-defined]
-                end_line=node.end_lineno or line,  # type: ignore[attr-defined]
-                end_column=(node.end_col_offset or 0) + 1,  # type: ignore[attr-defined]
+                column=self._char_column(line, node.col_offset),  # type: ignore[attr-defined]
+                end_line=end_line,
+                end_column=self._char_column(end_line, node.end_col_offset or 0),  # type: ignore[attr-defined]
                 module=module,
                 level=level,
                 names=names,

@@ -15,8 +15,6 @@ import tokenize
 import warnings
 from typing import NamedTuple
 
-import libcst as cst
-
 
 class Parsed(NamedTuple):
     tree: ast.Module | None
@@ -67,73 +65,15 @@ def _reason(exc: BaseException) -> str:
 
 def _parse_newer_syntax(text: str) -> ast.Module | None:
     try:
+        # libcst is imported only here: most files never need it.
+        import libcst as cst
+
+        from ssotlint.facts.downgrade import Downgrade
+
         module = cst.parse_module(text)
-        downgraded = module.visit(_Downgrade())
+        downgraded = module.visit(Downgrade())
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return ast.parse(downgraded.code)
     except Exception:  # any failure here means: not parseable by either parser
         return None
-
-
-def _string_like(node: cst.CSTNode) -> cst.SimpleString:
-    """A plain string literal spanning the same number of lines as ``node``."""
-    newlines = cst.Module(body=[]).code_for_node(node).count("\n")
-    if newlines:
-        return cst.SimpleString('"""' + "\n" * newlines + '"""')
-    return cst.SimpleString('""')
-
-
-class _Downgrade(cst.CSTTransformer):
-    """Rewrite grammar newer than the interpreter into older grammar, line for line."""
-
-    def leave_FormattedString(
-        self, original_node: cst.FormattedString, updated_node: cst.FormattedString
-    ) -> cst.BaseExpression:
-        return _string_like(original_node)
-
-    def leave_TemplatedString(  # noqa: N802 - libcst's naming
-        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
-    ) -> cst.BaseExpression:
-        return _string_like(original_node)
-
-    def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef) -> cst.ClassDef:
-        if getattr(updated_node, "type_parameters", None) is not None:
-            return updated_node.with_changes(type_parameters=None)
-        return updated_node
-
-    def leave_FunctionDef(
-        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
-    ) -> cst.FunctionDef:
-        if getattr(updated_node, "type_parameters", None) is not None:
-            return updated_node.with_changes(type_parameters=None)
-        return updated_node
-
-    def leave_TypeAlias(  # `type X[T] = ...` becomes `X = ...`
-        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
-    ) -> cst.BaseSmallStatement:
-        alias = updated_node
-        return cst.Assign(
-            targets=[cst.AssignTarget(target=alias.name)],  # type: ignore[attr-defined]
-            value=alias.value,  # type: ignore[attr-defined]
-        )
-
-    def leave_ExceptHandler(
-        self, original_node: cst.ExceptHandler, updated_node: cst.ExceptHandler
-    ) -> cst.ExceptHandler:
-        kind = updated_node.type
-        if isinstance(kind, cst.Tuple) and not kind.lpar:
-            return updated_node.with_changes(
-                type=kind.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
-            )
-        return updated_node
-
-    def leave_ExceptStarHandler(
-        self, original_node: cst.ExceptStarHandler, updated_node: cst.ExceptStarHandler
-    ) -> cst.ExceptStarHandler:
-        kind = updated_node.type
-        if isinstance(kind, cst.Tuple) and not kind.lpar:
-            return updated_node.with_changes(
-                type=kind.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
-            )
-        return updated_node

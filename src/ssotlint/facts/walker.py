@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
@@ -37,15 +38,22 @@ class Context:
 class Collector:
     """Base class: override what you need. One instance per file."""
 
-    #: Called for expression nodes only when :meth:`wants_expressions` says so.
-    def wants_expressions(self, text: str) -> bool:
+    #: Statement types :meth:`enter_stmt` / :meth:`leave_stmt` are called for (None: all).
+    stmt_types: tuple[type[ast.stmt], ...] | None = None
+
+    def wants_expressions(self, text: str) -> bool | AbstractSet[int]:
+        """Whether :meth:`expr` should see expression nodes of this file.
+
+        Return a set of line numbers to see only the statements that touch those lines
+        (cheap text pre-checks keep the walk off most files).
+        """
         return False
 
     def enter_stmt(self, node: ast.stmt, ctx: Context) -> None:
-        """Called for every statement, before its children."""
+        """Called for every statement (of ``stmt_types``), before its children."""
 
     def leave_stmt(self, node: ast.stmt, ctx: Context) -> None:
-        """Called for every statement, after its children."""
+        """Called for every statement (of ``stmt_types``), after its children."""
 
     def expr(self, node: ast.expr, ctx: Context) -> None:
         """Called for every expression node (pre-order) when expressions are wanted."""
@@ -56,15 +64,26 @@ class Collector:
 
 
 _STMT_LIST_FIELDS = ("body", "orelse", "finalbody")
+_SKIP_CHILDREN = (ast.expr_context, ast.operator, ast.cmpop, ast.unaryop, ast.boolop)
+_TRY_TYPES: tuple[type[ast.stmt], ...] = (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))
 
 
 class Walker:
     def __init__(self, collectors: Sequence[Collector], text: str) -> None:
         self.collectors = list(collectors)
-        self.expr_collectors = [c for c in self.collectors if c.wants_expressions(text)]
+        self.all_lines: list[Collector] = []
+        self.some_lines: list[tuple[Collector, AbstractSet[int]]] = []
+        for c in self.collectors:
+            wanted = c.wants_expressions(text)
+            if wanted is True:
+                self.all_lines.append(c)
+            elif wanted:
+                self.some_lines.append((c, wanted))  # type: ignore[arg-type]
+        self.active: list[Collector] = []
         self.ctx = Context()
         self.type_checking_names = {"TYPE_CHECKING"}
         self.typing_modules = {"typing", "typing_extensions"}
+        self._dispatch: dict[type, tuple[Collector, ...]] = {}
 
     def run(self, tree: ast.Module) -> None:
         self._body(tree.body)
@@ -74,40 +93,67 @@ class Walker:
         for stmt in body:
             self._stmt(stmt)
 
+    def _collectors_for(self, kind: type) -> tuple[Collector, ...]:
+        found = self._dispatch.get(kind)
+        if found is None:
+            found = tuple(c for c in self.collectors if c.stmt_types is None or issubclass(kind, c.stmt_types))
+            self._dispatch[kind] = found
+        return found
+
+    def _expression_collectors(self, node: ast.stmt) -> list[Collector]:
+        if not self.some_lines:
+            return self.all_lines
+        first = node.lineno
+        body = getattr(node, "body", None)
+        last = body[0].lineno - 1 if isinstance(body, list) and body else (node.end_lineno or first)
+        active = list(self.all_lines)
+        for c, lines in self.some_lines:
+            if any(n in lines for n in range(first, last + 1)):
+                active.append(c)
+        return active
+
     def _stmt(self, node: ast.stmt) -> None:
         ctx = self.ctx
-        outer_stmt = ctx.stmt
+        outer_stmt, outer_active = ctx.stmt, self.active
         ctx.stmt = node
-        self._note_typing_aliases(node)
-        for c in self.collectors:
+        if isinstance(node, ast.ImportFrom):
+            self._note_typing_aliases(node)
+        interested = self._collectors_for(type(node))
+        for c in interested:
             c.enter_stmt(node, ctx)
+        self.active = self._expression_collectors(node) if (self.all_lines or self.some_lines) else []
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            self._exprs([*node.decorator_list, node.args, node.returns])
+            if self.active:
+                self._exprs([*node.decorator_list, node.args, node.returns])
             self._scoped(node, node.name, is_function=True)
         elif isinstance(node, ast.ClassDef):
-            self._exprs([*node.decorator_list, *node.bases, *node.keywords])
+            if self.active:
+                self._exprs([*node.decorator_list, *node.bases, *node.keywords])
             self._scoped(node, node.name, is_function=False)
         elif isinstance(node, ast.If):
-            self._exprs([node.test])
+            if self.active:
+                self._exprs([node.test])
             self._if(node)
-        elif isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+        elif isinstance(node, _TRY_TYPES):
             self._try(node)  # type: ignore[arg-type]
         else:
-            for name, value in ast.iter_fields(node):
-                if name in _STMT_LIST_FIELDS or name == "cases":
-                    continue
-                if self.expr_collectors:
-                    self._exprs(value if isinstance(value, list) else [value])
+            if self.active:
+                for name, value in ast.iter_fields(node):
+                    if name not in _STMT_LIST_FIELDS and name != "cases":
+                        self._exprs(value if isinstance(value, list) else [value])
             for name in _STMT_LIST_FIELDS:
                 sub = getattr(node, name, None)
                 if sub:
                     self._body(sub)
-            for case in getattr(node, "cases", ()) or ():
-                self._exprs([case.pattern, case.guard])
-                self._body(case.body)
-        for c in self.collectors:
+            cases = getattr(node, "cases", None)
+            if cases:
+                for case in cases:
+                    if self.active:
+                        self._exprs([case.pattern, case.guard])
+                    self._body(case.body)
+        for c in interested:
             c.leave_stmt(node, ctx)
-        ctx.stmt = outer_stmt
+        ctx.stmt, self.active = outer_stmt, outer_active
 
     def _scoped(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, name: str, is_function: bool) -> None:
         ctx = self.ctx
@@ -142,7 +188,7 @@ class Walker:
         ctx.guarded = outer or catches
         self._body(node.body)
         for handler in node.handlers:
-            if handler.type is not None:
+            if handler.type is not None and self.active:
                 self._exprs([handler.type])
             self._body(handler.body)
         ctx.guarded = outer
@@ -175,15 +221,15 @@ class Walker:
             return 1
         return 0
 
-    def _note_typing_aliases(self, node: ast.stmt) -> None:
-        if isinstance(node, ast.ImportFrom) and node.module in self.typing_modules:
+    def _note_typing_aliases(self, node: ast.ImportFrom) -> None:
+        if node.module in self.typing_modules:
             for alias in node.names:
                 if alias.name == "TYPE_CHECKING":
                     self.type_checking_names.add(alias.asname or alias.name)
 
     # expressions --------------------------------------------------------------
     def _exprs(self, roots: Iterable[Any]) -> None:
-        collectors = self.expr_collectors
+        collectors = self.active
         if not collectors:
             return
         ctx = self.ctx
@@ -194,10 +240,6 @@ class Walker:
             if isinstance(node, ast.expr):
                 for c in collectors:
                     c.expr(node, ctx)
-            children = [
-                child
-                for child in ast.iter_child_nodes(node)
-                if not isinstance(child, (ast.expr_context, ast.operator, ast.cmpop, ast.unaryop, ast.boolop))
-            ]
+            children = [child for child in ast.iter_child_nodes(node) if not isinstance(child, _SKIP_CHILDREN)]
             children.reverse()
             stack.extend(children)

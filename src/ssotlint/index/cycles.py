@@ -9,8 +9,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-import networkx as nx
-
+from ssotlint.index.graph import Digraph
 from ssotlint.index.imports import Edge
 
 Weight = Callable[[str, str], float]
@@ -24,18 +23,18 @@ class CycleReport:
     cut: tuple[Edge, ...]  # import sites whose removal makes the component acyclic
 
 
-def components(g: nx.DiGraph) -> list[tuple[str, ...]]:
+def components(g: Digraph) -> list[tuple[str, ...]]:
     """Strongly connected components with two or more modules, sorted."""
-    comps = [tuple(sorted(c)) for c in nx.strongly_connected_components(g) if len(c) > 1]
+    comps = [tuple(sorted(c)) for c in g.strongly_connected_components() if len(c) > 1]
     return sorted(comps)
 
 
-def first_site(g: nx.DiGraph, u: str, v: str) -> Edge:
+def first_site(g: Digraph, u: str, v: str) -> Edge:
     sites: list[Edge] = g[u][v]["sites"]
     return min(sites, key=lambda e: (e.implicit, e.line, e.column))
 
 
-def _shortest_path(g: nx.DiGraph, source: str, target: str, members: frozenset[str]) -> list[str]:
+def _shortest_path(g: Digraph, source: str, target: str, members: frozenset[str]) -> list[str]:
     """BFS path source -> target inside ``members``, neighbours visited in sorted order."""
     parent: dict[str, str | None] = {source: None}
     queue = deque([source])
@@ -53,7 +52,7 @@ def _shortest_path(g: nx.DiGraph, source: str, target: str, members: frozenset[s
     return []
 
 
-def shortest_cycle(g: nx.DiGraph, start: str, members: frozenset[str]) -> list[str]:
+def shortest_cycle(g: Digraph, start: str, members: frozenset[str]) -> list[str]:
     """The shortest simple cycle through ``start`` inside ``members``."""
     best: list[str] = []
     for nxt in sorted(g.successors(start)):
@@ -65,7 +64,7 @@ def shortest_cycle(g: nx.DiGraph, start: str, members: frozenset[str]) -> list[s
     return best
 
 
-def shortest_cycle_using(g: nx.DiGraph, members: frozenset[str], required: Callable[[str, str], bool]) -> list[str]:
+def shortest_cycle_using(g: Digraph, members: frozenset[str], required: Callable[[str, str], bool]) -> list[str]:
     """The shortest simple cycle that takes at least one edge for which ``required`` holds.
 
     Ties go to the cycle whose rotation to its smallest module sorts first.
@@ -91,21 +90,19 @@ def rotate_to_smallest(cycle: list[str]) -> list[str]:
     return cycle[i:] + cycle[:i]
 
 
-def feedback_arc_set(g: nx.DiGraph, members: Iterable[str], weight: Weight) -> list[tuple[str, str]]:
+def feedback_arc_set(g: Digraph, members: Iterable[str], weight: Weight) -> list[tuple[str, str]]:
     """A small set of edges whose removal leaves ``members`` acyclic.
 
     Weighted Eades-Lin-Smyth ordering, then a pass that puts back every removed edge
     that does not close a cycle again (heaviest first), so the result is minimal.
     """
     nodes = set(members)
-    sub = g.subgraph(nodes)
+    sub_edges = [(u, v) for u in sorted(nodes) for v in sorted(g.successors(u)) if v in nodes and u != v]
     out_w = {n: 0.0 for n in nodes}
     in_w = {n: 0.0 for n in nodes}
     succ: dict[str, set[str]] = {n: set() for n in nodes}
     pred: dict[str, set[str]] = {n: set() for n in nodes}
-    for u, v in sub.edges():
-        if u == v:
-            continue
+    for u, v in sub_edges:
         w = weight(u, v)
         out_w[u] += w
         in_w[v] += w
@@ -148,21 +145,36 @@ def feedback_arc_set(g: nx.DiGraph, members: Iterable[str], weight: Weight) -> l
             remove(best)
     order = head + list(reversed(tail))
     pos = {n: i for i, n in enumerate(order)}
-    backward = [(u, v) for u, v in sub.edges() if u != v and pos[u] > pos[v]]
+    backward = [(u, v) for u, v in sub_edges if pos[u] > pos[v]]
 
-    dag = nx.DiGraph()
-    dag.add_nodes_from(nodes)
-    dag.add_edges_from((u, v) for u, v in sub.edges() if u != v and pos[u] <= pos[v])
+    dag_succ: dict[str, set[str]] = {n: set() for n in nodes}
+    for u, v in sub_edges:
+        if pos[u] <= pos[v]:
+            dag_succ[u].add(v)
     kept_cut: list[tuple[str, str]] = []
     for u, v in sorted(backward, key=lambda e: (-weight(*e), e)):
-        if nx.has_path(dag, v, u):
+        if _reaches(dag_succ, v, u):
             kept_cut.append((u, v))
         else:
-            dag.add_edge(u, v)
+            dag_succ[u].add(v)
     return sorted(kept_cut)
 
 
-def names_weight(g: nx.DiGraph, prefer: Callable[[Edge], float] | None = None) -> Weight:
+def _reaches(succ: dict[str, set[str]], source: str, target: str) -> bool:
+    seen = {source}
+    todo = [source]
+    while todo:
+        node = todo.pop()
+        if node == target:
+            return True
+        for nxt in succ[node]:
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return False
+
+
+def names_weight(g: Digraph, prefer: Callable[[Edge], float] | None = None) -> Weight:
     """Cost of cutting an edge: the names its imports bring in (cutting few names is cheap)."""
 
     def weight(u: str, v: str) -> float:
@@ -178,7 +190,7 @@ def names_weight(g: nx.DiGraph, prefer: Callable[[Edge], float] | None = None) -
 
 
 def analyse_component(
-    g: nx.DiGraph,
+    g: Digraph,
     members: tuple[str, ...],
     weight: Weight,
     must_use: Callable[[str, str], bool] | None = None,

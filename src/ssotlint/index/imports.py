@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-import networkx as nx
-
 from ssotlint.facts.model import DEFERRED, IMPORT_TIME, TYPING, FileFacts, ImportFact
+from ssotlint.index.graph import Digraph
 from ssotlint.index.modules import ModuleInfo, ModuleTable
 
 
@@ -20,6 +20,8 @@ class Edge:
     path: str
     line: int
     column: int
+    end_line: int
+    end_column: int
     kind: str  # IMPORT_TIME / DEFERRED / TYPING
     guarded: bool
     names: tuple[str, ...]  # the names this import brings in
@@ -97,14 +99,17 @@ class Resolver:
         return [(t, tuple(names)) for t, names in by_target.items()]
 
     def edges(self, importer: ModuleInfo, fact: ImportFact) -> Iterator[Edge]:
+        targets = self.targets(importer, fact)
+        if not targets:
+            return
         own_name = importer.name.split("@", 1)[0]
-        own_ancestors = _ancestors(own_name) | {own_name}
+        own_ancestors = _ancestors(own_name)
         statement = _statement_text(fact)
         emitted: set[str] = set()
-        for target, names in self.targets(importer, fact):
+        for target, names in targets:
             chain = [a for a in sorted(_ancestors(target), key=len) if a in self.modules]
             for ancestor in chain:
-                if ancestor in own_ancestors or ancestor in emitted or ancestor == target:
+                if ancestor in own_ancestors or ancestor in (own_name, target) or ancestor in emitted:
                     continue
                 emitted.add(ancestor)
                 yield self._edge(importer, ancestor, fact, names, statement, implicit=True)
@@ -128,6 +133,8 @@ class Resolver:
             path=importer.rel,
             line=fact.line,
             column=fact.column,
+            end_line=fact.end_line,
+            end_column=fact.end_column,
             kind=fact.context,
             guarded=fact.guarded,
             names=names,
@@ -139,9 +146,10 @@ class Resolver:
         )
 
 
-def _ancestors(name: str) -> set[str]:
+@functools.lru_cache(maxsize=65536)
+def _ancestors(name: str) -> frozenset[str]:
     parts = name.split(".")
-    return {".".join(parts[:n]) for n in range(1, len(parts))}
+    return frozenset(".".join(parts[:n]) for n in range(1, len(parts)))
 
 
 class ImportGraph:
@@ -162,16 +170,12 @@ class ImportGraph:
                 edges.extend(resolver.edges(importer, fact))
         return cls(edges)
 
-    def graph(self, kinds: frozenset[str], skip: frozenset[Edge] = frozenset()) -> nx.DiGraph:
-        """A DiGraph of modules; each edge holds its import sites in ``sites``."""
-        g = nx.DiGraph()
+    def graph(self, kinds: frozenset[str], skip: frozenset[Edge] = frozenset()) -> Digraph:
+        """A graph of modules; each edge holds its import sites in ``g[u][v]["sites"]``."""
+        g = Digraph()
         for e in self.edges:
-            if e.kind not in kinds or e in skip:
-                continue
-            if g.has_edge(e.importer, e.imported):
-                g[e.importer][e.imported]["sites"].append(e)
-            else:
-                g.add_edge(e.importer, e.imported, sites=[e])
+            if e.kind in kinds and (not skip or e not in skip):
+                g.add_site(e)
         return g
 
 

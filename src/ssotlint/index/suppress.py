@@ -48,6 +48,8 @@ def edge_suppression(
             if not s.file_level and (not s.codes or code in s.codes):
                 comment_lines[(path, s.line)] = s
     matchers = [(a, _glob_to_regex(a.importer), _glob_to_regex(a.imported)) for a in allow]
+    if not comment_lines and not matchers:
+        return EdgeSuppression(frozenset(), frozenset(), frozenset())
 
     full = graph.graph(kinds)
     cyclic_pairs: set[tuple[str, str]] = set()

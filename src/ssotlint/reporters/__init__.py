@@ -11,7 +11,16 @@ Reporter = Callable[[RunResult, TextIO, "ReportOptions"], None]
 
 
 class ReportOptions:
-    def __init__(self, *, color: bool = False, quiet: int = 0, statistics: bool = False, width: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        color: bool = False,
+        quiet: int = 0,
+        statistics: bool = False,
+        width: int | None = None,
+        show_baselined: bool = False,
+    ) -> None:
+        self.show_baselined = show_baselined
         self.color = color
         self.quiet = quiet
         self.statistics = statistics
@@ -19,7 +28,7 @@ class ReportOptions:
 
 
 def get_reporter(name: str) -> Reporter:
-    from ssotlint.reporters import github, json_reporter, sarif, text
+    from ssotlint.reporters import github, gitlab, json_reporter, sarif, text
 
     table: dict[str, Reporter] = {
         "text": text.render,
@@ -27,8 +36,9 @@ def get_reporter(name: str) -> Reporter:
         "json": json_reporter.render,
         "sarif": sarif.render,
         "github": github.render,
+        "gitlab": gitlab.render,
     }
     return table[name]
 
 
-FORMATS = ("text", "concise", "json", "sarif", "github")
+FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab")

@@ -49,14 +49,18 @@ def finding(d: Diagnostic) -> dict[str, Any]:
     }
 
 
-def document(result: RunResult) -> dict[str, Any]:
+def document(result: RunResult, show_baselined: bool = False) -> dict[str, Any]:
+    findings = [finding(d) for d in result.diagnostics]
+    if show_baselined:
+        findings = [{**f, "baselined": False} for f in findings]
+        findings += [{**finding(d), "baselined": True} for d in result.baselined]
     return {
         "version": VERSION,
-        "findings": [finding(d) for d in result.diagnostics],
+        "findings": findings,
         "summary": summary(result),
     }
 
 
 def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
-    json.dump(document(result), out, indent=2, sort_keys=False, ensure_ascii=False)
+    json.dump(document(result, options.show_baselined), out, indent=2, sort_keys=False, ensure_ascii=False)
     out.write("\n")

@@ -61,12 +61,12 @@ def _result(d: Diagnostic, rule_index: dict[str, int], baseline_state: str | Non
     return result
 
 
-def document(result: RunResult) -> dict[str, Any]:
+def document(result: RunResult, show_baselined: bool = False) -> dict[str, Any]:
     rule_index = {r.code: i for i, r in enumerate(ALL_RULES)}
-    baselined = result.extra.get("baselined_diagnostics")
-    results = [_result(d, rule_index, "new" if baselined is not None else None) for d in result.diagnostics]
-    if isinstance(baselined, list):
-        results += [_result(d, rule_index, "unchanged") for d in baselined]
+    state = "new" if show_baselined else None
+    results = [_result(d, rule_index, state) for d in result.diagnostics]
+    if show_baselined:
+        results += [_result(d, rule_index, "unchanged") for d in result.baselined]
     root_uri = result.config.root.resolve().as_uri() + "/"
     return {
         "$schema": SCHEMA_URI,
@@ -91,5 +91,5 @@ def document(result: RunResult) -> dict[str, Any]:
 
 
 def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
-    json.dump(document(result), out, indent=2, ensure_ascii=False)
+    json.dump(document(result, options.show_baselined), out, indent=2, ensure_ascii=False)
     out.write("\n")

@@ -17,6 +17,7 @@ def summary(result: RunResult) -> dict[str, Any]:
         "errors": by_severity.get("error", 0),
         "warnings": by_severity.get("warning", 0),
         "suppressed": result.suppressed,
+        "baselined": len(result.baselined),
         "by_code": dict(sorted(by_code.items())),
     }
 

@@ -91,7 +91,7 @@ def _summary_line(result: RunResult) -> str:
     extras = []
     if s["suppressed"]:
         extras.append(f"{s['suppressed']} suppressed by ignore comments or per-file-ignores")
-    baselined = result.extra.get("baselined")
+    baselined = len(result.baselined)
     if baselined:
         extras.append(f"{baselined} hidden by the baseline")
     if extras:
@@ -108,8 +108,11 @@ def _statistics(result: RunResult) -> list[str]:
 def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
     console = _console(out, options)
     source = _Source(result.config.root)
-    for d in result.diagnostics:
-        console.print(_header(d))
+    shown = [(d, False) for d in result.diagnostics]
+    if options.show_baselined:
+        shown = sorted(shown + [(d, True) for d in result.baselined], key=lambda t: t[0].sort_key())
+    for d, old in shown:
+        console.print(_header(d) + (" [dim](baselined)[/dim]" if old else ""))
         if options.quiet:
             continue
         for line in _frame(d, source):

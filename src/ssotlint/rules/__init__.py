@@ -11,7 +11,7 @@ from ssotlint.rules.events import (
     EventUnknownField,
     UnknownEventType,
 )
-from ssotlint.rules.meta import SyntaxErrorRule, UnusedSuppression
+from ssotlint.rules.meta import StaleBaselineEntry, SyntaxErrorRule, UnusedSuppression
 
 ALL_RULES: tuple[type[Rule], ...] = (
     ImportCycle,
@@ -23,6 +23,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     ConsumerSpecMismatch,
     SyntaxErrorRule,
     UnusedSuppression,
+    StaleBaselineEntry,
 )
 
 BY_CODE: dict[str, type[Rule]] = {r.code: r for r in ALL_RULES}

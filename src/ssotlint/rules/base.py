@@ -57,6 +57,7 @@ class Rule:
         data: Mapping[str, Any] | None = None,
         fix: Fix | None = None,
         fingerprint_path: str | None = None,
+        touches: Iterable[str] = (),
     ) -> Diagnostic:
         return Diagnostic(
             code=cls.code,
@@ -69,6 +70,7 @@ class Rule:
             related=tuple(related),
             fix=fix,
             data=dict(data or {}),
+            touches=tuple(touches),
         )
 
     @classmethod

@@ -5,11 +5,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 
-import networkx as nx
-
 from ssotlint.diagnostics import Diagnostic, Related, Severity, Span
 from ssotlint.facts.model import DEFERRED
 from ssotlint.index.cycles import CycleReport, analyse_component, components, names_weight
+from ssotlint.index.graph import Digraph
 from ssotlint.index.imports import RUNTIME, RUNTIME_AND_DEFERRED, Edge
 from ssotlint.index.project import ProjectIndex
 from ssotlint.index.suppress import EdgeSuppression, edge_suppression
@@ -24,30 +23,37 @@ def _site_dict(e: Edge) -> dict[str, object]:
         "line": e.line,
         "names": list(e.names),
         "kind": e.kind,
+        "guarded": e.guarded,
         "statement": e.statement,
     }
 
 
 def _step_message(e: Edge) -> str:
     how = {"import-time": "", "deferred": " (deferred, in a function)", "typing-only": " (typing only)"}[e.kind]
+    if e.guarded:
+        how += " (guarded by try/except ImportError)"
     if e.implicit:
         return f"{e.importer} imports {e.imported} (runs its __init__ via `{e.statement}`){how}"
     return f"{e.importer} imports {e.imported} (`{e.statement}`){how}"
 
 
-def cycle_diagnostic(rule: type[Rule], report: CycleReport, kind_label: str) -> Diagnostic:
+def cycle_diagnostic(rule: type[Rule], report: CycleReport, kind_label: str, index: ProjectIndex) -> Diagnostic:
     first = report.cycle_sites[0]
-    chain = " -> ".join([*report.cycle, report.cycle[0]])
+    steps = [*report.cycle, report.cycle[0]]
+    if len(steps) > 10:  # keep the message one readable line; data and related hold it all
+        steps = [*steps[:4], f"... {len(steps) - 7} more ...", *steps[-3:]]
+    chain = " -> ".join(steps)
     n = len(report.modules)
     size = f"{n} modules" if n == len(report.cycle) else f"{len(report.cycle)} of {n} modules in the cycle group"
     related = [Related(e.path, e.line, _step_message(e), e.column) for e in report.cycle_sites]
     return rule.diagnostic(
         message=f"{kind_label}: {chain} ({size})",
         path=first.path,
-        span=Span(first.line, first.column, first.line, first.column),
+        span=Span(first.line, first.column, first.end_line, first.end_column),
         entity=",".join(report.modules),
         fingerprint_path="",  # a cycle is identified by its members, wherever it is anchored
         related=related,
+        touches=sorted(info.rel for m in report.modules if (info := index.modules.get(m)) is not None),
         data={
             "modules": list(report.modules),
             "cycle": list(report.cycle),
@@ -77,7 +83,7 @@ class CycleAnalysis:
         )
 
     @functools.cached_property
-    def runtime_graph(self) -> nx.DiGraph:
+    def runtime_graph(self) -> Digraph:
         return self.index.imports.graph(RUNTIME, self.runtime_suppression.skipped)
 
     @functools.cached_property
@@ -85,7 +91,7 @@ class CycleAnalysis:
         return components(self.runtime_graph)
 
     @functools.cached_property
-    def combined_graph(self) -> nx.DiGraph:
+    def combined_graph(self) -> Digraph:
         # An import-time edge ignored for SSOT201 stays ignored here too.
         skip = self.deferred_suppression.skipped | self.runtime_suppression.skipped
         return self.index.imports.graph(RUNTIME_AND_DEFERRED, skip)
@@ -218,7 +224,7 @@ class ImportCycle(Rule):
 
     def check(self, index: ProjectIndex) -> Iterable[Diagnostic]:
         for report in analysis(index).runtime_reports():
-            yield cycle_diagnostic(type(self), report, "import cycle")
+            yield cycle_diagnostic(type(self), report, "import cycle", index)
 
 
 class DeferredImportCycle(Rule):
@@ -300,4 +306,4 @@ class DeferredImportCycle(Rule):
 
     def check(self, index: ProjectIndex) -> Iterable[Diagnostic]:
         for report in analysis(index).deferred_reports():
-            yield cycle_diagnostic(type(self), report, "import cycle through deferred imports")
+            yield cycle_diagnostic(type(self), report, "import cycle through deferred imports", index)

@@ -113,3 +113,57 @@ class UnusedSuppression(Rule):
     def check(self, index: ProjectIndex) -> Iterable[Diagnostic]:
         # Computed by the engine after every other rule ran (see engine.apply_suppressions).
         return ()
+
+
+class StaleBaselineEntry(Rule):
+    """A baseline entry that no longer matches any finding.
+
+    ## What it does
+    Reports entries of the baseline file (`.ssotlint-baseline.json`, see the `baseline`
+    option) whose finding is gone: the cycle was broken, the duplicate merged, the event
+    fixed. The finding is anchored on the entry's line in the baseline file.
+
+    ## Why is this bad?
+    A stale entry would silently hide the same problem if it came back. Burning down a
+    baseline only works when fixed findings leave it.
+
+    ## Example
+    ```json
+    {"version": 1, "findings": {"3f0c...": {"code": "SSOT201", "path": "app/a.py", "count": 1}}}
+    ```
+    where `app/a.py` no longer takes part in an import cycle.
+
+    ## Use instead
+    Run `ssotlint baseline --prune` to drop the stale entries and commit the result.
+
+    ## Options
+    - `baseline = "path/to/file.json"`: where the baseline lives (default
+      `.ssotlint-baseline.json` in the project root).
+
+    ## Known problems
+    Entries of rules that are not selected in the current run, and entries for files outside
+    the paths being checked, are not reported.
+    """
+
+    code = "SSOT903"
+    name = "stale-baseline-entry"
+    summary = "A baseline entry whose finding is gone"
+    severity = Severity.WARNING
+    VALID = (Case({"app/__init__.py": "", "app/a.py": "import app.b\n", "app/b.py": "import app.a\n"}),)
+    INVALID = (
+        Case(
+            {"app/__init__.py": "", "app/a.py": "import json\n"},
+            extra_files={
+                ".ssotlint-baseline.json": (
+                    '{\n  "version": 1,\n  "findings": {\n'
+                    '    "0123456789abcdef0123": {"code": "SSOT201", "path": "app/a.py", "message": "import cycle", "count": 1}\n'
+                    "  }\n}\n"
+                )
+            },
+            expected=("SSOT903 .ssotlint-baseline.json:4:1",),
+        ),
+    )
+
+    def check(self, index: ProjectIndex) -> Iterable[Diagnostic]:
+        # Computed by the engine, which knows the baseline and every other finding.
+        return ()
