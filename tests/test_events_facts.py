@@ -127,3 +127,40 @@ def test_match_statement_guards() -> None:
     )
     found = facts(src).event_consumers
     assert [(c.event.value, [k.name for k in c.keys]) for c in found] == [("a", ["x"]), ("Kind.B", ["y"])]
+
+
+def test_constants_in_files_that_cannot_hold_events() -> None:
+    src = 'import enum\nA = "agent_started"\nB: str = "tool_completed"\nclass K(enum.StrEnum):\n    X = "x"\n'
+    f = facts(src)
+    assert [(c.name, c.value, c.enum) for c in f.string_constants] == [
+        ("A", "agent_started", ""),
+        ("B", "tool_completed", ""),
+        ("K.X", "x", "str"),
+    ]
+    assert (f.event_producers, f.event_consumers) == ((), ())
+
+
+def test_multi_line_statements_off_the_matched_lines() -> None:
+    src = (
+        "def f(bus, x):\n"
+        "    bus.send_event(\n"
+        '        "a",\n'
+        "        x=x,\n"
+        "    )\n"
+        "    event = dict(\n"
+        '        kind="b",\n'
+        "        y=x,\n"
+        "    )\n"
+        '    if event["kind"] == "b":\n'
+        "        print(\n"
+        '            event["y"],\n'
+        "        )\n"
+    )
+    f = facts(src, ("*.send_event",))
+    assert [(p.kind, p.line, [k.name for k in p.keys]) for p in f.event_producers] == [
+        ("emitter", 2, ["x"]),
+        ("dict-call", 6, ["kind", "y"]),
+    ]
+    assert [(c.tag, c.event.value, [(k.name, k.line) for k in c.keys]) for c in f.event_consumers] == [
+        ("kind", "b", [("y", 12)]),
+    ]

@@ -42,22 +42,51 @@ _MAX_CONSTANT = 120
 ScopeKey = int  # id() of the enclosing function node, 0 at module level
 
 
-_QUOTED_KEY = re.compile(r"""["'](?:""" + "|".join(DISCRIMINATORS) + r""")["']\s*[:\]]""")
+_QUOTED_NEEDLES = tuple(f"{q}{k}{q}" for k in DISCRIMINATORS for q in "\"'")
 _DICT_CALL = re.compile(r"dict\([^)]{0,400}?\b(?:" + "|".join(DISCRIMINATORS) + r")\s*=")
-_TABLE = re.compile(r"""["']\s*:\s*[\[\(\{]\s*["']""")
+_TABLE = re.compile(r""":\s*[\[\(\{]\s*["']""")  # `"key": ["field", ...` (a superset)
+
+
+def wanted_lines(text: str, emitters: Sequence[str]) -> frozenset[int]:
+    """Lines whose statements may build an event or a table of expected fields.
+
+    Reads under a type guard need no expression walk: they are found statement by
+    statement (see ``EventCollector._scan_reads``). Empty: nothing here can be an event.
+    """
+    starts: list[int] = []
+    for p in emitters:
+        tail = _tail(p)
+        if tail and tail in text:
+            starts.extend(m.start() for m in re.finditer(rf"\b{re.escape(tail)}\s*\(", text))
+    # str.find and literal-prefixed patterns: a regex that can start anywhere is ten times slower.
+    for needle in _QUOTED_NEEDLES:
+        pos = text.find(needle)
+        while pos >= 0:
+            after = pos + len(needle)
+            while after < len(text) and text[after] in " \t":
+                after += 1
+            if after < len(text) and text[after] in ":])":
+                starts.append(pos)
+            pos = text.find(needle, after)
+    if "dict(" in text:
+        starts.extend(m.start() for m in _DICT_CALL.finditer(text))
+    if ":" in text:
+        starts.extend(m.start() for m in _TABLE.finditer(text))
+    if not starts:
+        return frozenset()
+    starts.sort()
+    lines: set[int] = set()
+    line, pos = 1, 0
+    for start in starts:
+        line += text.count("\n", pos, start)
+        pos = start
+        lines.add(line)
+    return frozenset(lines)
 
 
 def could_hold_events(text: str, emitters: Sequence[str]) -> bool:
     """A cheap text test: can this file contain a producer or a consumer?"""
-    if any(_tail(p) in text for p in emitters):
-        return True
-    # Substring tests first: they are much cheaper than a regex scan of the whole file.
-    quoted = any(f'"{k}"' in text or f"'{k}'" in text for k in DISCRIMINATORS)
-    if quoted and _QUOTED_KEY.search(text) is not None:
-        return True
-    if "dict(" in text and _DICT_CALL.search(text) is not None:
-        return True
-    return ("[" in text or "(" in text) and _TABLE.search(text) is not None
+    return bool(wanted_lines(text, emitters))
 
 
 def _tail(pattern: str) -> str:
@@ -117,13 +146,17 @@ class _Guard:
         self.reads: list[EventKey] = []
 
 
+_INACTIVE_STMTS: tuple[type[ast.stmt], ...] = (ast.Assign, ast.AnnAssign, ast.ClassDef)
+_BODY_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+
+
 class EventCollector(Collector):
-    stmt_types = (ast.Assign, ast.AnnAssign, ast.Expr, ast.If, ast.Assert, ast.ClassDef, ast.Match)
 
     def __init__(self, text: str, emitters: Sequence[str] = ()) -> None:
         self.emitters = tuple(emitters)
-        self.lines = text.splitlines()
-        self.n_lines = len(self.lines)
+        self.ascii = text.isascii()
+        self.lines = [] if self.ascii else text.splitlines()  # only to convert byte columns
+        self.n_lines = text.count("\n") + 1
         self.drafts: list[_Draft] = []
         self.consumers: list[EventConsumer] = []
         self.constants: list[StringConstant] = []
@@ -133,17 +166,21 @@ class EventCollector(Collector):
         self._skip: set[int] = set()  # ids of nodes already handled by a statement
         self._vars: dict[tuple[ScopeKey, str], _Draft] = {}
         self._guard_end: dict[ScopeKey, int] = {}
+        self._scope_guards: dict[ScopeKey, list[_Guard]] = {}
         self.active = True  # False: the file cannot hold events; only constants are collected
 
-    def wants_expressions(self, text: str) -> bool:
-        self.active = could_hold_events(text, self.emitters)
-        return self.active
+    def wants_expressions(self, text: str) -> frozenset[int] | bool:
+        lines = wanted_lines(text, self.emitters)
+        self.active = bool(lines)
+        # A file that cannot hold events only contributes module-level constants and Enums.
+        self.stmt_types = None if self.active else _INACTIVE_STMTS
+        return lines or False
 
     # positions -------------------------------------------------------------------------------
     def _col(self, node: ast.AST) -> int:
         line: int = node.lineno  # type: ignore[attr-defined]
         offset: int = node.col_offset  # type: ignore[attr-defined]
-        if 1 <= line <= self.n_lines:
+        if not self.ascii and 1 <= line <= len(self.lines):
             text = self.lines[line - 1]
             if not text.isascii():
                 return len(text.encode("utf-8")[:offset].decode("utf-8", errors="replace")) + 1
@@ -182,10 +219,15 @@ class EventCollector(Collector):
             if ctx.at_module_level:
                 if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                     self._constant(node.targets[0], node.value)
+                elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+                    self._constant(node.target, node.value)
                 elif isinstance(node, ast.ClassDef):
                     self._enum(node)
             return
-        self._guard_end[self._scope(ctx)] = self._scope_end(ctx)
+        scope = self._scope(ctx)
+        if scope in self._scope_guards:
+            self._scan_reads(node, scope, ctx)
+        self._guard_end[scope] = self._scope_end(ctx)
         if isinstance(node, ast.Assign):
             self._assign(node.targets, node.value, ctx)
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
@@ -197,12 +239,12 @@ class EventCollector(Collector):
             if guard is not None and node.body:
                 var, key, ref = guard
                 end = node.body[-1].end_lineno or node.body[-1].lineno
-                self.guards.append(_Guard(self._scope(ctx), var, key, ref, node.body[0].lineno, end, ctx.scope))
+                self._add_guard(_Guard(self._scope(ctx), var, key, ref, node.body[0].lineno, end, ctx.scope))
         elif isinstance(node, ast.Assert):
             guard = self._guard_test(node.test)
             if guard is not None:
                 var, key, ref = guard
-                self.guards.append(_Guard(self._scope(ctx), var, key, ref, node.lineno, self._scope_end(ctx), ctx.scope))
+                self._add_guard(_Guard(self._scope(ctx), var, key, ref, node.lineno, self._scope_end(ctx), ctx.scope))
         elif isinstance(node, ast.ClassDef) and ctx.at_module_level:
             self._enum(node)
         elif isinstance(node, ast.Match):
@@ -216,7 +258,11 @@ class EventCollector(Collector):
                 if ctx.at_module_level and len(targets) == 1:
                     self._constant(target, value)
                 if self._is_dict_value(value):
+                    # Handled here, not by the expression walk: the statement may lie on no
+                    # line the walker visits (``event = {}`` filled in later).
                     self._assigned[id(value)] = name
+                    self.expr(value, ctx)
+                    self._skip.add(id(value))
                 else:
                     self._vars.pop((scope, name), None)
             elif isinstance(target, ast.Subscript):
@@ -350,7 +396,7 @@ class EventCollector(Collector):
             ref = self._ref(patterns[0].value)
             if ref is not None:
                 end = case.body[-1].end_lineno or case.body[-1].lineno
-                self.guards.append(_Guard(self._scope(ctx), read[0], read[1], ref, case.body[0].lineno, end, ctx.scope))
+                self._add_guard(_Guard(self._scope(ctx), read[0], read[1], ref, case.body[0].lineno, end, ctx.scope))
 
     def _enum(self, node: ast.ClassDef) -> None:
         bases = [dotted_name(b) or "" for b in node.bases]
@@ -377,10 +423,6 @@ class EventCollector(Collector):
             self._dict(node, ctx)
         elif isinstance(node, ast.Call):
             self._call(node, ctx)
-        elif isinstance(node, ast.Subscript):
-            self._read(node, ctx)
-        elif isinstance(node, ast.Compare):
-            self._membership(node, ctx)
 
     def _register(self, draft: _Draft, node: ast.expr, ctx: Context) -> None:
         var = self._assigned.pop(id(node), None)
@@ -391,7 +433,7 @@ class EventCollector(Collector):
             self.drafts.append(draft)
             tag = next((t for t in draft.tags if t.key in DISCRIMINATORS), None)
             if tag is not None:
-                self.guards.append(_Guard(scope, var, tag.key, tag.ref, node.lineno, self._scope_end(ctx), ctx.scope))
+                self._add_guard(_Guard(scope, var, tag.key, tag.ref, node.lineno, self._scope_end(ctx), ctx.scope))
         elif draft.tags and len(draft.keys) >= 2:
             self.drafts.append(draft)
 
@@ -449,8 +491,6 @@ class EventCollector(Collector):
                     self._add_item(draft, kw.arg, kw.value, kw)
             self._register(draft, node, ctx)
             return
-        if isinstance(func, ast.Attribute) and func.attr == "get":
-            self._get_read(node, ctx)
         if self.emitters:
             dotted = dotted_name(func)
             if dotted is not None and emitter_matches(dotted, self.emitters):
@@ -499,42 +539,57 @@ class EventCollector(Collector):
         self.drafts.append(draft)
 
     # reads -----------------------------------------------------------------------------------
-    def _note_read(self, ctx: Context, found: tuple[str, str, str] | None, at: ast.AST) -> None:
-        if found is None:
-            return
-        var, key, level = found
-        self.reads.append((self._scope(ctx), var, self._key(key, level, at)))
+    def _add_guard(self, guard: _Guard) -> None:
+        self.guards.append(guard)
+        self._scope_guards.setdefault(guard.scope, []).append(guard)
 
-    def _read(self, node: ast.Subscript, ctx: Context) -> None:
-        if not isinstance(node.ctx, ast.Load):
+    def _scan_reads(self, node: ast.stmt, scope: ScopeKey, ctx: Context) -> None:
+        """Reads of a guarded variable in this statement's own expressions (not its body)."""
+        line = node.lineno
+        names = {g.var for g in self._scope_guards[scope] if g.start <= line <= g.end}
+        if not names or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             return
-        found = _key_read(node)
-        if found is not None and found[2]:
-            self._skip.add(id(node.value))
-        self._note_read(ctx, found, node.slice)
+        stack: list[ast.AST] = []
+        for field, value in ast.iter_fields(node):
+            if field in _BODY_FIELDS:
+                continue
+            if isinstance(value, list):
+                stack.extend(v for v in value if isinstance(v, ast.AST))
+            elif isinstance(value, ast.AST):
+                stack.append(value)
+        handled: set[int] = set()
+        while stack:
+            n = stack.pop()
+            if id(n) not in handled:
+                found, inner, at = self._read_of(n)
+                if found is not None and found[0] in names:
+                    self.reads.append((scope, found[0], self._key(found[1], found[2], at)))
+                    if inner is not None:
+                        handled.add(id(inner))
+            stack.extend(ast.iter_child_nodes(n))
 
-    def _get_read(self, node: ast.Call, ctx: Context) -> None:
-        found = _key_read(node)
-        if found is not None and found[2]:
-            assert isinstance(node.func, ast.Attribute)
-            self._skip.add(id(node.func.value))
-        if found is not None:
-            self._note_read(ctx, found, node.args[0])
-
-    def _membership(self, node: ast.Compare, ctx: Context) -> None:
-        if len(node.ops) != 1 or not isinstance(node.ops[0], (ast.In, ast.NotIn)):
-            return
-        key = _str(node.left)
-        container = node.comparators[0]
-        if key is None:
-            return
-        if isinstance(container, ast.Name):
-            self._note_read(ctx, (container.id, key, ""), node.left)
-        else:
+    @staticmethod
+    def _read_of(n: ast.AST) -> tuple[tuple[str, str, str] | None, ast.AST | None, ast.AST]:
+        """(var, key, level) read by ``n``, the inner node already covered, the key's node."""
+        if isinstance(n, ast.Subscript):
+            if not isinstance(n.ctx, ast.Load):
+                return None, None, n
+            found = _key_read(n)
+            return found, (n.value if found is not None and found[2] else None), n.slice
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "get" and n.args:
+            found = _key_read(n)
+            return found, (n.func.value if found is not None and found[2] else None), n.args[0]
+        if isinstance(n, ast.Compare) and len(n.ops) == 1 and isinstance(n.ops[0], (ast.In, ast.NotIn)):
+            key = _str(n.left)
+            container = n.comparators[0]
+            if key is None:
+                return None, None, n
+            if isinstance(container, ast.Name):
+                return (container.id, key, ""), None, n.left
             env = _key_read(container)
             if env is not None and env[2] == "" and env[1] in ENVELOPES:
-                self._skip.add(id(container))
-                self._note_read(ctx, (env[0], key, env[1]), node.left)
+                return (env[0], key, env[1]), container, n.left
+        return None, None, n
 
     # result ----------------------------------------------------------------------------------
     def finish(self) -> dict[str, Any]:
