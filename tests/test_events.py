@@ -32,6 +32,8 @@ EXPECTED = [
     "SSOT305 tests/consumers.py:20:20",  # "duration" in event under a constant guard
     "SSOT305 tests/consumers.py:26:12",  # assert guard
     "SSOT305 tests/consumers.py:32:22",  # a variable holding a producer
+    "SSOT305 tests/consumers.py:41:25",  # an element of a list filtered by type
+    "SSOT305 tests/consumers.py:45:20",  # next(...) over events filtered by type
 ]
 
 
@@ -161,12 +163,12 @@ def test_events_list(tmp_path: Path) -> None:
     proc = ssotlint("events", "list", "--no-cache", "--format", "json", cwd=root)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == [
-        {"event": "agent_started", "in_spec": True, "producers": 4, "consumers": 3},
+        {"event": "agent_started", "in_spec": True, "producers": 4, "consumers": 4},
         {"event": "tool_complete", "in_spec": False, "producers": 0, "consumers": 1},
-        {"event": "tool_completed", "in_spec": True, "producers": 6, "consumers": 1},
+        {"event": "tool_completed", "in_spec": True, "producers": 6, "consumers": 3},
         {"event": "tool_executed", "in_spec": False, "producers": 1, "consumers": 0},
         {"event": "tool_executing", "in_spec": True, "producers": 4, "consumers": 2},
     ]
     text = ssotlint("events", "list", "--no-cache", cwd=root)
     assert text.stdout.splitlines()[0].split() == ["event", "in", "spec", "producers", "consumers"]
-    assert text.stdout.splitlines()[1].split() == ["agent_started", "yes", "4", "3"]
+    assert text.stdout.splitlines()[1].split() == ["agent_started", "yes", "4", "4"]

@@ -164,3 +164,26 @@ def test_multi_line_statements_off_the_matched_lines() -> None:
     assert [(c.tag, c.event.value, [(k.name, k.line) for k in c.keys]) for c in f.event_consumers] == [
         ("kind", "b", [("y", 12)]),
     ]
+
+
+def test_filtered_collections_and_next() -> None:
+    src = (
+        "def test(events):\n"
+        '    started = next(e for e in events if e["type"] == "agent_started")\n'
+        '    assert started["user_id"]\n'
+        '    tools = [e for e in events if e.get("type") == "tool_completed"]\n'
+        '    assert tools[0]["results"]\n'
+        "    for t in tools:\n"
+        '        assert "duration" in t\n'
+        '    for e in (x for x in events if x["type"] == "agent_thinking"):\n'
+        '        print(e["reasoning"])\n'
+        "    for other in events:\n"
+        '        other["ignored"]\n'
+    )
+    found = facts(src).event_consumers
+    assert sorted((c.event.value, [k.name for k in c.keys]) for c in found) == [
+        ("agent_started", ["user_id"]),
+        ("agent_thinking", ["reasoning"]),
+        ("tool_completed", ["duration"]),
+        ("tool_completed", ["results"]),
+    ]

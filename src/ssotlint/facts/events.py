@@ -249,6 +249,8 @@ class EventCollector(Collector):
             self._enum(node)
         elif isinstance(node, ast.Match):
             self._match(node, ctx)
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            self._loop(node, ctx)
 
     def _assign(self, targets: list[ast.expr], value: ast.expr, ctx: Context) -> None:
         scope = self._scope(ctx)
@@ -265,8 +267,51 @@ class EventCollector(Collector):
                     self._skip.add(id(value))
                 else:
                     self._vars.pop((scope, name), None)
+                    self._filtered(name, value, ctx)
             elif isinstance(target, ast.Subscript):
                 self._subscript_store(target, value, scope)
+
+    def _filtered(self, name: str, value: ast.expr, ctx: Context) -> None:
+        """``x = next(e for e in events if e["type"] == "a")`` guards ``x``;
+        ``xs = [e for e in events if e["type"] == "a"]`` guards ``xs[0]`` and ``for x in xs``."""
+        single = isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "next"
+        comp = value.args[0] if single and value.args else value  # type: ignore[attr-defined]
+        guard = self._comprehension_guard(comp)
+        if guard is None:
+            return
+        key, ref = guard
+        var = name if single else name + "[]"
+        self._add_guard(_Guard(self._scope(ctx), var, key, ref, value.lineno, self._scope_end(ctx), ctx.scope))
+
+    def _comprehension_guard(self, comp: ast.expr) -> tuple[str, EventRef] | None:
+        if not isinstance(comp, (ast.ListComp, ast.GeneratorExp)) or len(comp.generators) != 1:
+            return None
+        gen = comp.generators[0]
+        if not (isinstance(gen.target, ast.Name) and isinstance(comp.elt, ast.Name) and comp.elt.id == gen.target.id):
+            return None
+        for test in gen.ifs:
+            found = self._guard_test(test)
+            if found is not None and found[0] == gen.target.id:
+                return found[1], found[2]
+        return None
+
+    def _loop(self, node: ast.For | ast.AsyncFor, ctx: Context) -> None:
+        """``for x in xs`` over a filtered collection (or a filtering generator) guards ``x``."""
+        if not isinstance(node.target, ast.Name) or not node.body:
+            return
+        scope = self._scope(ctx)
+        found: tuple[str, EventRef] | None = None
+        if isinstance(node.iter, ast.Name):
+            collection = node.iter.id + "[]"
+            for g in reversed(self._scope_guards.get(scope, [])):
+                if g.var == collection and g.start <= node.lineno <= g.end:
+                    found = g.key, g.event
+                    break
+        else:
+            found = self._comprehension_guard(node.iter)
+        if found is not None:
+            end = node.body[-1].end_lineno or node.body[-1].lineno
+            self._add_guard(_Guard(scope, node.target.id, found[0], found[1], node.body[0].lineno, end, ctx.scope))
 
     def _constant(self, target: ast.Name, value: ast.expr) -> None:
         text = _str(value)
@@ -613,6 +658,13 @@ class EventCollector(Collector):
         }
 
 
+def _is_index(node: ast.expr) -> bool:
+    """``0`` or ``-1``: an element of a list."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        node = node.operand
+    return isinstance(node, ast.Constant) and type(node.value) is int
+
+
 def _key_read(node: ast.expr) -> tuple[str, str, str] | None:
     """``var["k"]`` / ``var.get("k")`` -> (var, "k", ""); ``var["payload"]["k"]`` -> (var, "k", "payload")."""
     if isinstance(node, ast.Subscript):
@@ -625,6 +677,8 @@ def _key_read(node: ast.expr) -> tuple[str, str, str] | None:
         return None
     if isinstance(base, ast.Name):
         return base.id, key, ""
+    if isinstance(base, ast.Subscript) and isinstance(base.value, ast.Name) and _is_index(base.slice):
+        return base.value.id + "[]", key, ""  # xs[0]["k"]: an element of a filtered list
     inner = _key_read(base)
     if inner is not None and inner[2] == "" and inner[1] in ENVELOPES:
         return inner[0], key, inner[1]

@@ -505,9 +505,11 @@ class ConsumerSpecMismatch(Rule):
       `required_fields = {"tool_executing": ["type", "tool_name", ...]}` (an entry written
       `"payload.tool_name"` means nested);
     - reads under a type guard: `if event["type"] == "tool_completed":`,
-      `assert event["type"] == ...`, `match event["type"]:` with `case "tool_completed":`, or
-      a variable holding a known producer, followed by `event["x"]`, `event.get("x")`,
-      `event["payload"]["x"]` or `assert "x" in event`.
+      `assert event["type"] == ...`, `match event["type"]:` with `case "tool_completed":`,
+      a variable holding a known producer, `next(e for e in events if e["type"] == ...)`, or
+      the elements of `[e for e in events if e["type"] == ...]` (`done[0]`, `for e in done:`),
+      followed by `event["x"]`, `event.get("x")`, `event["payload"]["x"]` or
+      `assert "x" in event`.
 
     Each field that the spec does not define for that event, or defines at another level
     (flat vs. nested under `payload`/`data`), is reported on the read or the table entry.
