@@ -187,3 +187,15 @@ def test_filtered_collections_and_next() -> None:
         ("tool_completed", ["duration"]),
         ("tool_completed", ["results"]),
     ]
+
+
+def test_rebinding_ends_a_guard() -> None:
+    src = (
+        "def f(event, other):\n"
+        '    assert event["type"] == "a"\n'
+        '    event["x"]\n'
+        "    event = other\n"
+        '    event["y"]\n'
+    )
+    (c,) = facts(src).event_consumers
+    assert [k.name for k in c.keys] == ["x"]

@@ -257,6 +257,7 @@ class EventCollector(Collector):
         for target in targets:
             if isinstance(target, ast.Name):
                 name = target.id
+                self._rebind(scope, name, target.lineno)
                 if ctx.at_module_level and len(targets) == 1:
                     self._constant(target, value)
                 if self._is_dict_value(value):
@@ -270,6 +271,12 @@ class EventCollector(Collector):
                     self._filtered(name, value, ctx)
             elif isinstance(target, ast.Subscript):
                 self._subscript_store(target, value, scope)
+
+    def _rebind(self, scope: ScopeKey, name: str, line: int) -> None:
+        """A new value for ``name`` ends the guards that were about the old one."""
+        for g in self._scope_guards.get(scope, ()):
+            if g.var in (name, name + "[]") and g.start < line <= g.end:
+                g.end = line - 1
 
     def _filtered(self, name: str, value: ast.expr, ctx: Context) -> None:
         """``x = next(e for e in events if e["type"] == "a")`` guards ``x``;
@@ -300,6 +307,7 @@ class EventCollector(Collector):
         if not isinstance(node.target, ast.Name) or not node.body:
             return
         scope = self._scope(ctx)
+        self._rebind(scope, node.target.id, node.lineno)
         found: tuple[str, EventRef] | None = None
         if isinstance(node.iter, ast.Name):
             collection = node.iter.id + "[]"

@@ -15,6 +15,7 @@ from ssotlint.facts.model import (
     EventKey,
     EventProducer,
     EventRef,
+    EventTag,
     FileFacts,
     StringConstant,
 )
@@ -165,23 +166,27 @@ class EventIndex:
             # The first argument that resolves is the type; a later unresolved name is a
             # mapping of fields we cannot see.
             tags = [t for t in p.tags if t.key == "*"]
+            resolved: list[tuple[int, EventTag, str]] = []
             for i, t in enumerate(tags):
-                event = self.constants.resolve(rel, t.ref)
-                if event is not None:
-                    tag = t
-                    if any(u.ref.kind == "name" for u in tags[i + 1 :]):
-                        open_levels = tuple(sorted({*open_levels, ""}))
-                    break
-            else:
+                value = self.constants.resolve(rel, t.ref)
+                if value is not None:
+                    resolved.append((i, t, value))
+            if not resolved:
                 return None
+            # With a spec, an argument naming one of its events wins over, say, a user id constant.
+            known = [r for r in resolved if self.spec is not None and r[2] in self.spec.events]
+            i, tag, event = (known or resolved)[0]
+            if any(u.ref.kind == "name" for u in tags[i + 1 :]):
+                open_levels = tuple(sorted({*open_levels, ""}))
         else:
             found = next((t for t in p.tags if t.key == self.discriminator), None)
             if found is None:
                 return None
             tag = found
-            event = self.constants.resolve(rel, tag.ref)
-            if event is None:
+            value = self.constants.resolve(rel, tag.ref)
+            if value is None:
                 return None
+            event = value
         keys = tuple(k for k in p.keys if not (k.level == "" and k.name == self.discriminator))
         return Producer(rel, p.line, p.column, p.kind, event, tag.ref, keys, open_levels, p.scope)
 

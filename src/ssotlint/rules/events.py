@@ -98,9 +98,19 @@ class EventAnalysis:
         """Tables keyed mostly by event names of the spec."""
         if self.spec is None or self.events is None:
             return
+        disc = self.spec.discriminator
         for table in self.events.tables():
             hits = sum(1 for c in table if c.event in self.spec.events)
-            if hits and hits * 2 >= len(table):
+            if not hits or hits * 2 < len(table):
+                continue
+            # Lists of handler names keyed by event are not field tables: some entry must
+            # name a field of its event (or the discriminator).
+            if any(
+                k.name == disc or k.name in self.spec.events[c.event].fields
+                for c in table
+                if c.event in self.spec.events
+                for k in c.keys
+            ):
                 yield table
 
     def consumers(self) -> Iterator[Consumer]:
@@ -463,6 +473,12 @@ class UnknownEventType(Rule):
         _case('def f(body):\n    return {"type": "json", "body": body}\n', note="not event-shaped"),
         _case('def f(x):\n    return {"type": "json", "data": {"x": x}}\n', note="nested, but no spec field or timestamp"),
         _case('def f(t):\n    return {"type": t, "tool_name": "x", "timestamp": 1}\n', note="type computed at run time"),
+        Case(
+            {"app/bridge.py": 'ADMIN = "admin"\n\ndef f(bus):\n    bus.send_event(ADMIN, "tool_executing", tool_name="x", parameters={}, timestamp=1)\n'},
+            config=CONFIG + '\n[tool.ssotlint.events]\nemitters = ["*.send_event"]',
+            extra_files=FILES,
+            note="an emitter's argument naming a spec event wins over another string constant",
+        ),
     )
     INVALID = (
         _case(
@@ -563,6 +579,12 @@ class ConsumerSpecMismatch(Rule):
             config=CONFIG,
             extra_files=FILES,
             note="a table and guarded reads that follow the spec",
+        ),
+        Case(
+            {"app/handlers.py": 'HANDLERS = {"tool_executing": ["on_tool", "log"], "tool_completed": ["log"]}\n'},
+            config=CONFIG,
+            extra_files=FILES,
+            note="handler names keyed by event: no entry names a field, so not a field table",
         ),
     )
     INVALID = (
