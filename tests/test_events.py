@@ -26,6 +26,8 @@ EXPECTED = [
     "SSOT302 app/producers.py:56:59",  # open **spread: unknown field still reported
     "SSOT304 app/producers.py:64:21",  # tool_executed
     "SSOT301 app/producers.py:68:5",  # emitter call without results
+    "SSOT301 app/star.py:6:12",  # a constant from a star import
+    "SSOT301 app/star.py:10:12",  # a constant of a plain class
     "SSOT305 tests/consumers.py:5:72",  # table requires duration
     "SSOT304 tests/consumers.py:6:5",  # table key tool_complete
     "SSOT305 tests/consumers.py:17:37",  # payload.tool_name read where the spec is flat
@@ -165,9 +167,9 @@ def test_events_list(tmp_path: Path) -> None:
     assert json.loads(proc.stdout) == [
         {"event": "agent_started", "in_spec": True, "producers": 4, "consumers": 4},
         {"event": "tool_complete", "in_spec": False, "producers": 0, "consumers": 1},
-        {"event": "tool_completed", "in_spec": True, "producers": 6, "consumers": 3},
+        {"event": "tool_completed", "in_spec": True, "producers": 7, "consumers": 3},
         {"event": "tool_executed", "in_spec": False, "producers": 1, "consumers": 0},
-        {"event": "tool_executing", "in_spec": True, "producers": 4, "consumers": 2},
+        {"event": "tool_executing", "in_spec": True, "producers": 5, "consumers": 2},
     ]
     text = ssotlint("events", "list", "--no-cache", cwd=root)
     assert text.stdout.splitlines()[0].split() == ["event", "in", "spec", "producers", "consumers"]

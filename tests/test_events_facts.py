@@ -58,6 +58,7 @@ def test_enum_value_and_constants() -> None:
         "    B = 1\n"
         "class NotEnum:\n"
         '    C = "c"\n'
+        '    lower = "not a constant"\n'
         "def f():\n"
         '    return {"type": Kind.A.value, "x": 1}\n'
     )
@@ -65,6 +66,7 @@ def test_enum_value_and_constants() -> None:
     assert [(c.name, c.value, c.enum) for c in f.string_constants] == [
         ("NAME", "agent_started", ""),
         ("Kind.A", "agent_started", "str"),
+        ("NotEnum.C", "c", ""),
     ]
     ref = f.event_producers[0].tags[0].ref
     assert (ref.kind, ref.value, ref.value_attr) == ("name", "Kind.A", True)

@@ -452,11 +452,11 @@ class EventCollector(Collector):
                 self._add_guard(_Guard(self._scope(ctx), read[0], read[1], ref, case.body[0].lineno, end, ctx.scope))
 
     def _enum(self, node: ast.ClassDef) -> None:
+        """Enum members, and UPPER_CASE string attributes of a plain class of constants."""
         bases = [dotted_name(b) or "" for b in node.bases]
         tails = {b.rsplit(".", 1)[-1] for b in bases}
-        if not any(t.endswith("Enum") for t in tails):
-            return
-        kind = "str" if ("str" in tails or "StrEnum" in tails) else "enum"
+        is_enum = any(t.endswith("Enum") for t in tails)
+        kind = ("str" if ("str" in tails or "StrEnum" in tails) else "enum") if is_enum else ""
         for stmt in node.body:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                 target, value = stmt.targets[0], stmt.value
@@ -465,7 +465,9 @@ class EventCollector(Collector):
             else:
                 continue
             text = _str(value)
-            if text is not None and not target.id.startswith("_") and len(text) <= _MAX_CONSTANT:
+            if text is None or target.id.startswith("_") or len(text) > _MAX_CONSTANT:
+                continue
+            if is_enum or target.id.isupper():
                 self.constants.append(StringConstant(f"{node.name}.{target.id}", text, stmt.lineno, kind))
 
     # expressions -----------------------------------------------------------------------------

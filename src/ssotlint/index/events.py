@@ -116,6 +116,13 @@ class Constants:
                 continue
             if fact.is_from:
                 for n in fact.names:
+                    if n.name == "*":
+                        star_base = self.resolver._absolute_base(importer, fact)
+                        star = self.modules.get(star_base) if star_base else None
+                        found = self._lookup(star.rel, dotted, value_attr, depth + 1) if star is not None else None
+                        if found is not None:
+                            return found
+                        continue
                     if (n.asname or n.name) != head:
                         continue
                     base = self.resolver._absolute_base(importer, fact)

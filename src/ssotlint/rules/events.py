@@ -177,8 +177,9 @@ class EventMissingField(Rule):
     Checks every event producer against the event spec configured with `event-spec`: dict
     literals, `dict(type=...)` calls and calls of the configured emitter helpers whose
     discriminator (`"type"` by default) names an event of the spec. The event type may be
-    written as a string, a module constant (also imported from another module) or an Enum
-    member (`EventType.TOOL_EXECUTING` or `.value`). Fields added later in the same function
+    written as a string, a module constant (also imported from another module, or through
+    `import *`), an Enum member (`EventType.TOOL_EXECUTING` or `.value`) or an UPPER_CASE
+    attribute of a plain class of constants (`Events.TOOL_EXECUTING`). Fields added later in the same function
     (`event["k"] = v`, `event.update(...)`, `event.setdefault(...)`) count. One finding is
     reported per missing required field, on the dict (or the emitter call).
 
