@@ -119,3 +119,17 @@ def test_infer_prints_the_draft_without_output_file(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "  tool_executing:\n    envelope: flat\n    required: [parameters, timestamp, tool_name]\n" in proc.stdout
     assert "# tool_executing  payload  1  drift  payload.parameters, payload.tool_name, timestamp  app/a.py:11" in proc.stderr
+
+
+def test_infer_needs_no_working_spec(tmp_path: Path) -> None:
+    make_project(tmp_path, 'event-spec = "missing.yaml"')
+    proc = subprocess.run(
+        [sys.executable, "-m", "ssotlint", "events", "infer", "--no-cache"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "ssotlint: warning: ignoring the configured event spec: pyproject.toml: event-spec: no such file: missing.yaml" in proc.stderr
+    assert "  tool_executing:\n" in proc.stdout

@@ -349,7 +349,11 @@ def events_group() -> None:
 
 
 def _event_index(
-    paths: tuple[Path, ...], config_file: Path | None, discriminator: str | None, no_cache: bool
+    paths: tuple[Path, ...],
+    config_file: Path | None,
+    discriminator: str | None,
+    no_cache: bool,
+    spec_optional: bool = False,
 ) -> tuple[EventIndex, Spec | None, Callable[[str], bool]]:
     from ssotlint.discovery import in_scope
     from ssotlint.engine import RunOptions, index_project
@@ -357,7 +361,14 @@ def _event_index(
 
     config = _load(paths, config_file)
     index, scope = index_project(config, RunOptions(paths=paths, use_cache=not no_cache))
-    spec = load_event_spec(index) if discriminator is None else None
+    spec = None
+    if discriminator is None:
+        try:
+            spec = load_event_spec(index)
+        except SpecError as exc:
+            if not spec_optional:
+                raise
+            log.warning("ignoring the configured event spec: %s", exc)
     disc = discriminator or (spec.discriminator if spec is not None else "type")
     return EventIndex(index, disc, spec), spec, (lambda rel: in_scope(rel, scope))
 
@@ -407,7 +418,7 @@ def events_infer(
     from ssotlint.specs.infer import infer
 
     _setup_logging(verbose, quiet)
-    events, _, scope = _event_index(paths, config_file, discriminator, no_cache)
+    events, _, scope = _event_index(paths, config_file, discriminator, no_cache, spec_optional=True)
     result = infer(events, scope)
     text = result.to_yaml()
     if output is not None:
