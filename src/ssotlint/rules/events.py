@@ -498,7 +498,7 @@ class UnknownEventType(Rule):
         for table in a.tables():
             for c in table:
                 if c.event not in spec.events:
-                    yield self._finding(spec, c.event, c.path, c.ref.line, c.ref.column, "table")
+                    yield self._finding(spec, c.event, c.path, c.ref.line, c.ref.column, "consumer")
 
     def _finding(self, spec: Spec, event: str, path: str, line: int, column: int, kind: str) -> Diagnostic:
         hint = closest(event, spec.events)
