@@ -340,6 +340,123 @@ def explain(code: str) -> None:
     click.echo(rule_page(rule), nl=False)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["terminal", "markdown", "html", "json"]),
+    default="terminal",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Baseline file (default: the `baseline` setting): new findings are counted apart.",
+)
+@click.option("--no-baseline", is_flag=True, help="Ignore the baseline.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
+@common_options
+@guarded
+def report(
+    paths: tuple[Path, ...],
+    output_format: str,
+    output_file: Path | None,
+    baseline_file: Path | None,
+    no_baseline: bool,
+    no_cache: bool,
+    jobs: int | None,
+    config_file: Path | None,
+    quiet: int,
+    verbose: int,
+    debug: bool,
+) -> None:
+    """A refactor plan for PATHS (default: the current folder).
+
+    What to merge into what, which imports to cut, which event producers and consumers
+    drift from the spec, with pictures of the cycles (Markdown: Mermaid; HTML: inline SVG).
+    Exit 0 unless there is an error.
+    """
+    from ssotlint.engine import RunOptions, run
+    from ssotlint.report.model import build_report
+    from ssotlint.report.render import render
+
+    _setup_logging(verbose, quiet)
+    config = _load(paths, config_file)
+    options = RunOptions(
+        paths=paths, jobs=jobs, use_cache=not no_cache, baseline=baseline_file, use_baseline=not no_baseline
+    )
+    model = build_report(run(config, options))
+    if output_file is not None:
+        with open(output_file, "w", encoding="utf-8", newline="\n") as fh:
+            render(model, output_format, fh)
+        log.info("wrote %s", output_file)
+    else:
+        render(model, output_format, sys.stdout, color=_use_color(sys.stdout))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff of the fixes and write nothing.")
+@click.option("--unsafe", is_flag=True, help="Also apply fixes that can change behaviour.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
+@common_options
+@guarded
+def fix(
+    paths: tuple[Path, ...],
+    show_diff: bool,
+    unsafe: bool,
+    no_cache: bool,
+    config_file: Path | None,
+    quiet: int,
+    verbose: int,
+    debug: bool,
+) -> None:
+    """Fix the findings that touch PATHS (default: the current folder).
+
+    Safe fixes: imports of a compatibility alias are rewritten to the canonical class
+    (keeping the local name), then aliases nothing imports any more are removed. With
+    --unsafe also: imports of a duplicate implementation are pointed at the canonical class,
+    and event fields are moved between the envelope and the top level. Exit 0 when every
+    fix applied (--diff: when there is nothing to change), 1 otherwise.
+    """
+    from ssotlint.engine import RunOptions, run
+    from ssotlint.fix import fixes_for, write
+
+    _setup_logging(verbose, quiet)
+    config = _load(paths, config_file)
+    # Baselined findings are fixed too: burning the legacy down is the point.
+    options = RunOptions(paths=paths, use_cache=not no_cache, use_baseline=False)
+    before = run(config, options)
+    result = fixes_for(before, unsafe=unsafe)
+    listing = functools.partial(click.echo, err=show_diff)
+    for a in result.applied:
+        listing(f"{a.path}: {a.code} {a.title}{'' if a.safe else ' (unsafe)'}")
+    for r in result.refused:
+        click.echo(f"{r.path}: not fixed: {r.code} {r.title}: {r.reason}", err=True)
+    if show_diff:
+        click.echo(result.diff(), nl=False)
+        sys.exit(EXIT_FINDINGS if result.changes or result.refused else EXIT_OK)
+
+    write(config.root, result)
+    after = run(config, options)
+    remaining = result.fixed_fingerprints & {d.fingerprint for d in after.diagnostics}
+    files = len(result.changes)
+    if not quiet:
+        if result.applied:
+            listing(f"Fixed {len(result.applied)} {'place' if len(result.applied) == 1 else 'places'} in {files} {'file' if files == 1 else 'files'}.")
+        else:
+            listing("Nothing to fix.")
+    for d in after.diagnostics:
+        if d.fingerprint in remaining:
+            click.echo(f"still reported: {d.path}:{d.line}:{d.column}: {d.code} {d.message}", err=True)
+    sys.exit(EXIT_FINDINGS if result.refused or remaining else EXIT_OK)
+
+
 # --- ssotlint events ------------------------------------------------------------------------------
 
 

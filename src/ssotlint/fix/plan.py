@@ -1,0 +1,153 @@
+"""Which fixes a run's findings call for, as plain data (no file is read here).
+
+Findings are read through their documented ``data`` keys:
+
+- SSOT102 compat-alias: ``alias`` ("mod:Name"), ``target`` ("mod:Class"). Safe: every
+  import of the alias is rewritten to the canonical module and name, keeping the local
+  name; then the alias itself is removed when nothing imports it any more.
+- SSOT101 duplicate-implementation: ``duplicate``, ``canonical``. Unsafe (the two classes
+  may differ): imports of the duplicate are rewritten to the canonical class.
+- SSOT303 event-envelope-mismatch: ``event``, ``field``/``fields``, and where known
+  ``expected`` (the spec's level: "payload", "data", or "" / "flat" for the top level, as
+  a name or a one-name list) and ``found``. Unsafe:
+  the fields of a fully literal dict are moved to the spec's level.
+- Any other finding that carries a ``Fix`` (text edits) is applied as-is; unsafe ones
+  only with ``--unsafe``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ssotlint.diagnostics import Diagnostic, Fix
+
+ENVELOPES = ("payload", "data")
+
+
+@dataclass(frozen=True)
+class RewriteImports:
+    """Point every ``from <source module> import <Name>`` at ``target`` instead."""
+
+    code: str
+    fingerprint: str
+    source: str  # "mod:Name"
+    target: str  # "mod:Name"
+    safe: bool
+
+    @property
+    def title(self) -> str:
+        return f"import {self.target} instead of {self.source}"
+
+
+@dataclass(frozen=True)
+class RemoveAlias:
+    """Delete the alias definition once no module imports it."""
+
+    code: str
+    fingerprint: str
+    alias: str  # "mod:Name"
+    path: str
+
+    @property
+    def title(self) -> str:
+        return f"remove the unused alias {self.alias}"
+
+
+@dataclass(frozen=True)
+class MoveEventFields:
+    """Move the fields of the dict literal at ``path:line:column`` to the spec's level."""
+
+    code: str
+    fingerprint: str
+    path: str
+    line: int
+    column: int
+    event: str
+    fields: tuple[str, ...]  # empty: every field found at the wrong level
+    expected: str  # "flat", "payload" or "data"; "" = infer from the dict
+
+    @property
+    def title(self) -> str:
+        where = "the top level" if self.expected in ("flat", "") else f"`{self.expected}`"
+        return f"move the fields of event {self.event!r} to {where}"
+
+
+@dataclass(frozen=True)
+class TextEdits:
+    """A finding's own ``Fix``."""
+
+    code: str
+    fingerprint: str
+    path: str
+    fix: Fix
+
+    @property
+    def title(self) -> str:
+        return self.fix.title
+
+
+Action = RewriteImports | RemoveAlias | MoveEventFields | TextEdits
+
+
+def _str(data: Mapping[str, Any], *keys: str) -> str:
+    for key in keys:
+        value = data.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
+def _fields(data: Mapping[str, Any]) -> tuple[str, ...]:
+    out: list[str] = []
+    for key in ("field", "fields"):
+        value = data.get(key)
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, (list, tuple)):
+            out.extend(str(v) for v in value)
+    return tuple(dict.fromkeys(out))
+
+
+def _level(data: Mapping[str, Any], *keys: str) -> str:
+    """The spec's envelope as "flat", "payload" or "data" ("" when the finding does not say).
+
+    A level is written as a name or a list of names; "" (or "flat") is the top level.
+    """
+    for key in keys:
+        value = data.get(key)
+        if isinstance(value, (list, tuple)):
+            value = value[0] if len(value) == 1 else None
+        if not isinstance(value, str):
+            continue
+        value = value.lower()
+        if value in ("", "flat", "top", "top-level", "top level", "none"):
+            return "flat"
+        if value in ENVELOPES:
+            return value
+    return ""
+
+
+def plan_fixes(diagnostics: Iterable[Diagnostic], unsafe: bool = False) -> list[Action]:
+    """The fixes for these findings, safe ones only unless ``unsafe``; deterministic order."""
+    actions: list[Action] = []
+    for d in diagnostics:
+        if d.code == "SSOT102":
+            alias, target = _str(d.data, "alias"), _str(d.data, "target", "canonical")
+            if alias and target and alias != target:
+                actions.append(RewriteImports(d.code, d.fingerprint, alias, target, safe=True))
+                actions.append(RemoveAlias(d.code, d.fingerprint, alias, d.path))
+        elif d.code == "SSOT101":
+            dup, canonical = _str(d.data, "duplicate"), _str(d.data, "canonical")
+            if unsafe and dup and canonical and dup != canonical:
+                actions.append(RewriteImports(d.code, d.fingerprint, dup, canonical, safe=False))
+        elif d.code == "SSOT303":
+            if unsafe:
+                expected = _level(d.data, "expected", "spec_envelope")
+                actions.append(
+                    MoveEventFields(d.code, d.fingerprint, d.path, d.line, d.column, _str(d.data, "event"), _fields(d.data), expected)
+                )
+        elif d.fix is not None and (d.fix.safe or unsafe):
+            actions.append(TextEdits(d.code, d.fingerprint, d.path, d.fix))
+    return actions

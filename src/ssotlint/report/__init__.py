@@ -1,0 +1,1 @@
+"""``ssotlint report``: the refactor plan built from a run (``model``) and its renderings."""
