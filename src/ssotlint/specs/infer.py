@@ -89,9 +89,14 @@ def _majority(values: list[str]) -> str:
     return min(counts, key=lambda v: (-counts[v], v != "", v))
 
 
-def event_producers(events: EventIndex, in_scope: Callable[[str], bool] | None = None) -> dict[str, list[Producer]]:
+def event_producers(
+    events: EventIndex, in_scope: Callable[[str], bool] | None = None, spec: Spec | None = None
+) -> dict[str, list[Producer]]:
     """Producers by event type, leaving out types that never look like an event."""
     consumed = {c.event for c in events.consumers if c.kind == "read"}
+    if spec is not None:
+        consumed |= set(spec.events)
+    known = spec.all_fields if spec is not None else None
     groups: dict[str, list[Producer]] = {}
     for p in events.producers:
         if in_scope is None or in_scope(p.path):
@@ -99,7 +104,7 @@ def event_producers(events: EventIndex, in_scope: Callable[[str], bool] | None =
     return {
         name: ps
         for name, ps in sorted(groups.items())
-        if name in consumed or any(events.event_shaped(p) for p in ps)
+        if name in consumed or any(events.event_shaped(p, known) for p in ps)
     }
 
 
@@ -144,7 +149,7 @@ class EventCount:
 
 def count_events(events: EventIndex, spec: Spec | None) -> list[EventCount]:
     """Every event type known from the spec, the producers or the consumers, with counts."""
-    producers = {name: len(ps) for name, ps in event_producers(events).items()}
+    producers = {name: len(ps) for name, ps in event_producers(events, spec=spec).items()}
     known = set(producers) | (set(spec.events) if spec is not None else set())
     consumers: Counter[str] = Counter()
     for c in events.consumers:
