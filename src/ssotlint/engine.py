@@ -256,8 +256,8 @@ def _line_suppresses(facts: FileFacts, line: int, code: str) -> bool:
 # --- the run ------------------------------------------------------------------------------------
 
 
-def index_project(config: Config, options: RunOptions) -> tuple[ProjectIndex, tuple[str, ...] | None]:
-    """Facts and the project index without running rules (for ``ssotlint events``)."""
+def index_project(config: Config, options: RunOptions) -> tuple[ProjectIndex, tuple[str, ...] | None, int]:
+    """Facts and the project index, before any rule runs: (index, report scope, files parsed)."""
     try:
         scope = resolve_scope(config, options.paths) if options.paths else None
     except ValueError as exc:
@@ -265,32 +265,17 @@ def index_project(config: Config, options: RunOptions) -> tuple[ProjectIndex, tu
     for p in options.paths:
         if not p.exists():
             raise UsageError(f"{p}: no such file or directory")
-    files = discover(config)
-    jobs = options.jobs or config.jobs or default_jobs()
-    cache = FactsCache(config.root / config.cache_dir, config.extraction_key(), enabled=options.use_cache)
-    cache.load()
-    facts, _ = collect_facts(files, cache, jobs, options.progress, config.event_emitters)
-    cache.save()
-    return ProjectIndex(config, facts), scope
-
-
-def run(config: Config, options: RunOptions) -> RunResult:
-    try:
-        scope = resolve_scope(config, options.paths) if options.paths else None
-    except ValueError as exc:
-        raise UsageError(str(exc)) from exc
-    for p in options.paths:
-        if not p.exists():
-            raise UsageError(f"{p}: no such file or directory")
-
     files = discover(config)
     jobs = options.jobs or config.jobs or default_jobs()
     cache = FactsCache(config.root / config.cache_dir, config.extraction_key(), enabled=options.use_cache)
     cache.load()
     facts, parsed = collect_facts(files, cache, jobs, options.progress, config.event_emitters)
     cache.save()
+    return ProjectIndex(config, facts), scope, parsed
 
-    index = ProjectIndex(config, facts)
+
+def run(config: Config, options: RunOptions) -> RunResult:
+    index, scope, parsed = index_project(config, options)
     rules = selected_rules(config, options)
     diagnostics: list[Diagnostic] = []
     for rule in rules:
@@ -329,7 +314,7 @@ def run(config: Config, options: RunOptions) -> RunResult:
     return RunResult(
         config=config,
         diagnostics=diagnostics,
-        files=len(facts),
+        files=len(index.files),
         parsed=parsed,
         suppressed=suppressed,
         index=index,
