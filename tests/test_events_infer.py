@@ -49,7 +49,7 @@ def make_project(root: Path, config: str = "") -> None:
 
 def test_inference(tmp_path: Path) -> None:
     make_project(tmp_path)
-    index, _ = index_project(load_config(tmp_path), RunOptions(use_cache=False, jobs=1))
+    index, _, _ = index_project(load_config(tmp_path), RunOptions(use_cache=False, jobs=1))
     result = infer(EventIndex(index, "type"))
     assert [e.name for e in result.events] == ["agent_started", "tool_executing"]
     started, executing = result.events
