@@ -12,12 +12,17 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
 from ssotlint import __version__
 from ssotlint.config import Config, ConfigError, load_config
+from ssotlint.specs.model import SpecError
+
+if TYPE_CHECKING:
+    from ssotlint.index.events import EventIndex
+    from ssotlint.specs.model import Spec
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 F = TypeVar("F", bound=Callable[..., Any])
@@ -62,6 +67,9 @@ def guarded(func: F) -> F:
             click.echo("ssotlint: error: invalid configuration", err=True)
             for problem in exc.problems:
                 click.echo(f"  {problem}", err=True)
+            sys.exit(EXIT_ERROR)
+        except SpecError as exc:
+            click.echo(f"ssotlint: error: invalid event spec: {exc}", err=True)
             sys.exit(EXIT_ERROR)
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
@@ -447,3 +455,137 @@ def fix(
         if d.fingerprint in remaining:
             click.echo(f"still reported: {d.path}:{d.line}:{d.column}: {d.code} {d.message}", err=True)
     sys.exit(EXIT_FINDINGS if result.refused or remaining else EXIT_OK)
+
+
+# --- ssotlint events ------------------------------------------------------------------------------
+
+
+@main.group(name="events")
+def events_group() -> None:
+    """Event types in the code: draft a spec from the producers, or list them."""
+
+
+def _event_index(
+    paths: tuple[Path, ...],
+    config_file: Path | None,
+    discriminator: str | None,
+    no_cache: bool,
+    spec_optional: bool = False,
+) -> tuple[EventIndex, Spec | None, Callable[[str], bool]]:
+    from ssotlint.discovery import in_scope
+    from ssotlint.engine import RunOptions, index_project
+    from ssotlint.index.events import EventIndex, load_event_spec
+
+    config = _load(paths, config_file)
+    index, scope, _ = index_project(config, RunOptions(paths=paths, use_cache=not no_cache))
+    spec = None
+    if discriminator is None:
+        try:
+            spec = load_event_spec(index)
+        except SpecError as exc:
+            if not spec_optional:
+                raise
+            log.warning("ignoring the configured event spec: %s", exc)
+    disc = discriminator or (spec.discriminator if spec is not None else "type")
+    return EventIndex(index, disc, spec), spec, (lambda rel: in_scope(rel, scope))
+
+
+def _table(headers: list[str], rows: list[list[str]], title: str | None = None) -> None:
+    """A rich table on a terminal, plain aligned columns otherwise."""
+    if _use_color(sys.stdout):
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=title, title_justify="left")
+        for h in headers:
+            table.add_column(h, overflow="fold")
+        for row in rows:
+            table.add_row(*row)
+        Console().print(table)
+        return
+    if title:
+        click.echo(title)
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    for row in [headers, *rows]:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+@events_group.command(name="infer")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the draft spec here.")
+@click.option("--discriminator", help="The key holding the event type (default: the spec's, else 'type').")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
+@common_options
+@guarded
+def events_infer(
+    paths: tuple[Path, ...],
+    output: Path | None,
+    discriminator: str | None,
+    no_cache: bool,
+    config_file: Path | None,
+    quiet: int,
+    verbose: int,
+    debug: bool,
+) -> None:
+    """Draft an event spec from the producers in PATHS and show how their shapes drift.
+
+    The draft (ssotlint's YAML format) uses the majority shape of each event type: fields
+    every producer sets are required, the others optional. Without -o it is printed.
+    """
+    from ssotlint.specs.infer import infer
+
+    _setup_logging(verbose, quiet)
+    events, _, scope = _event_index(paths, config_file, discriminator, no_cache, spec_optional=True)
+    result = infer(events, scope)
+    text = result.to_yaml()
+    if output is not None:
+        output.write_text(text, "utf-8")
+    else:
+        click.echo(text, nl=False)
+    if quiet:
+        return
+    out = sys.stdout if output is not None else sys.stderr
+    rows = []
+    for e in result.events:
+        for s in e.shapes:
+            fields = ", ".join(s.fields)
+            rows.append([e.name, s.envelope or "flat", str(s.count), "drift" if s.drift else "", fields, " ".join(s.examples)])
+    if out is sys.stdout:
+        click.echo("")
+        _table(["event", "envelope", "producers", "", "fields", "examples"], rows, "Shapes per event type")
+        click.echo(f"\n{len(result.events)} event type(s); {result.drift} producer(s) drift from the majority shape.")
+        click.echo(f"Wrote {output}.")
+    else:
+        sys.stdout.flush()
+        click.echo(f"# {len(result.events)} event type(s); {result.drift} producer(s) drift from the majority shape.", err=True)
+        for row in rows:
+            click.echo("# " + "  ".join(c for c in row if c), err=True)
+
+
+@events_group.command(name="list")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
+@common_options
+@guarded
+def events_list(
+    paths: tuple[Path, ...],
+    output_format: str,
+    no_cache: bool,
+    config_file: Path | None,
+    quiet: int,
+    verbose: int,
+    debug: bool,
+) -> None:
+    """Every event type with its producer and consumer counts (and whether the spec has it)."""
+    from ssotlint.specs.infer import count_events
+
+    _setup_logging(verbose, quiet)
+    events, spec, _ = _event_index(paths, config_file, None, no_cache)
+    counts = count_events(events, spec)
+    if output_format == "json":
+        data = [{"event": c.name, "in_spec": c.in_spec, "producers": c.producers, "consumers": c.consumers} for c in counts]
+        click.echo(json.dumps(data, indent=2))
+        return
+    rows = [[c.name, "yes" if c.in_spec else ("no" if spec is not None else "-"), str(c.producers), str(c.consumers)] for c in counts]
+    _table(["event", "in spec", "producers", "consumers"], rows)

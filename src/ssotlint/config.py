@@ -104,10 +104,12 @@ class Config:
     min_methods: int = 4
     min_similarity: float = 0.7
     ignore_constants: tuple[str, ...] = ()
+    event_spec: str | None = None  # path of the event spec, relative to the root
+    event_emitters: tuple[str, ...] = ()  # call patterns that emit events
 
     def extraction_key(self) -> str:
         """The part of the configuration that changes what per-file facts hold."""
-        return ""
+        return "emitters=" + ",".join(self.event_emitters) if self.event_emitters else ""
 
     @property
     def display_config(self) -> str:
@@ -238,6 +240,7 @@ SCHEMA: dict[str, Key] = {
     "cache-dir": Key(_is_str, "cache folder relative to the project root"),
     "baseline": Key(_is_str, "baseline file relative to the project root (default .ssotlint-baseline.json)"),
     "test-paths": Key(_is_str_list, "gitignore-style patterns of test files (default: tests/, test_*.py, ...)"),
+    "event-spec": Key(_is_str, "event spec (ssotlint YAML, JSON Schema or AsyncAPI), relative to the root"),
 }
 
 TABLES: dict[str, dict[str, Key]] = {
@@ -248,6 +251,9 @@ TABLES: dict[str, dict[str, Key]] = {
         "min-methods": Key(_is_min_methods, "public methods a class needs before its interface is compared (default 4)"),
         "min-similarity": Key(_is_fraction, "share of (method, arity) pairs two interfaces must have in common (default 0.7)"),
         "ignore-constants": Key(_is_name_globs, "constant-name globs SSOT104 never reports"),
+    },
+    "events": {
+        "emitters": Key(_is_str_list, "calls that emit an event: 'send_event', '*.send_event', globs allowed"),
     },
 }
 
@@ -461,6 +467,8 @@ def _from_toml(root: Path, file: Path, data: dict[str, Any], text: str) -> Confi
         min_methods=duplicates.get("min-methods", 4),
         min_similarity=float(duplicates.get("min-similarity", 0.7)),
         ignore_constants=tuple(duplicates.get("ignore-constants", ())),
+        event_spec=values.get("event-spec"),
+        event_emitters=tuple(tables.get("events", {}).get("emitters", [])),
     )
 
 

@@ -6,6 +6,7 @@ The engine never prints and never exits: it returns data, logs warnings through
 
 from __future__ import annotations
 
+import functools
 import logging
 import marshal
 import multiprocessing
@@ -76,9 +77,9 @@ def selected_rules(config: Config, options: RunOptions) -> tuple[type[Rule], ...
 # --- facts ---------------------------------------------------------------------------
 
 
-def _extract_blob(data: bytes) -> bytes:
+def _extract_blob(data: bytes, emitters: tuple[str, ...] = ()) -> bytes:
     try:
-        facts = extract(data)
+        facts = extract(data, emitters)
     except Exception as exc:  # a bug in a collector must not stop the run
         facts = FileFacts(
             error=ParseError(f"internal error while analysing this file: {type(exc).__name__}: {exc}", 1, 1),
@@ -98,6 +99,7 @@ def collect_facts(
     cache: FactsCache,
     jobs: int,
     progress: Progress | None = None,
+    emitters: tuple[str, ...] = (),
 ) -> tuple[dict[str, FileFacts], int]:
     """Facts for every file, from the cache where the content is known. Returns (facts, parsed)."""
     blobs: dict[str, bytes] = {}
@@ -134,14 +136,15 @@ def collect_facts(
         progress(done, total)
 
     results: Iterable[bytes]
+    work = functools.partial(_extract_blob, emitters=emitters)
     if jobs > 1 and len(todo) >= PARALLEL_THRESHOLD:
         ctx = multiprocessing.get_context("fork") if sys.platform == "linux" else None
         chunk = max(1, min(64, len(todo) // (jobs * 8)))
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            results = pool.map(_extract_blob, (t[3] for t in todo), chunksize=chunk)
+            results = pool.map(work, (t[3] for t in todo), chunksize=chunk)
             done = _store(todo, results, cache, blobs, progress, done, total)
     else:
-        done = _store(todo, map(_extract_blob, (t[3] for t in todo)), cache, blobs, progress, done, total)
+        done = _store(todo, map(work, (t[3] for t in todo)), cache, blobs, progress, done, total)
 
     facts = {rel: decode(FileFacts, marshal.loads(blobs[rel])) for rel in sorted(blobs)}
     return facts, len(todo)
@@ -253,7 +256,8 @@ def _line_suppresses(facts: FileFacts, line: int, code: str) -> bool:
 # --- the run ------------------------------------------------------------------------------------
 
 
-def run(config: Config, options: RunOptions) -> RunResult:
+def index_project(config: Config, options: RunOptions) -> tuple[ProjectIndex, tuple[str, ...] | None, int]:
+    """Facts and the project index, before any rule runs: (index, report scope, files parsed)."""
     try:
         scope = resolve_scope(config, options.paths) if options.paths else None
     except ValueError as exc:
@@ -261,15 +265,17 @@ def run(config: Config, options: RunOptions) -> RunResult:
     for p in options.paths:
         if not p.exists():
             raise UsageError(f"{p}: no such file or directory")
-
     files = discover(config)
     jobs = options.jobs or config.jobs or default_jobs()
     cache = FactsCache(config.root / config.cache_dir, config.extraction_key(), enabled=options.use_cache)
     cache.load()
-    facts, parsed = collect_facts(files, cache, jobs, options.progress)
+    facts, parsed = collect_facts(files, cache, jobs, options.progress, config.event_emitters)
     cache.save()
+    return ProjectIndex(config, facts), scope, parsed
 
-    index = ProjectIndex(config, facts)
+
+def run(config: Config, options: RunOptions) -> RunResult:
+    index, scope, parsed = index_project(config, options)
     rules = selected_rules(config, options)
     diagnostics: list[Diagnostic] = []
     for rule in rules:
@@ -308,7 +314,7 @@ def run(config: Config, options: RunOptions) -> RunResult:
     return RunResult(
         config=config,
         diagnostics=diagnostics,
-        files=len(facts),
+        files=len(index.files),
         parsed=parsed,
         suppressed=suppressed,
         index=index,

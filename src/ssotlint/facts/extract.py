@@ -8,6 +8,7 @@ import tokenize
 from typing import Any
 
 from ssotlint.facts.classes import ClassCollector
+from ssotlint.facts.events import EventCollector
 from ssotlint.facts.imports import ImportCollector
 from ssotlint.facts.model import FileFacts, ParseError, Suppression
 from ssotlint.facts.parse import parse_source
@@ -18,14 +19,15 @@ _SUPPRESSION = re.compile(
 )
 
 #: Bumped when the shape or meaning of facts changes, so old caches are not used.
-FACTS_SCHEMA = 3
+FACTS_SCHEMA = 4
 
 
-def collectors_for(text: str) -> list[Collector]:
-    return [ImportCollector(text), ClassCollector(text)]
+def collectors_for(text: str, emitters: tuple[str, ...] = ()) -> list[Collector]:
+    return [ImportCollector(text), EventCollector(text, emitters), ClassCollector(text)]
 
 
-def extract(data: bytes) -> FileFacts:
+def extract(data: bytes, emitters: tuple[str, ...] = ()) -> FileFacts:
+    """``emitters``: ``[tool.ssotlint.events] emitters`` call patterns (part of the cache key)."""
     parsed = parse_source(data)
     line_count = parsed.text.count("\n") + 1 if parsed.text else 0
     suppressions = find_suppressions(parsed.text)
@@ -38,7 +40,7 @@ def extract(data: bytes) -> FileFacts:
             line_count=line_count,
             downgraded=False,
         )
-    collectors = collectors_for(parsed.text)
+    collectors = collectors_for(parsed.text, emitters)
     try:
         Walker(collectors, parsed.text).run(parsed.tree)
     except RecursionError:

@@ -104,6 +104,25 @@ class AliasFact(NamedTuple):
     column: int
 
 
+class EventRef(NamedTuple):
+    """How an event type is written: a string literal or a (dotted) name to resolve later."""
+
+    kind: str  # "literal" or "name"
+    value: str  # the string, or the dotted name ("TOOL_EXECUTING", "EventType.TOOL_EXECUTING")
+    line: int
+    column: int
+    value_attr: bool  # written with a trailing `.value` (stripped from ``value``)
+
+
+class EventKey(NamedTuple):
+    """A key set on (or read from, or required of) an event dict."""
+
+    name: str
+    level: str  # "" at the top level; "payload" / "data" when nested under that key
+    line: int
+    column: int
+
+
 class ConstantFact(NamedTuple):
     """A module-level UPPER_CASE name bound once to a literal."""
 
@@ -124,6 +143,44 @@ class FactoryFact(NamedTuple):
     method: bool  # defined in a class body, or nested in a method
 
 
+class EventTag(NamedTuple):
+    """A top-level key whose value may name the event type (``"type": TOOL_EXECUTING``)."""
+
+    key: str  # "*" for an emitter's event-type argument
+    ref: EventRef
+
+
+class EventProducer(NamedTuple):
+    """A dict that may be an event: a literal, ``dict(...)``, or an emitter call."""
+
+    line: int
+    column: int
+    kind: str  # "dict" / "dict-call" / "emitter"
+    tags: tuple[EventTag, ...]
+    keys: tuple[EventKey, ...]
+    open_levels: tuple[str, ...]  # levels a ``**spread`` or unknown mapping may add keys to
+    scope: str
+
+
+class EventConsumer(NamedTuple):
+    """A place that expects fields of one event type: a table entry or guarded reads."""
+
+    kind: str  # "table" / "read"
+    tag: str  # the key compared by a guard; for a table, "line:column" of the table itself
+    event: EventRef
+    keys: tuple[EventKey, ...]
+    scope: str
+
+
+class StringConstant(NamedTuple):
+    """A module-level string constant or an Enum member with a string value."""
+
+    name: str  # "TOOL_EXECUTING" or "EventType.TOOL_EXECUTING"
+    value: str
+    line: int
+    enum: str  # "" plain constant, "str" member of a str-Enum, "enum" member of another Enum
+
+
 class FileFacts(NamedTuple):
     """Everything the project-wide rules need to know about one file."""
 
@@ -138,3 +195,6 @@ class FileFacts(NamedTuple):
     constants: tuple[ConstantFact, ...] = ()
     factories: tuple[FactoryFact, ...] = ()
     dunder_all: tuple[str, ...] | None = None  # names listed in a literal __all__
+    event_producers: tuple[EventProducer, ...] = ()
+    event_consumers: tuple[EventConsumer, ...] = ()
+    string_constants: tuple[StringConstant, ...] = ()

@@ -10,6 +10,13 @@ from ssotlint.rules.duplicates import (
     DuplicateFactory,
     DuplicateImplementation,
 )
+from ssotlint.rules.events import (
+    ConsumerSpecMismatch,
+    EventEnvelopeMismatch,
+    EventMissingField,
+    EventUnknownField,
+    UnknownEventType,
+)
 from ssotlint.rules.meta import StaleBaselineEntry, SyntaxErrorRule, UnusedSuppression
 
 ALL_RULES: tuple[type[Rule], ...] = (
@@ -19,6 +26,11 @@ ALL_RULES: tuple[type[Rule], ...] = (
     ConflictingConstant,
     ImportCycle,
     DeferredImportCycle,
+    EventMissingField,
+    EventUnknownField,
+    EventEnvelopeMismatch,
+    UnknownEventType,
+    ConsumerSpecMismatch,
     SyntaxErrorRule,
     UnusedSuppression,
     StaleBaselineEntry,

@@ -1,0 +1,1 @@
+"""Event specs: ssotlint's YAML, JSON Schema and AsyncAPI, loaded into one model."""

@@ -1,0 +1,499 @@
+"""Load an event spec (ssotlint YAML, JSON Schema draft 7+, AsyncAPI 2.6/3.0) into a :class:`Spec`.
+
+YAML is read with a safe loader that remembers the line of every mapping and key, so that
+findings can point at the spec entry an event drifted from and a broken spec is reported
+with file, line and key. ``$ref`` is followed inside the document and into other files
+next to it (inside the project root), with cycle detection.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ssotlint.facts.events import DISCRIMINATORS
+from ssotlint.specs.model import ENVELOPES, FLAT, JSON_TYPES, EventSpec, FieldSpec, Spec, SpecError
+
+# --- line-aware YAML ------------------------------------------------------------------------
+
+
+class LineDict(dict[Any, Any]):
+    line: int = 1
+    key_lines: dict[Any, int]
+
+
+class LineList(list[Any]):
+    line: int = 1
+    item_lines: list[int]
+
+
+class _Duplicate(Exception):
+    def __init__(self, key: object, line: int, message: str = "duplicate key") -> None:
+        self.key, self.line, self.message = key, line, message
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    result = LineDict()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        try:
+            hash(key)
+        except TypeError:
+            raise _Duplicate(key, line, "a key must be a string") from None
+        if key in result:
+            raise _Duplicate(key, line)
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = line
+    return result
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)  # type: ignore[arg-type]
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)  # type: ignore[arg-type]
+
+
+def parse_document(text: str, display: str) -> Any:
+    """YAML or JSON text -> data with line numbers; errors name file and line."""
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except _Duplicate as dup:
+        raise SpecError(display, dup.line, str(dup.key), dup.message) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        if display.endswith(".json"):
+            try:
+                return json.loads(text)  # JSON that YAML 1.1 rejects (tabs...): no line numbers
+            except json.JSONDecodeError as jexc:
+                raise SpecError(display, jexc.lineno, "(json)", f"invalid JSON: {jexc.msg}") from None
+        raise SpecError(display, line, "(yaml)", f"invalid YAML: {exc.problem or exc}") from None
+    except yaml.YAMLError as exc:
+        raise SpecError(display, None, "(yaml)", f"invalid YAML: {exc}") from None
+
+
+def line_of(node: Any, key: Any = None) -> int:
+    if key is not None and isinstance(node, LineDict):
+        return node.key_lines.get(key, node.line)
+    return getattr(node, "line", 1)
+
+
+# --- documents and $ref --------------------------------------------------------------------------
+
+
+class Documents:
+    """The spec file and every file its ``$ref``s reach, parsed once each."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.docs: dict[str, Any] = {}
+
+    def display(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def load(self, path: Path, referrer: str | None = None, line: int | None = None) -> Any:
+        path = path.resolve()
+        display = self.display(path)
+        if display in self.docs:
+            return self.docs[display]
+        if not path.is_relative_to(self.root):
+            where = referrer or display
+            raise SpecError(where, line, "$ref" if referrer else "event-spec", f"{path} is outside the project root")
+        try:
+            text = path.read_text("utf-8")
+        except FileNotFoundError:
+            raise SpecError(referrer or display, line, "$ref" if referrer else "event-spec", f"no such file: {display}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SpecError(display, None, "(file)", f"cannot read: {exc}") from None
+        data = parse_document(text, display)
+        self.docs[display] = data
+        return data
+
+    def resolve(self, ref: Any, file: str, line: int) -> tuple[Any, str]:
+        """The target of one ``$ref`` written in ``file``: (node, file it lives in)."""
+        if not isinstance(ref, str):
+            raise SpecError(file, line, "$ref", "expected a string")
+        target_file, _, pointer = ref.partition("#")
+        if target_file:
+            if "://" in target_file:
+                raise SpecError(file, line, "$ref", f"remote references are not supported: {ref}")
+            base = (self.root / file).parent
+            doc_path = base / target_file
+            doc = self.load(doc_path, file, line)
+            file = self.display(doc_path)
+        else:
+            doc = self.docs[file]
+        node = doc
+        if pointer and pointer != "/":
+            for raw in pointer.lstrip("/").split("/"):
+                part = raw.replace("~1", "/").replace("~0", "~")
+                if isinstance(node, dict) and part in node:
+                    node = node[part]
+                elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                    node = node[int(part)]
+                else:
+                    raise SpecError(file, line, "$ref", f"{ref!r} points nowhere ({part!r} not found)")
+        return node, file
+
+    def deref(self, node: Any, file: str) -> tuple[Any, str]:
+        """Follow ``$ref`` chains; a chain that comes back to itself is an error."""
+        seen: set[tuple[str, str]] = set()
+        while isinstance(node, dict) and "$ref" in node:
+            ref = node["$ref"]
+            key = (file, str(ref))
+            line = line_of(node, "$ref")
+            if key in seen:
+                raise SpecError(file, line, "$ref", f"reference cycle through {ref!r}")
+            seen.add(key)
+            node, file = self.resolve(ref, file, line)
+        return node, file
+
+
+# --- entry point ---------------------------------------------------------------------------------
+
+
+def load_spec(root: Path, rel: str, config_display: str = "pyproject.toml") -> Spec:
+    root = root.resolve()
+    path = (root / rel).resolve()
+    if not path.is_relative_to(root):
+        raise SpecError(config_display, None, "event-spec", f"{rel!r} is outside the project root")
+    if not path.is_file():
+        raise SpecError(config_display, None, "event-spec", f"no such file: {rel}")
+    docs = Documents(root)
+    data = docs.load(path)
+    display = docs.display(path)
+    if not isinstance(data, dict):
+        raise SpecError(display, line_of(data), "(document)", "expected a mapping at the top level")
+    if "asyncapi" in data:
+        return _AsyncApi(docs, display).build(data)
+    if not any(k in data for k in _JSON_SCHEMA_MARKERS):
+        return _native(data, display)
+    return _JsonSchema(docs, display).build(data)
+
+
+_JSON_SCHEMA_MARKERS = ("$schema", "oneOf", "anyOf", "definitions", "$defs")
+
+
+# --- ssotlint's own format -------------------------------------------------------------------------
+
+_TOP_KEYS = ("version", "discriminator", "envelope", "additional", "top-level", "events")
+_EVENT_KEYS = ("required", "optional", "additional", "envelope", "description")
+
+
+def _unknown(display: str, node: dict[Any, Any], key: Any, known: tuple[str, ...], where: str) -> SpecError:
+    close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return SpecError(display, line_of(node, key), f"{where}{key}", f"unknown key{hint}; expected one of {', '.join(known)}")
+
+
+def _envelope_value(value: Any, display: str, line: int, key: str) -> str:
+    if value not in (FLAT, *ENVELOPES):
+        raise SpecError(display, line, key, f"expected one of {FLAT}, {', '.join(ENVELOPES)}; got {value!r}")
+    return "" if value == FLAT else str(value)
+
+
+def _discriminator(value: Any, display: str, line: int) -> str:
+    if not isinstance(value, str) or value not in DISCRIMINATORS:
+        raise SpecError(
+            display, line, "discriminator", f"expected one of {', '.join(DISCRIMINATORS)}; got {value!r}"
+        )
+    return value
+
+
+def _native(data: dict[Any, Any], display: str) -> Spec:
+    for key in data:
+        if key not in _TOP_KEYS:
+            raise _unknown(display, data, key, _TOP_KEYS, "")
+    version = data.get("version", 1)
+    if version != 1:
+        raise SpecError(display, line_of(data, "version"), "version", f"unsupported version {version!r} (expected 1)")
+    disc = _discriminator(data.get("discriminator", "type"), display, line_of(data, "discriminator"))
+    envelope = _envelope_value(data.get("envelope", FLAT), display, line_of(data, "envelope"), "envelope")
+    additional = data.get("additional", False)
+    if not isinstance(additional, bool):
+        raise SpecError(display, line_of(data, "additional"), "additional", "expected true or false")
+    top_level = data.get("top-level", [])
+    if not isinstance(top_level, list) or not all(isinstance(t, str) for t in top_level):
+        raise SpecError(display, line_of(data, "top-level"), "top-level", "expected a list of field names")
+    events_node = data.get("events")
+    if not isinstance(events_node, dict) or not events_node:
+        raise SpecError(display, line_of(data, "events"), "events", "expected a mapping of event name -> fields")
+    events: dict[str, EventSpec] = {}
+    for name, body in events_node.items():
+        where = f"events.{name}"
+        line = line_of(events_node, name)
+        if not isinstance(name, str):
+            raise SpecError(display, line, where, "an event name must be a string")
+        if body is None:
+            body = LineDict()
+            body.line, body.key_lines = line, {}
+        if not isinstance(body, dict):
+            raise SpecError(display, line, where, "expected a mapping with required/optional")
+        for key in body:
+            if key not in _EVENT_KEYS:
+                raise _unknown(display, body, key, _EVENT_KEYS, where + ".")
+        ev_env = envelope
+        if "envelope" in body:
+            ev_env = _envelope_value(body["envelope"], display, line_of(body, "envelope"), where + ".envelope")
+        ev_add = body.get("additional", additional)
+        if not isinstance(ev_add, bool):
+            raise SpecError(display, line_of(body, "additional"), where + ".additional", "expected true or false")
+        fields: dict[str, FieldSpec] = {}
+        for kind in ("required", "optional"):
+            for fname, ftype, fline in _field_list(body, kind, display, where):
+                if fname in fields:
+                    raise SpecError(display, fline, f"{where}.{kind}", f"field {fname!r} is listed twice")
+                if fname == disc:
+                    continue
+                level = "" if (not ev_env or fname in top_level) else ev_env
+                fields[fname] = FieldSpec(fname, level, kind == "required", ftype, fline)
+        events[name] = EventSpec(name, fields, ev_add, ev_env, line)
+    return Spec(display, "ssotlint", disc, events, 1)
+
+
+def _field_list(body: dict[Any, Any], kind: str, display: str, where: str) -> Iterator[tuple[str, str | None, int]]:
+    node = body.get(kind)
+    if node is None:
+        return
+    key = f"{where}.{kind}"
+    if isinstance(node, list):
+        lines = getattr(node, "item_lines", [line_of(body, kind)] * len(node))
+        for item, line in zip(node, lines, strict=True):
+            if not isinstance(item, str):
+                raise SpecError(display, line, key, f"expected field names, got {item!r}")
+            yield item, None, line
+    elif isinstance(node, dict):
+        for fname, ftype in node.items():
+            line = line_of(node, fname)
+            if not isinstance(fname, str):
+                raise SpecError(display, line, key, f"expected field names, got {fname!r}")
+            if ftype is not None and ftype not in JSON_TYPES:
+                raise SpecError(display, line, f"{key}.{fname}", f"unknown JSON type {ftype!r}; expected one of {', '.join(JSON_TYPES)}")
+            yield fname, ftype, line
+    else:
+        raise SpecError(display, line_of(body, kind), key, "expected a list of field names or a mapping name -> JSON type")
+
+
+# --- JSON Schema -------------------------------------------------------------------------------
+
+
+class _Schemas:
+    """Event object schemas -> :class:`EventSpec`; shared by JSON Schema and AsyncAPI."""
+
+    format = "json-schema"
+
+    def __init__(self, docs: Documents, display: str) -> None:
+        self.docs = docs
+        self.display = display
+
+    def merged(self, node: Any, file: str, depth: int = 0) -> tuple[dict[str, Any], list[str], bool, int]:
+        """(properties, required, closed, line) of an object schema, ``allOf`` merged."""
+        node, file = self.docs.deref(node, file)
+        if not isinstance(node, dict):
+            raise SpecError(file, line_of(node), "(schema)", "expected an object schema")
+        if depth > 32:
+            raise SpecError(file, line_of(node, "allOf"), "allOf", "`allOf` nests too deeply (a reference cycle?)")
+        props: dict[str, Any] = {}
+        required: list[str] = []
+        closed = node.get("additionalProperties") is False or node.get("unevaluatedProperties") is False
+        parts = node.get("allOf") or []
+        if not isinstance(parts, list):
+            raise SpecError(file, line_of(node, "allOf"), "allOf", "expected a list of schemas")
+        for part in parts:
+            p, r, c, _ = self.merged(part, file, depth + 1)
+            props.update(p)
+            required.extend(r)
+            closed = closed or c
+        own = node.get("properties") or {}
+        if isinstance(own, dict):
+            for k, v in own.items():
+                props[k] = (v, file, line_of(own, k))
+        req = node.get("required") or []
+        if isinstance(req, list):
+            required.extend(r for r in req if isinstance(r, str))
+        return props, required, closed, line_of(node)
+
+    def const_of(self, prop: Any) -> str | None:
+        schema, file = prop[0], prop[1]
+        schema, _ = self.docs.deref(schema, file)
+        if not isinstance(schema, dict):
+            return None
+        if isinstance(schema.get("const"), str):
+            return str(schema["const"])
+        enum = schema.get("enum")
+        if isinstance(enum, list) and len(enum) == 1 and isinstance(enum[0], str):
+            return enum[0]
+        return None
+
+    def pick_discriminator(self, candidates: list[tuple[dict[str, Any], str, int]], explicit: str | None) -> str:
+        if explicit is not None:
+            return explicit
+        common: set[str] | None = None
+        for props, _, _ in candidates:
+            with_const = {k for k, v in props.items() if self.const_of(v) is not None}
+            common = with_const if common is None else common & with_const
+        common = common or set()
+        for preferred in DISCRIMINATORS:
+            if preferred in common:
+                return preferred
+        return "type"
+
+    def event(
+        self, name: str, props: dict[str, Any], required: list[str], closed: bool, disc: str, line: int
+    ) -> EventSpec:
+        fields: dict[str, FieldSpec] = {}
+        envelope = ""
+        for key, (schema, file, kline) in props.items():
+            if key == disc:
+                continue
+            if key in ENVELOPES:
+                sub, sub_file = self.docs.deref(schema, file)
+                if isinstance(sub, dict) and ("properties" in sub or "allOf" in sub):
+                    envelope = key
+                    nprops, nreq, nclosed, _ = self.merged(sub, sub_file)
+                    closed = closed or nclosed
+                    for nkey, (nschema, nfile, nline) in nprops.items():
+                        fields[nkey] = FieldSpec(nkey, key, nkey in nreq, self.type_of(nschema, nfile), nline)
+                    continue
+            fields[key] = FieldSpec(key, "", key in required, self.type_of(schema, file), kline)
+        return EventSpec(name, fields, not closed, envelope, line)
+
+    def type_of(self, schema: Any, file: str) -> str | None:
+        schema, _ = self.docs.deref(schema, file)
+        if isinstance(schema, dict) and isinstance(schema.get("type"), str):
+            return str(schema["type"])
+        return None
+
+    def build_events(
+        self, items: list[tuple[Any, str, str | None]], explicit_disc: str | None, root_line: int
+    ) -> Spec:
+        """items: (schema node, file, fallback name)."""
+        candidates: list[tuple[dict[str, Any], str, int]] = []
+        meta: list[tuple[list[str], bool, str | None, str]] = []
+        for node, file, fallback in items:
+            props, required, closed, line = self.merged(node, file)
+            _, target_file = self.docs.deref(node, file)
+            candidates.append((props, target_file, line))
+            meta.append((required, closed, fallback, target_file))
+        disc = self.pick_discriminator(candidates, explicit_disc)
+        if disc not in DISCRIMINATORS:
+            raise SpecError(self.display, root_line, "discriminator", f"expected one of {', '.join(DISCRIMINATORS)}; got {disc!r}")
+        events: dict[str, EventSpec] = {}
+        for (props, _, line), (required, closed, fallback, file) in zip(candidates, meta, strict=True):
+            name = self.const_of(props[disc]) if disc in props else None
+            name = name or fallback
+            if name is None:
+                raise SpecError(file, line, disc, f"an event schema has no `const` for its {disc!r} property")
+            if name in events:
+                raise SpecError(file, line, name, "two events with one name")
+            events[name] = self.event(name, props, required, closed, disc, line)
+        if not events:
+            raise SpecError(self.display, root_line, "(schema)", "no event schemas found")
+        return Spec(self.display, self.format, disc, events, root_line)
+
+
+def _explicit_discriminator(node: Any) -> str | None:
+    value = node.get("discriminator") if isinstance(node, dict) else None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("propertyName"), str):
+        return str(value["propertyName"])
+    return None
+
+
+class _JsonSchema(_Schemas):
+    def build(self, data: dict[Any, Any]) -> Spec:
+        file = self.display
+        items: list[tuple[Any, str, str | None]] = []
+        for key in ("oneOf", "anyOf"):
+            branch = data.get(key)
+            if isinstance(branch, list):
+                items.extend((b, file, None) for b in branch)
+        if not items:
+            for key in ("definitions", "$defs"):
+                defs = data.get(key)
+                if isinstance(defs, dict):
+                    items.extend((v, file, str(k)) for k, v in defs.items())
+        if not items:
+            raise SpecError(file, line_of(data), "(schema)", "expected `oneOf`/`anyOf` of event schemas or `definitions` keyed by event name")
+        return self.build_events(items, _explicit_discriminator(data), line_of(data))
+
+
+# --- AsyncAPI ----------------------------------------------------------------------------------
+
+
+class _AsyncApi(_Schemas):
+    format = "asyncapi"
+
+    def build(self, data: dict[Any, Any]) -> Spec:
+        file = self.display
+        version = str(data.get("asyncapi", ""))
+        if not (version.startswith("2.") or version.startswith("3.")):
+            raise SpecError(file, line_of(data, "asyncapi"), "asyncapi", f"unsupported AsyncAPI version {version!r} (2.x or 3.0)")
+        messages: list[tuple[Any, str, str | None]] = []
+        seen: set[int] = set()
+
+        def add(node: Any, node_file: str, name: str | None) -> None:
+            msg, msg_file = self.docs.deref(node, node_file)
+            if not isinstance(msg, dict) or id(msg) in seen:
+                return
+            seen.add(id(msg))
+            if isinstance(msg.get("oneOf"), list):
+                for sub in msg["oneOf"]:
+                    add(sub, msg_file, None)
+                return
+            payload = msg.get("payload")
+            if isinstance(payload, dict) and "schemaFormat" in payload and "schema" in payload:
+                payload = payload["schema"]  # AsyncAPI 3.0 multi-format schema object
+            if payload is None:
+                return
+            label = msg.get("name") if isinstance(msg.get("name"), str) else name
+            messages.append((payload, msg_file, label))
+
+        channels = data.get("channels") or {}
+        if isinstance(channels, dict):
+            for channel in channels.values():
+                channel, ch_file = self.docs.deref(channel, file)
+                if not isinstance(channel, dict):
+                    continue
+                for op in ("publish", "subscribe"):  # AsyncAPI 2.x
+                    operation = channel.get(op)
+                    if isinstance(operation, dict) and "message" in operation:
+                        add(operation["message"], ch_file, None)
+                msgs = channel.get("messages")  # AsyncAPI 3.0
+                if isinstance(msgs, dict):
+                    for key, msg in msgs.items():
+                        add(msg, ch_file, str(key))
+        components = data.get("components") or {}
+        comp_messages = components.get("messages") if isinstance(components, dict) else None
+        if isinstance(comp_messages, dict):
+            for key, msg in comp_messages.items():
+                add(msg, file, str(key))
+        if not messages:
+            raise SpecError(file, line_of(data), "channels", "no messages with a payload found")
+        explicit = None
+        for payload, pfile, _ in messages:
+            target, _ = self.docs.deref(payload, pfile)
+            explicit = explicit or _explicit_discriminator(target)
+        return self.build_events(messages, explicit, line_of(data))
