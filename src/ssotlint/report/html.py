@@ -7,7 +7,15 @@ from html import escape
 
 from ssotlint.report.graphs import cycle_picture, fan_in_picture
 from ssotlint.report.layout import svg
-from ssotlint.report.model import CYCLE_DRAW_LIMIT, Concepts, Cycles, Events, Report, Summary
+from ssotlint.report.model import (
+    CYCLE_DRAW_LIMIT,
+    NOTHING_FOUND,
+    Concepts,
+    Cycles,
+    Events,
+    Report,
+    Summary,
+)
 
 CSS = """
 body { font: 14px/1.45 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 24px 32px; color: #1d2329; }
@@ -42,7 +50,7 @@ def _code(text: object) -> str:
     return f"<code>{escape(str(text))}</code>"
 
 
-NOTHING = '<p class="nothing">Nothing found.</p>'
+EMPTY_SECTION = f'<p class="nothing">{NOTHING_FOUND}</p>'
 
 
 def _summary(s: Summary) -> str:
@@ -58,7 +66,7 @@ def _summary(s: Summary) -> str:
 
 def _concepts(c: Concepts) -> str:
     if not c.items and not c.constants:
-        return NOTHING
+        return EMPTY_SECTION
     out: list[str] = []
     for concept in c.items:
         where = f" at {_code(f'{concept.canonical_location.path}:{concept.canonical_location.line}')}" if concept.canonical_location else ""
@@ -109,7 +117,7 @@ LEGEND = (
 def _cycles(c: Cycles) -> str:
     out: list[str] = []
     if not c.items:
-        out.append(NOTHING)
+        out.append(EMPTY_SECTION)
     for g in c.items:
         kind = "import-time cycle" if g.kind == "import-time" else "cycle through deferred imports"
         out.append(f'<h3 id="{g.id}">{g.id}: {kind} of {g.size} modules ({g.code})</h3>')
@@ -153,7 +161,7 @@ def _cycles(c: Cycles) -> str:
 
 def _events(e: Events) -> str:
     if not e.items:
-        return NOTHING
+        return EMPTY_SECTION
     out = ["<p>Each row is one shape: the places (producers or consumers) where the findings about the event agree; <i>ok</i>: no finding about that field there.</p>"]
     for ev in e.items:
         columns = sorted({f for s in ev.shapes for f in s.cells} | set(ev.fields))

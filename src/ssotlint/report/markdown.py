@@ -5,9 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ssotlint.report.graphs import cycle_picture, fan_in_picture, mermaid
-from ssotlint.report.model import CYCLE_DRAW_LIMIT, Concepts, Cycles, Events, Report, Summary
+from ssotlint.report.model import (
+    CYCLE_DRAW_LIMIT,
+    NOTHING_FOUND,
+    Concepts,
+    Cycles,
+    Events,
+    Report,
+    Summary,
+)
 
-NOTHING = "_Nothing found._"
+EMPTY_SECTION = f"_{NOTHING_FOUND}_"
 LIST_LIMIT = 25  # rows of long lists shown before "... and N more"
 
 
@@ -50,7 +58,7 @@ def _summary(s: Summary) -> list[str]:
 def _concepts(c: Concepts) -> list[str]:
     out = ["## Duplicate implementations", ""]
     if not c.items and not c.constants:
-        return [*out, NOTHING]
+        return [*out, EMPTY_SECTION]
     for concept in c.items:
         out += [f"### Concept `{concept.name}`", ""]
         where = f" (`{concept.canonical_location.path}:{concept.canonical_location.line}`)" if concept.canonical_location else ""
@@ -94,7 +102,7 @@ def _concepts(c: Concepts) -> list[str]:
 def _cycles(c: Cycles) -> list[str]:
     out = ["## Import cycles", ""]
     if not c.items:
-        out += [NOTHING, ""]
+        out += [EMPTY_SECTION, ""]
     for g in c.items:
         kind = "import-time cycle" if g.kind == "import-time" else "cycle through deferred imports"
         out += [f"### {g.id}: {kind} of {g.size} modules ({g.code})", ""]
@@ -132,7 +140,7 @@ def _cycles(c: Cycles) -> list[str]:
 def _events(e: Events) -> list[str]:
     out = ["## Event shapes", ""]
     if not e.items:
-        return [*out, NOTHING]
+        return [*out, EMPTY_SECTION]
     out += ["Each row is one shape: the places (producers or consumers) where the findings about the event agree; `ok`: no finding about that field there.", ""]
     for ev in e.items:
         out += [f"### `{ev.event}`", ""]

@@ -26,6 +26,9 @@ from ssotlint.rules.cycles import analysis
 VERSION = 1
 COLLAPSE_ABOVE = 12  # cycle groups with more modules are drawn as cycle + cut + packages
 CYCLE_DRAW_LIMIT = 16  # a longer representative cycle is drawn through packages too
+
+#: What every rendering says for a section without findings.
+NOTHING_FOUND = "Nothing found."
 CUT_DRAW_LIMIT = 8  # cut imports whose two modules are drawn as modules
 PACKAGE_DRAW_LIMIT = 30  # more packages than this are grouped by parent package
 

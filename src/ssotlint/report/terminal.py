@@ -7,9 +7,9 @@ from typing import TextIO
 from rich.console import Console
 from rich.table import Table
 
-from ssotlint.report.model import Report
+from ssotlint.report.model import NOTHING_FOUND, Report
 
-NOTHING = "[dim]Nothing found.[/dim]"
+EMPTY_SECTION = f"[dim]{NOTHING_FOUND}[/dim]"
 
 
 def render(report: Report, out: TextIO, *, color: bool = False, width: int | None = None) -> None:
@@ -30,7 +30,7 @@ def render(report: Report, out: TextIO, *, color: bool = False, width: int | Non
     console.print("\n[bold]Duplicate implementations[/bold]")
     c = report.concepts
     if not c.items and not c.constants:
-        console.print(NOTHING)
+        console.print(EMPTY_SECTION)
     for concept in c.items:
         console.print(f"Concept [bold]{concept.name}[/bold]: canonical [green]{concept.canonical}[/green]")
         for m in concept.members:
@@ -46,7 +46,7 @@ def render(report: Report, out: TextIO, *, color: bool = False, width: int | Non
 
     console.print("\n[bold]Import cycles[/bold]")
     if not report.cycles.items:
-        console.print(NOTHING)
+        console.print(EMPTY_SECTION)
     for g in report.cycles.items:
         kind = "import-time cycle" if g.kind == "import-time" else "cycle through deferred imports"
         console.print(f"[bold]{g.id}[/bold]: {kind} of {g.size} modules ({g.code}); packages: {', '.join(p.package for p in g.packages)}")
@@ -62,7 +62,7 @@ def render(report: Report, out: TextIO, *, color: bool = False, width: int | Non
 
     console.print("\n[bold]Event shapes[/bold]")
     if not report.events.items:
-        console.print(NOTHING)
+        console.print(EMPTY_SECTION)
     for ev in report.events.items:
         columns = sorted({f for sh in ev.shapes for f in sh.cells} | set(ev.fields))
         t = Table("Role", "Places", *columns, "Locations", title=ev.event, title_justify="left")
