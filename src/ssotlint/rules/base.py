@@ -41,6 +41,10 @@ class Rule:
     severity: ClassVar[Severity] = Severity.ERROR
     VALID: ClassVar[tuple[Case, ...]] = ()
     INVALID: ClassVar[tuple[Case, ...]] = ()
+    #: True when ``check`` reads nothing but the index (facts of the analysed files) and the
+    #: Config: its findings are then reused while no file and no setting changed. A rule that
+    #: reads anything else (spec files, catalogues) must leave it False.
+    facts_only: ClassVar[bool] = False
 
     def check(self, index: ProjectIndex) -> Iterable[Diagnostic]:
         raise NotImplementedError
