@@ -24,6 +24,7 @@ It prints a table and writes everything, including the cycle comparison with pyl
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -31,7 +32,6 @@ import platform
 import re
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import corpora  # noqa: E402
+import corpora
 
 BENCH = Path(__file__).resolve().parent
 OUT = BENCH / "out"
@@ -94,6 +94,8 @@ class Measure:
     peak_mb: float  # the largest single process (ru_maxrss of the child and its children)
     tree_mb: float  # the sampled sum over the process tree
     returncode: int
+    cpu_s: float = 0.0  # user + system time of the process and every child it waited for
+    load: float = 0.0  # 1-minute load average when it started (other work on the machine)
     timed_out: bool = False
     stdout: str = field(default="", repr=False)
     stderr: str = field(default="", repr=False)
@@ -116,6 +118,7 @@ def _tree_rss(pid: int) -> int:
 
 def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float | None = None) -> Measure:
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        load = os.getloadavg()[0]
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err, start_new_session=True)
         peak_tree = 0
@@ -130,10 +133,8 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeou
 
         def kill() -> None:
             timed_out.set()
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -154,6 +155,8 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeou
             peak_mb=usage.ru_maxrss / 1024,
             tree_mb=max(peak_tree, usage.ru_maxrss * 1024) / 2**20,
             returncode=proc.returncode,
+            cpu_s=usage.ru_utime + usage.ru_stime,
+            load=load,
             timed_out=timed_out.is_set(),
             stdout=out.read().decode("utf-8", "replace"),
             stderr=err.read().decode("utf-8", "replace"),
@@ -329,7 +332,7 @@ def compare_cycles(root: Path, findings_json: Path, pylint_runs: list[dict[str, 
     covered: dict[str, set[int]] = {code: set() for code in comps}
     missing_edges: Counter[tuple[str, str]] = Counter()
     for cyc in every:
-        steps = list(zip(cyc, cyc[1:] + cyc[:1]))
+        steps = list(zip(cyc, cyc[1:] + cyc[:1], strict=True))
         step_kinds = []
         for u, v in steps:
             k = kinds.get((u, v), set())
@@ -433,28 +436,37 @@ def mbps(size: int, seconds: float | None) -> float | None:
 
 def row(corpus: str, tool: str, m: Measure | None, size: int, files: int, note: str = "") -> dict[str, Any]:
     if m is None:
-        return {"corpus": corpus, "tool": tool, "seconds": None, "mb_s": None, "files": files,
-                "peak_mb": None, "tree_mb": None, "note": note}
+        return {"corpus": corpus, "tool": tool, "seconds": None, "cpu_s": None, "mb_s": None, "files": files,
+                "peak_mb": None, "tree_mb": None, "load": None, "note": note}
     if m.timed_out:
         note = (note + " " if note else "") + "TIMED OUT"
     elif m.returncode not in (0,) and not tool.startswith("pylint"):
         note = (note + " " if note else "") + f"exit {m.returncode}"
     return {
-        "corpus": corpus, "tool": tool, "seconds": round(m.seconds, 3), "mb_s": mbps(size, m.seconds),
-        "files": files, "peak_mb": round(m.peak_mb, 1), "tree_mb": round(m.tree_mb, 1), "note": note,
+        "corpus": corpus, "tool": tool, "seconds": round(m.seconds, 3), "cpu_s": round(m.cpu_s, 3),
+        "mb_s": mbps(size, m.seconds), "files": files, "peak_mb": round(m.peak_mb, 1),
+        "tree_mb": round(m.tree_mb, 1), "load": round(m.load, 1), "note": note,
     }
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
-    head = f"{'corpus':13} {'tool':24} {'seconds':>9} {'MB/s':>7} {'files':>6} {'peak MB':>8} {'tree MB':>8}  note"
+    head = (
+        f"{'corpus':13} {'tool':24} {'seconds':>9} {'CPU s':>8} {'MB/s':>7} {'files':>6} {'peak MB':>8} "
+        f"{'tree MB':>8} {'load':>5}  note"
+    )
     print(head)
     print("-" * len(head))
     for r in rows:
         secs = f"{r['seconds']:.2f}" if r["seconds"] is not None else "-"
+        cpu = f"{r['cpu_s']:.2f}" if r["cpu_s"] is not None else "-"
+        load = f"{r['load']:.1f}" if r["load"] is not None else "-"
         speed = f"{r['mb_s']:.2f}" if r["mb_s"] is not None else "-"
         peak = f"{r['peak_mb']:.0f}" if r["peak_mb"] is not None else "-"
         tree = f"{r['tree_mb']:.0f}" if r["tree_mb"] is not None else "-"
-        print(f"{r['corpus']:13} {r['tool']:24} {secs:>9} {speed:>7} {r['files']:>6} {peak:>8} {tree:>8}  {r['note']}")
+        print(
+            f"{r['corpus']:13} {r['tool']:24} {secs:>9} {cpu:>8} {speed:>7} {r['files']:>6} {peak:>8} "
+            f"{tree:>8} {load:>5}  {r['note']}"
+        )
 
 
 def targets(corpus: str, res: dict[str, Any], size: int) -> dict[str, Any]:
