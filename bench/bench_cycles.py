@@ -116,8 +116,17 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
+# GNU time reports the peak RSS of the command itself. The rusage of a child of this
+# process would not do: Linux keeps the peak of the pre-exec copy of a forked child, so
+# every measured tool would seem at least as large as this (growing) benchmark process.
+GNU_TIME = "/usr/bin/time"
+
+
 def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float | None = None) -> Measure:
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile("r") as usage_file:
+        timed = Path(GNU_TIME).is_file()
+        if timed:
+            cmd = [GNU_TIME, "-f", "%M %U %S", "-o", usage_file.name, *cmd]
         load = os.getloadavg()[0]
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err, start_new_session=True)
@@ -150,12 +159,19 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeou
         sampler.join()
         out.seek(0)
         err.seek(0)
+        maxrss_kb, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+        if timed:
+            try:
+                fields = usage_file.read().split()[-3:]
+                maxrss_kb, cpu = int(fields[0]), float(fields[1]) + float(fields[2])
+            except (ValueError, IndexError):  # killed before time could write: keep the rusage
+                pass
         return Measure(
             seconds=seconds,
-            peak_mb=usage.ru_maxrss / 1024,
-            tree_mb=max(peak_tree, usage.ru_maxrss * 1024) / 2**20,
+            peak_mb=maxrss_kb / 1024,
+            tree_mb=max(peak_tree, maxrss_kb * 1024) / 2**20,
             returncode=proc.returncode,
-            cpu_s=usage.ru_utime + usage.ru_stime,
+            cpu_s=cpu,
             load=load,
             timed_out=timed_out.is_set(),
             stdout=out.read().decode("utf-8", "replace"),
