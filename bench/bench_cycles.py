@@ -305,6 +305,7 @@ def run_pylint(peers: Path, root: Path, packages: list[str], runs: int, timeout:
         m = measure(cmd, root, env=env, timeout=timeout)
         cycles = [tuple(x.strip() for x in mm.group("chain").split("->")) for mm in CYCLE_LINE.finditer(m.stdout)]
         out.append({"measure": m, "seed": i + 1, "cycles": cycles})
+        (OUT / f"pylint-{root.name}-seed{i + 1}.txt").write_text(m.stdout)
     return out
 
 
@@ -364,6 +365,7 @@ def compare_cycles(root: Path, findings_json: Path, pylint_runs: list[dict[str, 
     examples: dict[str, list[str]] = defaultdict(list)
     covered: dict[str, set[int]] = {code: set() for code in comps}
     missing_edges: Counter[tuple[str, str]] = Counter()
+    unknown_modules: Counter[str] = Counter()
     for cyc in every:
         steps = list(zip(cyc, cyc[1:] + cyc[:1], strict=True))
         step_kinds = []
@@ -376,7 +378,10 @@ def compare_cycles(root: Path, findings_json: Path, pylint_runs: list[dict[str, 
             elif "typing-only" in k:
                 step_kinds.append("typing-only")
             elif u not in modules or v not in modules:
-                step_kinds.append("unknown-module")
+                unknown = u if u not in modules else v
+                stub = root / (unknown.replace(".", "/") + ".pyi")
+                step_kinds.append("stub-only-module" if stub.is_file() else "unknown-module")
+                unknown_modules[unknown] += 1
             else:
                 step_kinds.append("none")
                 missing_edges[(u, v)] += 1
@@ -390,6 +395,8 @@ def compare_cycles(root: Path, findings_json: Path, pylint_runs: list[dict[str, 
         elif len(owners202) == 1 and None not in owners202:
             covered["SSOT202"].add(owners202.pop())
             cat = "cycle through a function-level import: SSOT202"
+        elif "stub-only-module" in step_kinds:
+            cat = "pylint follows the imports of a .pyi stub of a compiled module (stubs never run)"
         elif "typing-only" in step_kinds:
             cat = "pylint counts a typing-only import (under if TYPE_CHECKING)"
         elif "none" in step_kinds or "unknown-module" in step_kinds:
@@ -430,6 +437,7 @@ def compare_cycles(root: Path, findings_json: Path, pylint_runs: list[dict[str, 
         "pylint_cycle_categories": dict(categories.most_common()),
         "examples": dict(examples),
         "missing_edges": [f"{u} -> {v}" for (u, v), _ in missing_edges.most_common(20)],
+        "modules_ssotlint_does_not_know": dict(unknown_modules.most_common(20)),
         "ssotlint_components_without_pylint_cycle": {
             code: dict(Counter(r["reason"] for r in rows)) for code, rows in uncovered.items()
         },

@@ -87,6 +87,9 @@ def cycles(report: dict[str, Any]) -> str:
             out.append(f"  - {n}: {cat}")
             for ex in c["examples"].get(cat, [])[:1]:
                 out.append(f"    - e.g. `{ex[:300]}{'...' if len(ex) > 300 else ''}`")
+        if c.get("modules_ssotlint_does_not_know"):
+            names = ", ".join(c["modules_ssotlint_does_not_know"])
+            out.append(f"- modules in pylint cycles that have no .py file (ssotlint does not analyse them): {names}")
         if c["missing_edges"]:
             out.append(f"- imports pylint sees and ssotlint does not: {', '.join(c['missing_edges'][:10])}")
         for code, reasons in c["ssotlint_components_without_pylint_cycle"].items():
