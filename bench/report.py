@@ -101,8 +101,8 @@ def cycles(report: dict[str, Any]) -> str:
 
 def before_after(before: dict[str, Any], after: dict[str, Any]) -> str:
     lines = [
-        "| corpus | run | before wall s | before CPU s | after wall s | after CPU s | before tree MB | after tree MB |",
-        "|---|---|--:|--:|--:|--:|--:|--:|",
+        "| corpus | run | before wall s | before CPU s | before load | after wall s | after CPU s | after load | before tree MB | after tree MB |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for name, res in after["corpora"].items():
         old = before["corpora"].get(name)
@@ -111,7 +111,8 @@ def before_after(before: dict[str, Any], after: dict[str, Any]) -> str:
         for key in ("cold", "jobs1", "fill", "warm"):
             b, a = old["ssotlint"][key], res["ssotlint"][key]
             lines.append(
-                f"| {name} | {key} | {b['seconds']:.2f} | {b['cpu_s']:.2f} | {a['seconds']:.2f} | {a['cpu_s']:.2f} | "
+                f"| {name} | {key} | {b['seconds']:.2f} | {b['cpu_s']:.2f} | {b['load']:.1f} | "
+                f"{a['seconds']:.2f} | {a['cpu_s']:.2f} | {a['load']:.1f} | "
                 f"{b['tree_mb']:.0f} | {a['tree_mb']:.0f} |"
             )
     return "\n".join(lines) + "\n"
