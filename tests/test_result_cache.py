@@ -177,3 +177,23 @@ def test_config_is_part_of_the_key(tmp_path: Path) -> None:
     assert key == result_key(config, rules, facts)
     assert key != result_key(config, rules[:1], facts)
     assert key != result_key(dataclasses.replace(config, src=("app",)), rules, facts)
+
+
+def test_event_rules_reuse_findings_only_without_a_spec(tmp_path: Path) -> None:
+    from ssotlint.rules import ALL_RULES
+    from ssotlint.rules.events import EventMissingField
+
+    root = write_project(tmp_path / "p", CYCLE)
+    config = load_config(root)
+    assert all(r.reuses_findings(config) for r in ALL_RULES)
+    with_spec = dataclasses.replace(config, event_spec="events.yaml")
+    assert not EventMissingField.reuses_findings(with_spec)
+    assert not all(r.reuses_findings(with_spec) for r in ALL_RULES)
+
+
+def test_default_selection_reuses_findings(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {**CYCLE, "app/events.py": "def send(ws):\n    ws.send({'type': 'x', 'a': 1})\n"})
+    first = check(root, use_cache=True, select=("ALL",))
+    second = check(root, use_cache=True, select=("ALL",))
+    assert second.cached_findings
+    assert second.diagnostics == first.diagnostics

@@ -325,7 +325,7 @@ def run(config: Config, options: RunOptions) -> RunResult:
     stored: tuple[list[Diagnostic], int] | None = None
     key: bytes | None = None
     results = FactsCache(config.root / config.cache_dir, config.extraction_key(), enabled=options.use_cache)
-    if results.enabled and isinstance(index.files, FactsTable) and all(r.facts_only for r in rules):
+    if results.enabled and isinstance(index.files, FactsTable) and all(r.reuses_findings(config) for r in rules):
         key = result_key(config, rules, index.files)
         stored = results.load_result(key)
     if stored is not None:

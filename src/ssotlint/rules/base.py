@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from ssotlint.config import Config
 from ssotlint.diagnostics import Diagnostic, Fix, Related, Severity, Span, fingerprint
 from ssotlint.index.project import ProjectIndex
 
@@ -45,6 +46,11 @@ class Rule:
     #: Config: its findings are then reused while no file and no setting changed. A rule that
     #: reads anything else (spec files, catalogues) must leave it False.
     facts_only: ClassVar[bool] = False
+
+    @classmethod
+    def reuses_findings(cls, config: Config) -> bool:
+        """Whether findings of an earlier run may stand in while no file or setting changed."""
+        return cls.facts_only
 
     def check(self, index: ProjectIndex) -> Iterable[Diagnostic]:
         raise NotImplementedError
