@@ -92,6 +92,13 @@ def guarded(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def run_options(func: F) -> F:
+    """--no-cache and --jobs, for every command that analyses the project."""
+    func = click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: all cores).")(func)
+    func = click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")(func)
+    return func
+
+
 def common_options(func: F) -> F:
     func = click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")(func)
     func = click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")(func)
@@ -180,8 +187,7 @@ def main() -> None:
 )
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
+@run_options
 @click.option("--select", help="Comma-separated codes or prefixes to enable (replaces config).")
 @click.option("--extend-select", help="Codes or prefixes to enable on top of the selection.")
 @click.option("--ignore", help="Codes or prefixes to disable.")
@@ -264,8 +270,7 @@ def check(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Baseline file (default: the `baseline` setting, .ssotlint-baseline.json).",
 )
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
+@run_options
 @common_options
 @guarded
 def baseline(
@@ -358,8 +363,7 @@ def explain(code: str) -> None:
     help="Baseline file (default: the `baseline` setting): new findings are counted apart.",
 )
 @click.option("--no-baseline", is_flag=True, help="Ignore the baseline.")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
+@run_options
 @common_options
 @guarded
 def report(

@@ -176,7 +176,17 @@ def spec_documents(index: ProjectIndex) -> tuple[str, ...]:
     return spec.documents if spec is not None else ()
 
 
-class EventMissingField(Rule):
+class EventRule(Rule):
+    """Shared by the event rules: findings depend on the facts, the config and the spec."""
+
+    facts_only = True
+
+    @classmethod
+    def input_files(cls, index: ProjectIndex) -> tuple[str, ...]:
+        return spec_documents(index)
+
+
+class EventMissingField(EventRule):
     """An event is produced without a field its spec requires.
 
     ## What it does
@@ -221,12 +231,6 @@ class EventMissingField(Rule):
     """
 
     code = "SSOT301"
-    facts_only = True
-
-    @classmethod
-    def input_files(cls, index: ProjectIndex) -> tuple[str, ...]:
-        return spec_documents(index)
-
     name = "event-missing-field"
     summary = "An event is produced without a field its spec requires"
     severity = Severity.ERROR
@@ -282,7 +286,7 @@ class EventMissingField(Rule):
                 )
 
 
-class EventUnknownField(Rule):
+class EventUnknownField(EventRule):
     """An event carries a field its spec does not define.
 
     ## What it does
@@ -316,12 +320,6 @@ class EventUnknownField(Rule):
     """
 
     code = "SSOT302"
-    facts_only = True
-
-    @classmethod
-    def input_files(cls, index: ProjectIndex) -> tuple[str, ...]:
-        return spec_documents(index)
-
     name = "event-unknown-field"
     summary = "An event carries a field its spec does not define"
     severity = Severity.WARNING
@@ -363,7 +361,7 @@ class EventUnknownField(Rule):
                 )
 
 
-class EventEnvelopeMismatch(Rule):
+class EventEnvelopeMismatch(EventRule):
     """An event nests its fields under `payload`/`data` where the spec is flat, or the reverse.
 
     ## What it does
@@ -401,12 +399,6 @@ class EventEnvelopeMismatch(Rule):
     """
 
     code = "SSOT303"
-    facts_only = True
-
-    @classmethod
-    def input_files(cls, index: ProjectIndex) -> tuple[str, ...]:
-        return spec_documents(index)
-
     name = "event-envelope-mismatch"
     summary = "Event fields nested under payload/data where the spec is flat, or the reverse"
     severity = Severity.ERROR
@@ -455,7 +447,7 @@ class EventEnvelopeMismatch(Rule):
             )
 
 
-class UnknownEventType(Rule):
+class UnknownEventType(EventRule):
     """An event-shaped dict or emitter call names an event type the spec does not define.
 
     ## What it does
@@ -490,12 +482,6 @@ class UnknownEventType(Rule):
     """
 
     code = "SSOT304"
-    facts_only = True
-
-    @classmethod
-    def input_files(cls, index: ProjectIndex) -> tuple[str, ...]:
-        return spec_documents(index)
-
     name = "unknown-event-type"
     summary = "An event-shaped dict names an event type the spec does not define"
     severity = Severity.ERROR
@@ -543,7 +529,7 @@ class UnknownEventType(Rule):
         )
 
 
-class ConsumerSpecMismatch(Rule):
+class ConsumerSpecMismatch(EventRule):
     """A consumer reads or requires a field the spec does not define for that event.
 
     ## What it does
@@ -590,12 +576,6 @@ class ConsumerSpecMismatch(Rule):
     """
 
     code = "SSOT305"
-    facts_only = True
-
-    @classmethod
-    def input_files(cls, index: ProjectIndex) -> tuple[str, ...]:
-        return spec_documents(index)
-
     name = "consumer-spec-mismatch"
     summary = "A consumer reads or requires a field the spec does not define for that event"
     severity = Severity.WARNING
