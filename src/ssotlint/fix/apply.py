@@ -13,6 +13,7 @@ import ast
 import difflib
 import functools
 import os
+import re
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -120,8 +121,12 @@ def _package(index: ProjectIndex, rel: str) -> str:
     return name if info.is_package else name.rpartition(".")[0]
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
 def _apply_edits(text: str, edits: Sequence[Edit]) -> str:
-    lines = text.splitlines(keepends=True)
+    # Lines as the interpreter counts them (str.splitlines also breaks at form feeds).
+    lines = _LINE.findall(text)
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line))
