@@ -442,7 +442,11 @@ def fix(
         click.echo(result.diff(), nl=False)
         sys.exit(EXIT_FINDINGS if result.changes or result.refused else EXIT_OK)
 
-    write(config.root, result)
+    try:
+        write(config.root, result)
+    except OSError as exc:
+        # Each file is written whole or not at all: the ones before this one are fixed.
+        _fail(f"cannot write {exc.filename}: {exc.strerror or exc}; files after it were left unchanged")
     after = run(config, options)
     remaining = result.fixed_fingerprints & {d.fingerprint for d in after.diagnostics}
     files = len(result.changes)

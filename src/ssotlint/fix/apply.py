@@ -155,8 +155,8 @@ def compute(index: ProjectIndex, actions: Sequence[Action]) -> FixResult:
         try:
             real = resolve_inside(root, rel)
             data = real.read_bytes()
-            module = cst.parse_module(data)
-            text = data.decode(module.encoding)
+            encoding = cst.parse_module(data).encoding  # BOM, PEP 263 cookie, else UTF-8
+            text = data.decode(encoding)
             module = cst.parse_module(text)
         except UnsafePath as exc:
             broken[rel] = str(exc)
@@ -172,7 +172,7 @@ def compute(index: ProjectIndex, actions: Sequence[Action]) -> FixResult:
             ast_ok = True
         except (SyntaxError, ValueError):
             ast_ok = False  # syntax newer than this Python: libcst's parse is the check
-        work[rel] = _Work(rel, real, module.encoding, text, module, ast_ok)
+        work[rel] = _Work(rel, real, encoding, text, module, ast_ok)
         return work[rel]
 
     def refuse(rel: str, action: Action, reason: str) -> None:
