@@ -162,3 +162,18 @@ def test_fifo_is_not_read(tmp_path: Path) -> None:
     root = write_project(tmp_path / "proj", {"a.py": "x = 1\n"})
     os.mkfifo(root / "pipe.py")  # reading it would block for ever
     clean_run("check", str(root), codes=(0,))
+
+
+def test_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "proj", {"pkg/__init__.py": "", "pkg/a.py": "import pkg.b\n", "pkg/b.py": "import pkg.a\n"})
+    os.mkdir(os.path.join(os.fsencode(root / "pkg"), b"d\xe9j\xe0"))
+    with open(os.path.join(os.fsencode(root / "pkg"), b"caf\xe9.py"), "wb") as fh:
+        fh.write(b"x = (\n")
+    for fmt in ("concise", "json", "sarif", "github", "gitlab"):
+        proc = clean_run("check", str(root), "--no-cache", "--format", fmt, codes=(1,))
+        assert "skipping pkg/caf\ufffd.py: the name is not valid UTF-8" in proc.stderr
+        assert "skipping pkg/d\ufffdj\ufffd: the name is not valid UTF-8" in proc.stderr
+    proc = clean_run("check", str(root), "--format", "concise")
+    assert concise(proc) == ["SSOT201 pkg/a.py:1:1"]
+    clean_run("report", str(root), "--format", "html", "-o", str(tmp_path / "r.html"), codes=(0,))
+    clean_run("baseline", str(root), codes=(0,))
