@@ -76,6 +76,11 @@ def guarded(func: F) -> F:
         except BrokenPipeError:
             sys.stderr.close()
             sys.exit(EXIT_ERROR)
+        except OSError as exc:
+            if exc.filename is None or debug:
+                raise
+            # The file system said no (an output folder that does not exist, a full disk...).
+            _fail(f"{exc.filename}: {exc.strerror or exc}")
         except Exception as exc:
             from ssotlint.engine import UsageError
 

@@ -165,3 +165,15 @@ def test_spec_path_outside_or_missing(tmp_path: Path, setting: str, message: str
     (tmp_path / "outside.yaml").write_text("version: 1\nevents:\n  a: {}\n")
     err = _run(root)
     assert err == f"ssotlint: error: invalid event spec: pyproject.toml: {message}\n"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("check", "-o"), ("report", "-o"), ("events", "infer", "-o")],
+    ids=lambda c: " ".join(c),
+)
+def test_output_into_a_missing_folder(tmp_path: Path, command: tuple[str, ...]) -> None:
+    root = write_project(tmp_path / "proj", {"a.py": ""})
+    target = tmp_path / "missing" / "out.txt"
+    proc = clean_run(*command, str(target), str(root), codes=(2,))
+    assert proc.stderr == f"ssotlint: error: {target}: No such file or directory\n"
