@@ -17,7 +17,8 @@ cache with ``--jobs 1``, filling the cache, reading it), ``report --format json`
 code other than 0/1, a finding about an internal error: there must be none), whether the four
 JSON outputs are identical, findings per rule, wall time and the peak RSS of the largest
 ssotlint process (``getrusage(RUSAGE_CHILDREN)`` of a small wrapper process, so the workers
-count too). Results go to ``bench/out/sweep-robust.json`` and a Markdown table to stdout.
+count too). Results go to ``bench/out/sweep-robust.json`` (``--json``) and a Markdown table
+to stdout.
 Exit status 1 when any target had an internal error or differing outputs.
 
 Nothing here imports or runs the analysed code. Standard library only (plus pytest and
@@ -247,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source", action="append", default=[], metavar="NAME=DIR", help="another folder to sweep")
     parser.add_argument("--fuzz", type=int, default=0, metavar="N", help="also run the property tests with N examples each")
     parser.add_argument("--scratch", type=Path, help="folder for the temporary copies (default: the system's)")
+    parser.add_argument("--json", type=Path, default=OUT / "sweep-robust.json", help="where the results go")
     args = parser.parse_args(argv)
     extra = {}
     for item in args.source:
@@ -255,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"--source expects NAME=DIR with an existing folder, got {item!r}")
         extra[name] = Path(folder)
     names = args.names or [*known, *extra]
-    OUT.mkdir(parents=True, exist_ok=True)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
     report: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": f"{os.cpu_count()} cores, {platform.system()} {platform.machine()}, Python {platform.python_version()}",
@@ -272,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"== hypothesmith, {args.fuzz} examples per test", file=sys.stderr, flush=True)
         report["fuzz"] = fuzz(args.fuzz)
         failed |= not report["fuzz"]["passed"]
-    (OUT / "sweep-robust.json").write_text(json.dumps(report, indent=2) + "\n")
+    args.json.write_text(json.dumps(report, indent=2) + "\n")
     sys.stdout.write(markdown(report))
     return 1 if failed else 0
 
