@@ -438,6 +438,7 @@ def fix(
     options = RunOptions(paths=paths, use_cache=not no_cache, use_baseline=False)
     before = run(config, options)
     result = fixes_for(before, unsafe=unsafe)
+    del before  # the whole project's facts: the run after the fix builds its own
     listing = functools.partial(click.echo, err=show_diff)
     for a in result.applied:
         listing(f"{a.path}: {a.code} {a.title}{'' if a.safe else ' (unsafe)'}")

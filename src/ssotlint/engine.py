@@ -146,8 +146,10 @@ def collect_facts(
     else:
         done = _store(todo, map(work, (t[3] for t in todo)), cache, blobs, progress, done, total)
 
-    facts = {rel: decode(FileFacts, marshal.loads(blobs[rel])) for rel in sorted(blobs)}
-    return facts, len(todo)
+    parsed = len(todo)
+    todo.clear()  # every source file's bytes: not needed once extracted
+    facts = {rel: decode(FileFacts, marshal.loads(blobs.pop(rel))) for rel in sorted(blobs)}
+    return facts, parsed
 
 
 def _store(
