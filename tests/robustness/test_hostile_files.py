@@ -177,3 +177,20 @@ def test_file_name_that_is_not_utf8(tmp_path: Path) -> None:
     assert concise(proc) == ["SSOT201 pkg/a.py:1:1"]
     clean_run("report", str(root), "--format", "html", "-o", str(tmp_path / "r.html"), codes=(0,))
     clean_run("baseline", str(root), codes=(0,))
+
+
+def test_no_second_parser_for_big_broken_files_or_parser_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """libcst's parser (for syntax newer than the interpreter) needs ~400 bytes per source byte."""
+    import ssotlint.facts.parse
+    from ssotlint.facts.extract import extract
+
+    def refuse(text: str) -> None:
+        raise AssertionError("libcst fallback used")
+
+    monkeypatch.setattr(ssotlint.facts.parse, "_parse_newer_syntax", refuse)
+    big = b"x = 1\n" * 200_000 + b"print 'py2'\n"  # 1.2 MB
+    error = extract(big).error
+    assert error is not None and (error.line, error.message) == (200_001, "Missing parentheses in call to 'print'. Did you mean print(...)?")
+    nested = b"x = " + b"f(" * 300 + b")" * 300 + b"\n"
+    error = extract(nested).error
+    assert error is not None and error.message == "too many nested parentheses"
