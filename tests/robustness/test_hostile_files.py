@@ -180,7 +180,7 @@ def test_file_name_that_is_not_utf8(tmp_path: Path) -> None:
 
 
 def test_no_second_parser_for_big_broken_files_or_parser_limits(monkeypatch: pytest.MonkeyPatch) -> None:
-    """libcst's parser (for syntax newer than the interpreter) needs ~400 bytes per source byte."""
+    """libcst's parser (for syntax newer than the interpreter) needs ~400 bytes and 6 s per MB."""
     import ssotlint.facts.parse
     from ssotlint.facts.extract import extract
 
