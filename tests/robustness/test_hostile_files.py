@@ -94,6 +94,9 @@ def test_hostile_files_on_the_command_line(tmp_path: Path) -> None:
         assert concise(proc) == EXPECTED
     clean_run("report", str(root), "--format", "markdown", codes=(0,))
     clean_run("events", "infer", str(root), codes=(0,))
+    before = {p: p.read_bytes() for p in (root / "pkg").glob("*.py") if p.is_file() and not p.is_symlink()}
+    clean_run("fix", "--unsafe", str(root), codes=(0,))
+    assert {p: p.read_bytes() for p in before} == before  # nothing to fix, nothing touched
     text = clean_run("check", str(root), "--no-cache")  # source snippets of odd files
     assert "pkg/deep_parens.py:1:205" in text.stdout
 
