@@ -8,7 +8,8 @@
 Targets: a copy of the standard library of the running interpreter
 (``sysconfig.get_paths()["stdlib"]`` without ``site-packages``; its test suite holds files with
 bad syntax and other encodings) and the full unpacked archives of the pinned corpora of
-``bench/corpora.py`` (tests, docs and scripts included). Every target is copied into a
+``bench/corpora.py`` (tests, docs and scripts included), and on request its 10,000-file
+``synthetic10k`` project, the largest corpus. Every target is copied into a
 temporary folder first, so that the cache and the outputs never land in the original.
 
 Per target: ``check --format json`` (all rules) four ways (no cache with the default jobs, no
@@ -48,10 +49,7 @@ OUT = BENCH / "out"
 CONFIG_NAME = "ssotlint-sweep.toml"  # beside the target's own pyproject.toml, never replacing it
 
 sys.path.insert(0, str(BENCH))
-try:
-    import corpora  # type: ignore[import-not-found]  # the pinned archives (bench/corpora.py)
-except ImportError:  # pragma: no cover - an older checkout without it
-    corpora = None
+import corpora  # the pinned archives (bench/corpora.py)  # noqa: E402
 
 # Runs a command and reports the peak RSS of its process tree's largest member (KiB on Linux).
 _WRAPPER = """
@@ -103,10 +101,12 @@ def sources(names: list[str], extra: dict[str, Path]) -> dict[str, Path]:
             out[name] = extra[name]
         elif name == "stdlib":
             out[name] = stdlib_source()
-        elif corpora is not None and name in corpora.CORPORA:
+        elif name in corpora.CORPORA:
             out[name] = corpora.unpack(corpora.CORPORA[name])
+        elif name == corpora.SYNTHETIC:
+            out[name] = corpora.synthetic()
         else:
-            raise SystemExit(f"unknown target {name!r} (bench/corpora.py missing? use --source {name}=DIR)")
+            raise SystemExit(f"unknown target {name!r}; use --source {name}=DIR for another folder")
     return out
 
 
@@ -242,9 +242,9 @@ def markdown(report: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    known = ["stdlib", *(corpora.CORPORA if corpora is not None else ())]
+    known = ["stdlib", *corpora.CORPORA]
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("names", nargs="*", help=f"targets (default: {', '.join(known)})")
+    parser.add_argument("names", nargs="*", help=f"targets (default: {', '.join(known)}; also {corpora.SYNTHETIC})")
     parser.add_argument("--source", action="append", default=[], metavar="NAME=DIR", help="another folder to sweep")
     parser.add_argument("--fuzz", type=int, default=0, metavar="N", help="also run the property tests with N examples each")
     parser.add_argument("--scratch", type=Path, help="folder for the temporary copies (default: the system's)")

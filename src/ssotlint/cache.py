@@ -5,6 +5,10 @@ cache restored in CI or copied to a fresh clone is reused. A small stat index (p
 size, mtime, inode -> digest) only saves re-reading unchanged files; on any mismatch the
 file is read and hashed again. Writes go to a temporary file renamed into place, so
 concurrent runs never see a torn file; a corrupt or foreign pack is ignored.
+
+Next to the pack, one result file holds the findings of the last run, keyed by a digest of
+everything they were computed from (see ``engine.result_key``): when nothing changed, a
+run reuses them instead of rebuilding the project index.
 """
 
 from __future__ import annotations
@@ -15,14 +19,19 @@ import logging
 import marshal
 import os
 import tempfile
+from collections.abc import Sequence
+from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 from ssotlint import __version__
+from ssotlint.diagnostics import Diagnostic, Edit, Fix, Related, Severity, Span
 from ssotlint.facts.extract import FACTS_SCHEMA
 
 log = logging.getLogger(__name__)
 
 MAGIC = b"SSOTLINT-FACTS\x01"
+RESULT_MAGIC = b"SSOTLINT-RESULT\x01"
 StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
 CACHEDIR_TAG = (
@@ -43,6 +52,7 @@ class FactsCache:
             f"{__version__}\x1f{FACTS_SCHEMA}\x1f{extraction_key}".encode(), digest_size=8
         ).hexdigest()
         self.file = directory / f"facts-{key}.bin"
+        self.result_file = directory / f"result-{key}.bin"
         self.entries: dict[bytes, bytes] = {}
         self.stats: dict[str, tuple[StatKey, bytes]] = {}
         self.used: dict[bytes, bytes] = {}
@@ -97,15 +107,52 @@ class FactsCache:
         if not self.dirty and len(self.used) == len(self.entries) and len(self.new_stats) == len(self.stats):
             return
         payload = marshal.dumps((self.used, self.new_stats))
-        blob = MAGIC + hashlib.blake2b(payload, digest_size=16).digest() + payload
+        self._write(self.file, MAGIC + hashlib.blake2b(payload, digest_size=16).digest() + payload)
+
+    def load_result(self, key: bytes) -> tuple[list[Diagnostic], int] | None:
+        """(findings, suppressed count) stored under ``key`` by :meth:`save_result`, or None."""
+        if not self.enabled:
+            return None
+        try:
+            raw = self.result_file.read_bytes()
+        except OSError:
+            return None
+        try:
+            if not raw.startswith(RESULT_MAGIC):
+                raise ValueError("bad header")
+            checksum = raw[len(RESULT_MAGIC) : len(RESULT_MAGIC) + 16]
+            payload = raw[len(RESULT_MAGIC) + 16 :]
+            if hashlib.blake2b(payload, digest_size=16).digest() != checksum:
+                raise ValueError("checksum mismatch")
+            stored_key, plain, suppressed = marshal.loads(payload)
+            if stored_key != key:
+                return None
+            return decode_diagnostics(plain), int(suppressed)
+        except Exception as exc:  # any damage means: compute afresh
+            log.debug("ignoring unusable result cache %s (%s)", self.result_file, exc)
+            return None
+
+    def save_result(self, key: bytes, diagnostics: Sequence[Diagnostic], suppressed: int) -> None:
+        if not self.enabled:
+            return
+        plain = encode_diagnostics(diagnostics)
+        if plain is None:
+            return
+        try:
+            payload = marshal.dumps((key, plain, suppressed))
+        except ValueError:  # a finding's data holds something marshal cannot store
+            return
+        self._write(self.result_file, RESULT_MAGIC + hashlib.blake2b(payload, digest_size=16).digest() + payload)
+
+    def _write(self, target: Path, blob: bytes) -> None:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             self._write_marker_files()
-            fd, tmp = tempfile.mkstemp(prefix=".facts-", suffix=".tmp", dir=self.directory)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".tmp", dir=self.directory)
             try:
                 with os.fdopen(fd, "wb") as fh:
                     fh.write(blob)
-                os.replace(tmp, self.file)
+                os.replace(tmp, target)
             except BaseException:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
@@ -118,3 +165,64 @@ class FactsCache:
             marker = self.directory / name
             if not marker.exists():
                 marker.write_text(text)
+
+
+# --- findings as plain data (for the result file) -------------------------------------------
+
+#: The fields the encoding below knows. When a class gains a field, findings are not cached
+#: (and a test fails) until the encoding is taught about it.
+_KNOWN_FIELDS: dict[type, tuple[str, ...]] = {
+    Diagnostic: ("code", "name", "message", "path", "span", "severity", "fingerprint", "related", "fix", "data", "touches"),
+    Span: ("line", "column", "end_line", "end_column"),
+    Related: ("path", "line", "message", "column"),
+    Fix: ("title", "edits", "safe"),
+    Edit: ("path", "start_line", "start_column", "end_line", "end_column", "replacement"),
+}
+
+
+def _fields_known() -> bool:
+    return all(tuple(f.name for f in fields(cls)) == names for cls, names in _KNOWN_FIELDS.items())
+
+
+def encode_diagnostics(diagnostics: Sequence[Diagnostic]) -> list[tuple[Any, ...]] | None:
+    """Plain tuples that marshal can store, or None when the layout is not known."""
+    if not _fields_known():
+        return None
+    out = []
+    for d in diagnostics:
+        fix = None
+        if d.fix is not None:
+            edits = tuple(
+                (e.path, e.start_line, e.start_column, e.end_line, e.end_column, e.replacement) for e in d.fix.edits
+            )
+            fix = (d.fix.title, edits, d.fix.safe)
+        s = d.span
+        out.append(
+            (
+                d.code, d.name, d.message, d.path, (s.line, s.column, s.end_line, s.end_column),
+                d.severity.value, d.fingerprint, tuple((r.path, r.line, r.message, r.column) for r in d.related),
+                fix, dict(d.data), d.touches,
+            )
+        )
+    return out
+
+
+def decode_diagnostics(plain: list[tuple[Any, ...]]) -> list[Diagnostic]:
+    out = []
+    for code, name, message, path, span, severity, fp, related, fix, data, touches in plain:
+        out.append(
+            Diagnostic(
+                code=code,
+                name=name,
+                message=message,
+                path=path,
+                span=Span(*span),
+                severity=Severity(severity),
+                fingerprint=fp,
+                related=tuple(Related(*r) for r in related),
+                fix=None if fix is None else Fix(fix[0], tuple(Edit(*e) for e in fix[1]), fix[2]),
+                data=data,
+                touches=tuple(touches),
+            )
+        )
+    return out

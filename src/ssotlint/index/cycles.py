@@ -5,7 +5,6 @@ Deterministic throughout: every choice between equals is broken by module name.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -34,31 +33,60 @@ def first_site(g: Digraph, u: str, v: str) -> Edge:
     return min(sites, key=lambda e: (e.implicit, e.line, e.column))
 
 
-def _shortest_path(g: Digraph, source: str, target: str, members: frozenset[str]) -> list[str]:
-    """BFS path source -> target inside ``members``, neighbours visited in sorted order."""
+Adjacency = dict[str, list[str]]
+
+
+def _adjacency(g: Digraph, members: frozenset[str]) -> Adjacency:
+    """Successors inside ``members``, sorted: the order every search below visits them in."""
+    return {n: sorted(v for v in g.successors(n) if v in members) for n in members}
+
+
+def _shortest_path(
+    g: Digraph,
+    source: str,
+    target: str,
+    members: frozenset[str],
+    *,
+    adjacency: Adjacency | None = None,
+    max_edges: int | None = None,
+) -> list[str]:
+    """BFS path source -> target inside ``members``, neighbours visited in sorted order.
+
+    With ``max_edges``, paths longer than that are not looked for ([] instead): the search
+    stops early, and any path it returns is the one the unbounded search returns.
+    """
+    adj = adjacency if adjacency is not None else _adjacency(g, members)
+    if source == target:
+        return [source]
     parent: dict[str, str | None] = {source: None}
-    queue = deque([source])
-    while queue:
-        node = queue.popleft()
-        if node == target:
-            path = [node]
-            while parent[path[-1]] is not None:
-                path.append(parent[path[-1]])  # type: ignore[arg-type]
-            return path[::-1]
-        for nxt in sorted(g.successors(node)):
-            if nxt in members and nxt not in parent:
+    frontier = [source]
+    depth = 0
+    while frontier and (max_edges is None or depth < max_edges):
+        depth += 1
+        following = []
+        for node in frontier:
+            for nxt in adj[node]:
+                if nxt in parent:
+                    continue
                 parent[nxt] = node
-                queue.append(nxt)
+                if nxt == target:
+                    path = [nxt]
+                    while parent[path[-1]] is not None:
+                        path.append(parent[path[-1]])  # type: ignore[arg-type]
+                    return path[::-1]
+                following.append(nxt)
+        frontier = following
     return []
 
 
 def shortest_cycle(g: Digraph, start: str, members: frozenset[str]) -> list[str]:
     """The shortest simple cycle through ``start`` inside ``members``."""
+    adj = _adjacency(g, members)
     best: list[str] = []
-    for nxt in sorted(g.successors(start)):
-        if nxt not in members or nxt == start:
+    for nxt in adj[start]:
+        if nxt == start:
             continue
-        back = _shortest_path(g, nxt, start, members)
+        back = _shortest_path(g, nxt, start, members, adjacency=adj, max_edges=len(best) - 1 if best else None)
         if back and (not best or len(back) < len(best)):
             best = [start, *back[:-1]]
     return best
@@ -69,12 +97,14 @@ def shortest_cycle_using(g: Digraph, members: frozenset[str], required: Callable
 
     Ties go to the cycle whose rotation to its smallest module sorts first.
     """
+    adj = _adjacency(g, members)
     best: list[str] = []
     for u in sorted(members):
-        for v in sorted(g.successors(u)):
-            if v not in members or v == u or not required(u, v):
+        for v in adj[u]:
+            if v == u or not required(u, v):
                 continue
-            back = _shortest_path(g, v, u, members)
+            # A longer cycle cannot win; one of the same length can (on the tie-break).
+            back = _shortest_path(g, v, u, members, adjacency=adj, max_edges=len(best) - 1 if best else None)
             if not back:
                 continue
             cycle = rotate_to_smallest([u, *back[:-1]])
@@ -97,13 +127,15 @@ def feedback_arc_set(g: Digraph, members: Iterable[str], weight: Weight) -> list
     that does not close a cycle again (heaviest first), so the result is minimal.
     """
     nodes = set(members)
-    sub_edges = [(u, v) for u in sorted(nodes) for v in sorted(g.successors(u)) if v in nodes and u != v]
+    in_order = sorted(nodes)
+    sub_edges = [(u, v) for u in in_order for v in sorted(g.successors(u)) if v in nodes and u != v]
+    weights = {e: weight(*e) for e in sub_edges}
     out_w = {n: 0.0 for n in nodes}
     in_w = {n: 0.0 for n in nodes}
     succ: dict[str, set[str]] = {n: set() for n in nodes}
     pred: dict[str, set[str]] = {n: set() for n in nodes}
     for u, v in sub_edges:
-        w = weight(u, v)
+        w = weights[(u, v)]
         out_w[u] += w
         in_w[v] += w
         succ[u].add(v)
@@ -117,18 +149,18 @@ def feedback_arc_set(g: Digraph, members: Iterable[str], weight: Weight) -> list
         remaining.discard(n)
         for v in succ[n]:
             if v in remaining:
-                in_w[v] -= weight(n, v)
+                in_w[v] -= weights[(n, v)]
                 pred[v].discard(n)
         for u in pred[n]:
             if u in remaining:
-                out_w[u] -= weight(u, n)
+                out_w[u] -= weights[(u, n)]
                 succ[u].discard(n)
 
     while remaining:
         changed = True
         while changed:
             changed = False
-            for n in sorted(remaining):
+            for n in in_order:  # sorted(remaining), skipping what a step of this pass removed
                 if n not in remaining:
                     continue
                 if not (succ[n] & remaining):
@@ -140,7 +172,7 @@ def feedback_arc_set(g: Digraph, members: Iterable[str], weight: Weight) -> list
                     remove(n)
                     changed = True
         if remaining:
-            best = max(sorted(remaining), key=lambda n: out_w[n] - in_w[n])
+            best = max((n for n in in_order if n in remaining), key=lambda n: out_w[n] - in_w[n])
             head.append(best)
             remove(best)
     order = head + list(reversed(tail))
@@ -152,7 +184,7 @@ def feedback_arc_set(g: Digraph, members: Iterable[str], weight: Weight) -> list
         if pos[u] <= pos[v]:
             dag_succ[u].add(v)
     kept_cut: list[tuple[str, str]] = []
-    for u, v in sorted(backward, key=lambda e: (-weight(*e), e)):
+    for u, v in sorted(backward, key=lambda e: (-weights[e], e)):
         if _reaches(dag_succ, v, u):
             kept_cut.append((u, v))
         else:

@@ -49,6 +49,8 @@ def _statement_text(fact: ImportFact) -> str:
 class Resolver:
     def __init__(self, modules: ModuleTable) -> None:
         self.modules = modules
+        # Thousands of files import the same few modules the same way: resolve each once.
+        self._resolved: dict[tuple[object, ...], list[tuple[str, tuple[str, ...]]]] = {}
 
     def _package_of(self, importer: ModuleInfo) -> str:
         name = importer.name.split("@", 1)[0]
@@ -80,6 +82,13 @@ class Resolver:
         base = self._absolute_base(importer, fact)
         if not base:
             return []
+        key = (base, fact.level == 0, fact.is_from, fact.names, fact.asname)
+        found = self._resolved.get(key)
+        if found is None:
+            found = self._resolved[key] = self._targets_of(base, fact)
+        return list(found)
+
+    def _targets_of(self, base: str, fact: ImportFact) -> list[tuple[str, tuple[str, ...]]]:
         if fact.level == 0 and base.split(".", 1)[0] not in self.modules.top_level:
             return []  # third-party or stdlib, even if a first-party module shares the name
         if not fact.is_from:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from ssotlint.config import Config
 from ssotlint.diagnostics import Diagnostic, Fix, Related, Severity, Span, fingerprint
 from ssotlint.index.project import ProjectIndex
 
@@ -41,6 +42,15 @@ class Rule:
     severity: ClassVar[Severity] = Severity.ERROR
     VALID: ClassVar[tuple[Case, ...]] = ()
     INVALID: ClassVar[tuple[Case, ...]] = ()
+    #: True when ``check`` reads nothing but the index (facts of the analysed files) and the
+    #: Config: its findings are then reused while no file and no setting changed. A rule that
+    #: reads anything else (spec files, catalogues) must leave it False.
+    facts_only: ClassVar[bool] = False
+
+    @classmethod
+    def reuses_findings(cls, config: Config) -> bool:
+        """Whether findings of an earlier run may stand in while no file or setting changed."""
+        return cls.facts_only
 
     def check(self, index: ProjectIndex) -> Iterable[Diagnostic]:
         raise NotImplementedError

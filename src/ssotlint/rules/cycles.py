@@ -184,6 +184,7 @@ class ImportCycle(Rule):
     """
 
     code = "SSOT201"
+    facts_only = True
     name = "import-cycle"
     summary = "First-party modules import each other at import time"
     severity = Severity.ERROR
@@ -279,6 +280,7 @@ class DeferredImportCycle(Rule):
     """
 
     code = "SSOT202"
+    facts_only = True
     name = "deferred-import-cycle"
     summary = "A cycle kept alive only by imports inside functions"
     severity = Severity.WARNING

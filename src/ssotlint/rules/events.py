@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from ssotlint.config import Config
 from ssotlint.diagnostics import Diagnostic, Related, Severity, Span
 from ssotlint.facts.model import EventKey
 from ssotlint.index.events import Consumer, EventIndex, Producer, event_index, load_event_spec
@@ -170,6 +171,13 @@ def _case(source: str, expected: tuple[str, ...] = (), note: str = "", spec: dic
 # --- rules ------------------------------------------------------------------------------------------
 
 
+def _without_spec(config: Config) -> bool:
+    # A configured spec is a file (and the documents it references) read afresh on every
+    # run, so findings are reused only while there is none; without one they come from
+    # facts alone.
+    return config.event_spec is None
+
+
 class EventMissingField(Rule):
     """An event is produced without a field its spec requires.
 
@@ -215,6 +223,11 @@ class EventMissingField(Rule):
     """
 
     code = "SSOT301"
+    facts_only = True
+
+    @classmethod
+    def reuses_findings(cls, config: Config) -> bool:
+        return _without_spec(config)
     name = "event-missing-field"
     summary = "An event is produced without a field its spec requires"
     severity = Severity.ERROR
@@ -304,6 +317,11 @@ class EventUnknownField(Rule):
     """
 
     code = "SSOT302"
+    facts_only = True
+
+    @classmethod
+    def reuses_findings(cls, config: Config) -> bool:
+        return _without_spec(config)
     name = "event-unknown-field"
     summary = "An event carries a field its spec does not define"
     severity = Severity.WARNING
@@ -383,6 +401,11 @@ class EventEnvelopeMismatch(Rule):
     """
 
     code = "SSOT303"
+    facts_only = True
+
+    @classmethod
+    def reuses_findings(cls, config: Config) -> bool:
+        return _without_spec(config)
     name = "event-envelope-mismatch"
     summary = "Event fields nested under payload/data where the spec is flat, or the reverse"
     severity = Severity.ERROR
@@ -466,6 +489,11 @@ class UnknownEventType(Rule):
     """
 
     code = "SSOT304"
+    facts_only = True
+
+    @classmethod
+    def reuses_findings(cls, config: Config) -> bool:
+        return _without_spec(config)
     name = "unknown-event-type"
     summary = "An event-shaped dict names an event type the spec does not define"
     severity = Severity.ERROR
@@ -560,6 +588,11 @@ class ConsumerSpecMismatch(Rule):
     """
 
     code = "SSOT305"
+    facts_only = True
+
+    @classmethod
+    def reuses_findings(cls, config: Config) -> bool:
+        return _without_spec(config)
     name = "consumer-spec-mismatch"
     summary = "A consumer reads or requires a field the spec does not define for that event"
     severity = Severity.WARNING

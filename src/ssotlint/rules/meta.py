@@ -43,6 +43,7 @@ class SyntaxErrorRule(Rule):
     """
 
     code = "SSOT901"
+    facts_only = True
     name = "syntax-error"
     summary = "A file cannot be parsed"
     severity = Severity.ERROR
@@ -93,6 +94,7 @@ class UnusedSuppression(Rule):
     """
 
     code = "SSOT902"
+    facts_only = True
     name = "unused-suppression"
     summary = "An ignore comment or allow entry that suppresses nothing"
     severity = Severity.WARNING
@@ -146,6 +148,7 @@ class StaleBaselineEntry(Rule):
     """
 
     code = "SSOT903"
+    facts_only = True
     name = "stale-baseline-entry"
     summary = "A baseline entry whose finding is gone"
     severity = Severity.WARNING
