@@ -86,3 +86,25 @@ def test_concurrent_runs_agree_and_leave_a_valid_cache(demo: Path) -> None:
         assert out == reference
     assert sorted(p.name for p in (demo / CACHE).iterdir() if p.name.startswith(".facts-")) == []  # no temp files
     assert _json(demo) == reference
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "directory"])
+def test_corrupt_result_cache_changes_nothing(tmp_path: Path, damage: str) -> None:
+    from ..conftest import write_project
+
+    root = write_project(tmp_path / "proj", {"app/__init__.py": "", "app/a.py": "import app.b\n", "app/b.py": "import app.a\n"})
+    reference = _json(root, "--no-cache")
+    _json(root)
+    _json(root)
+    results = sorted((root / CACHE).glob("result-*.bin"))
+    assert len(results) == 1
+    data = results[0].read_bytes()
+    if damage == "garbage":
+        results[0].write_bytes(os.urandom(len(data)))
+    elif damage == "truncated":
+        results[0].write_bytes(data[: len(data) // 2])
+    else:
+        results[0].unlink()
+        results[0].mkdir()
+    assert _json(root) == reference
+    assert _json(root) == reference
