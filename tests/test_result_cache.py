@@ -179,16 +179,19 @@ def test_config_is_part_of_the_key(tmp_path: Path) -> None:
     assert key != result_key(dataclasses.replace(config, src=("app",)), rules, facts)
 
 
-def test_event_rules_reuse_findings_only_without_a_spec(tmp_path: Path) -> None:
-    from ssotlint.rules import ALL_RULES
-    from ssotlint.rules.events import EventMissingField
-
-    root = write_project(tmp_path / "p", CYCLE)
-    config = load_config(root)
-    assert all(r.reuses_findings(config) for r in ALL_RULES)
-    with_spec = dataclasses.replace(config, event_spec="events.yaml")
-    assert not EventMissingField.reuses_findings(with_spec)
-    assert not all(r.reuses_findings(with_spec) for r in ALL_RULES)
+def test_editing_the_event_spec_invalidates_reused_findings(tmp_path: Path) -> None:
+    spec_v1 = "version: 1\nevents:\n  tool_executing:\n    required: [tool_name, timestamp]\n"
+    spec_v2 = "version: 1\nevents:\n  tool_executing:\n    required: [tool_name, timestamp, parameters]\n"
+    producer = 'import time\n\ndef f(name):\n    return {"type": "tool_executing", "tool_name": name, "timestamp": time.time()}\n'
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/bridge.py": producer}, config='event-spec = "events.yaml"\n', extra={"events.yaml": spec_v1})
+    first = check(root, use_cache=True)
+    assert [d.code for d in first.diagnostics] == []
+    again = check(root, use_cache=True)
+    assert again.cached_findings  # nothing changed: findings reused, spec included
+    (root / "events.yaml").write_text(spec_v2)
+    changed = check(root, use_cache=True)
+    assert not changed.cached_findings
+    assert [d.code for d in changed.diagnostics] == ["SSOT301"]
 
 
 def test_default_selection_reuses_findings(tmp_path: Path) -> None:

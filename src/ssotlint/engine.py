@@ -325,8 +325,8 @@ def run(config: Config, options: RunOptions) -> RunResult:
     stored: tuple[list[Diagnostic], int] | None = None
     key: bytes | None = None
     results = FactsCache(config.root / config.cache_dir, config.extraction_key(), enabled=options.use_cache)
-    if results.enabled and isinstance(index.files, FactsTable) and all(r.reuses_findings(config) for r in rules):
-        key = result_key(config, rules, index.files)
+    if results.enabled and isinstance(index.files, FactsTable) and all(r.facts_only for r in rules):
+        key = result_key(config, rules, index.files, _input_files(index, rules))
         stored = results.load_result(key)
     if stored is not None:
         diagnostics, suppressed = stored
@@ -382,11 +382,25 @@ def run(config: Config, options: RunOptions) -> RunResult:
     )
 
 
-def result_key(config: Config, rules: Sequence[type[Rule]], facts: FactsTable) -> bytes:
+def _input_files(index: ProjectIndex, rules: Sequence[type[Rule]]) -> dict[str, bytes]:
+    """Content digests of the other files the rules read (event specs...)."""
+    digests: dict[str, bytes] = {}
+    for rule in rules:
+        for rel in rule.input_files(index):
+            if rel not in digests:
+                try:
+                    digests[rel] = content_digest((index.root / rel).read_bytes())
+                except OSError:
+                    digests[rel] = b"(unreadable)"
+    return dict(sorted(digests.items()))
+
+
+def result_key(config: Config, rules: Sequence[type[Rule]], facts: FactsTable, inputs: dict[str, bytes] | None = None) -> bytes:
     """Identifies everything the findings (before baseline and scope) are computed from.
 
-    The content of every file, the configuration (its repr holds every setting and the
-    project root), the selected rules and the versions of ssotlint and of its facts.
+    The content of every file and of every other input the rules read (event specs), the
+    configuration (its repr holds every setting and the project root), the selected rules
+    and the versions of ssotlint and of its facts.
     """
     h = hashlib.blake2b(digest_size=16)
     h.update(repr((__version__, FACTS_SCHEMA, sys.version_info[:2], config, [r.code for r in rules])).encode())
@@ -394,6 +408,8 @@ def result_key(config: Config, rules: Sequence[type[Rule]], facts: FactsTable) -
         h.update(rel.encode("utf-8", "surrogateescape"))
         h.update(b"\0")
         h.update(digest)
+    for rel, digest in (inputs or {}).items():
+        h.update(b"\1" + rel.encode("utf-8", "surrogateescape") + b"\0" + digest)
     return h.digest()
 
 

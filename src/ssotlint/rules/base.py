@@ -6,7 +6,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from ssotlint.config import Config
 from ssotlint.diagnostics import Diagnostic, Fix, Related, Severity, Span, fingerprint
 from ssotlint.index.project import ProjectIndex
 
@@ -42,15 +41,15 @@ class Rule:
     severity: ClassVar[Severity] = Severity.ERROR
     VALID: ClassVar[tuple[Case, ...]] = ()
     INVALID: ClassVar[tuple[Case, ...]] = ()
-    #: True when ``check`` reads nothing but the index (facts of the analysed files) and the
-    #: Config: its findings are then reused while no file and no setting changed. A rule that
-    #: reads anything else (spec files, catalogues) must leave it False.
+    #: True when ``check`` reads nothing but the index (facts of the analysed files), the
+    #: Config and the files named by :meth:`input_files`: its findings are then reused while
+    #: none of those changed. A rule that reads anything else must leave it False.
     facts_only: ClassVar[bool] = False
 
     @classmethod
-    def reuses_findings(cls, config: Config) -> bool:
-        """Whether findings of an earlier run may stand in while no file or setting changed."""
-        return cls.facts_only
+    def input_files(cls, index: ProjectIndex) -> tuple[str, ...]:
+        """Files other than the analysed sources that ``check`` reads (relative paths)."""
+        return ()
 
     def check(self, index: ProjectIndex) -> Iterable[Diagnostic]:
         raise NotImplementedError

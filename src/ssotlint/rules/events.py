@@ -6,7 +6,6 @@ import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from ssotlint.config import Config
 from ssotlint.diagnostics import Diagnostic, Related, Severity, Span
 from ssotlint.facts.model import EventKey
 from ssotlint.index.events import Consumer, EventIndex, Producer, event_index, load_event_spec
@@ -171,11 +170,10 @@ def _case(source: str, expected: tuple[str, ...] = (), note: str = "", spec: dic
 # --- rules ------------------------------------------------------------------------------------------
 
 
-def _without_spec(config: Config) -> bool:
-    # A configured spec is a file (and the documents it references) read afresh on every
-    # run, so findings are reused only while there is none; without one they come from
-    # facts alone.
-    return config.event_spec is None
+def spec_documents(index: ProjectIndex) -> tuple[str, ...]:
+    """The spec file and the documents its ``$ref``s reach: their content decides findings too."""
+    spec = load_event_spec(index)
+    return spec.documents if spec is not None else ()
 
 
 class EventMissingField(Rule):
@@ -226,8 +224,9 @@ class EventMissingField(Rule):
     facts_only = True
 
     @classmethod
-    def reuses_findings(cls, config: Config) -> bool:
-        return _without_spec(config)
+    def input_files(cls, index: ProjectIndex) -> tuple[str, ...]:
+        return spec_documents(index)
+
     name = "event-missing-field"
     summary = "An event is produced without a field its spec requires"
     severity = Severity.ERROR
@@ -320,8 +319,9 @@ class EventUnknownField(Rule):
     facts_only = True
 
     @classmethod
-    def reuses_findings(cls, config: Config) -> bool:
-        return _without_spec(config)
+    def input_files(cls, index: ProjectIndex) -> tuple[str, ...]:
+        return spec_documents(index)
+
     name = "event-unknown-field"
     summary = "An event carries a field its spec does not define"
     severity = Severity.WARNING
@@ -404,8 +404,9 @@ class EventEnvelopeMismatch(Rule):
     facts_only = True
 
     @classmethod
-    def reuses_findings(cls, config: Config) -> bool:
-        return _without_spec(config)
+    def input_files(cls, index: ProjectIndex) -> tuple[str, ...]:
+        return spec_documents(index)
+
     name = "event-envelope-mismatch"
     summary = "Event fields nested under payload/data where the spec is flat, or the reverse"
     severity = Severity.ERROR
@@ -492,8 +493,9 @@ class UnknownEventType(Rule):
     facts_only = True
 
     @classmethod
-    def reuses_findings(cls, config: Config) -> bool:
-        return _without_spec(config)
+    def input_files(cls, index: ProjectIndex) -> tuple[str, ...]:
+        return spec_documents(index)
+
     name = "unknown-event-type"
     summary = "An event-shaped dict names an event type the spec does not define"
     severity = Severity.ERROR
@@ -591,8 +593,9 @@ class ConsumerSpecMismatch(Rule):
     facts_only = True
 
     @classmethod
-    def reuses_findings(cls, config: Config) -> bool:
-        return _without_spec(config)
+    def input_files(cls, index: ProjectIndex) -> tuple[str, ...]:
+        return spec_documents(index)
+
     name = "consumer-spec-mismatch"
     summary = "A consumer reads or requires a field the spec does not define for that event"
     severity = Severity.WARNING

@@ -8,6 +8,7 @@ next to it (inside the project root), with cycle detection.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 from collections.abc import Iterator
@@ -188,10 +189,12 @@ def load_spec(root: Path, rel: str, config_display: str = "pyproject.toml") -> S
     if not isinstance(data, dict):
         raise SpecError(display, line_of(data), "(document)", "expected a mapping at the top level")
     if "asyncapi" in data:
-        return _AsyncApi(docs, display).build(data)
-    if not any(k in data for k in _JSON_SCHEMA_MARKERS):
-        return _native(data, display)
-    return _JsonSchema(docs, display).build(data)
+        spec = _AsyncApi(docs, display).build(data)
+    elif not any(k in data for k in _JSON_SCHEMA_MARKERS):
+        spec = _native(data, display)
+    else:
+        spec = _JsonSchema(docs, display).build(data)
+    return dataclasses.replace(spec, documents=tuple(sorted(docs.docs)))
 
 
 _JSON_SCHEMA_MARKERS = ("$schema", "oneOf", "anyOf", "definitions", "$defs")

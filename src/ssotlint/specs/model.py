@@ -48,6 +48,7 @@ class Spec:
     discriminator: str
     events: Mapping[str, EventSpec]
     line: int = 1
+    documents: tuple[str, ...] = ()  # every file read for it: the spec and what its $refs reach
 
     @property
     def all_fields(self) -> frozenset[str]:

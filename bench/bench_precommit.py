@@ -1,0 +1,83 @@
+"""The pre-commit scenario on a 10,000-file project: warm runs, and runs with changed files.
+
+    python bench/bench_precommit.py                  # synthetic10k (built by corpora.py)
+    python bench/bench_precommit.py --changed 5 --repeat 3
+
+A copy of the project is checked once to fill the cache. Then, each repetition:
+1. ``ssotlint check`` with nothing changed (the warm run),
+2. five files get a new trailing comment and ``ssotlint check FILE...`` runs on them, the
+   way the pre-commit hook calls it (whole project analysed, findings touching the files),
+3. the same hook call again with nothing changed since (a retried commit).
+Wall seconds are printed as a table and written to bench/out/precommit.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+import corpora  # noqa: E402  (a sibling script, not a package)
+
+
+def ssotlint() -> list[str]:
+    exe = Path(sys.executable).parent / "ssotlint"
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "ssotlint"]
+
+
+def timed(cmd: list[str], cwd: Path) -> float:
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - started
+    if proc.returncode not in (0, 1) or "internal error" in proc.stderr:
+        raise SystemExit(f"ssotlint failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", default="synthetic10k")
+    parser.add_argument("--changed", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+
+    source = corpora.prepare(args.corpus)
+    with tempfile.TemporaryDirectory(prefix="ssotlint-precommit-") as tmp:
+        root = Path(tmp) / args.corpus
+        shutil.copytree(source, root)
+        files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.py"))
+        base = [*ssotlint(), "check", "--exit-zero", "-q", "--format", "concise"]
+        fill = timed(base, root)
+        rows: dict[str, list[float]] = {"warm, nothing changed": [], "hook, files changed": [], "hook, rerun": []}
+        step = max(1, len(files) // (args.changed * args.repeat + 1))
+        for r in range(args.repeat):
+            rows["warm, nothing changed"].append(timed(base, root))
+            changed = [files[(r * args.changed + i) * step] for i in range(args.changed)]
+            for rel in changed:
+                with open(root / rel, "a", encoding="utf-8") as fh:
+                    fh.write(f"\n# edited in round {r}\n")
+            rows["hook, files changed"].append(timed([*base, *changed], root))
+            rows["hook, rerun"].append(timed([*base, *changed], root))
+
+    print(f"{args.corpus}: {len(files)} files; cache filled in {fill:.2f} s; {args.changed} files changed per round")
+    print(f"{'scenario':<26} {'median s':>9} {'min s':>7} {'max s':>7}")
+    result = {"corpus": args.corpus, "files": len(files), "changed": args.changed, "fill": fill, "runs": rows}
+    for name, values in rows.items():
+        print(f"{name:<26} {statistics.median(values):>9.2f} {min(values):>7.2f} {max(values):>7.2f}")
+    out = BENCH / "out"
+    out.mkdir(exist_ok=True)
+    (out / "precommit.json").write_text(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
