@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ssotlint.facts.model import DEFERRED, IMPORT_TIME, TYPING, FileFacts, ImportFact
 from ssotlint.index.graph import Digraph
 from ssotlint.index.modules import ModuleInfo, ModuleTable
 
 
-@dataclass(frozen=True, slots=True)
-class Edge:
-    """One import site that makes ``importer`` run ``imported``."""
+class Edge(NamedTuple):
+    """One import site that makes ``importer`` run ``imported``.
+
+    A named tuple rather than a frozen dataclass: a large project has hundreds of
+    thousands of them, and a tuple is built several times faster.
+    """
 
     importer: str
     imported: str
