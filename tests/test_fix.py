@@ -91,7 +91,7 @@ ADMIN_AFTER_SAFE = '''"""Admin endpoints."""
 from app.ws.compat import (
     UnifiedWebSocketManager,  # already canonical
 )
-from app.ws.unified_manager import UnifiedWebSocketManager as WebSocketManager
+from app.ws.unified_manager import UnifiedWebSocketManager as WebSocketManager  # still the old name
 from app.ws.legacy import LegacyWebSocketManager
 
 

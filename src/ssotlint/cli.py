@@ -76,6 +76,11 @@ def guarded(func: F) -> F:
         except BrokenPipeError:
             sys.stderr.close()
             sys.exit(EXIT_ERROR)
+        except OSError as exc:
+            if exc.filename is None or debug:
+                raise
+            # The file system said no (an output folder that does not exist, a full disk...).
+            _fail(f"{exc.filename}: {exc.strerror or exc}")
         except Exception as exc:
             from ssotlint.engine import UsageError
 
@@ -437,6 +442,7 @@ def fix(
     options = RunOptions(paths=paths, use_cache=not no_cache, use_baseline=False)
     before = run(config, options)
     result = fixes_for(before, unsafe=unsafe)
+    del before  # the whole project's facts: the run after the fix builds its own
     listing = functools.partial(click.echo, err=show_diff)
     for a in result.applied:
         listing(f"{a.path}: {a.code} {a.title}{'' if a.safe else ' (unsafe)'}")
@@ -446,7 +452,11 @@ def fix(
         click.echo(result.diff(), nl=False)
         sys.exit(EXIT_FINDINGS if result.changes or result.refused else EXIT_OK)
 
-    write(config.root, result)
+    try:
+        write(config.root, result)
+    except OSError as exc:
+        # Each file is written whole or not at all: the ones before this one are fixed.
+        _fail(f"cannot write {exc.filename}: {exc.strerror or exc}; files after it were left unchanged")
     after = run(config, options)
     remaining = result.fixed_fingerprints & {d.fingerprint for d in after.diagnostics}
     files = len(result.changes)

@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 if sys.version_info >= (3, 11):
@@ -146,6 +146,18 @@ def _is_str(value: Any) -> str | None:
     return None if isinstance(value, str) else "expected a string"
 
 
+def _is_project_path(value: Any) -> str | None:
+    """A path inside the project: ``ssotlint baseline`` writes there."""
+    if not isinstance(value, str):
+        return "expected a string"
+    if not value:
+        return "expected a file name"
+    parts = PurePosixPath(value.replace("\\", "/")).parts
+    if PurePosixPath(value).is_absolute() or PureWindowsPath(value).is_absolute() or ".." in parts:
+        return f"expected a path inside the project root, got {value!r}"
+    return None
+
+
 def _is_bool(value: Any) -> str | None:
     return None if isinstance(value, bool) else "expected true or false"
 
@@ -238,7 +250,7 @@ SCHEMA: dict[str, Key] = {
     "src": Key(_is_str_list, "source roots (globs allowed); modules are named relative to them"),
     "jobs": Key(_is_jobs, "worker processes (default: all cores)"),
     "cache-dir": Key(_is_str, "cache folder relative to the project root"),
-    "baseline": Key(_is_str, "baseline file relative to the project root (default .ssotlint-baseline.json)"),
+    "baseline": Key(_is_project_path, "baseline file relative to the project root (default .ssotlint-baseline.json)"),
     "test-paths": Key(_is_str_list, "gitignore-style patterns of test files (default: tests/, test_*.py, ...)"),
     "event-spec": Key(_is_str, "event spec (ssotlint YAML, JSON Schema or AsyncAPI), relative to the root"),
 }
@@ -417,7 +429,7 @@ def _from_toml(root: Path, file: Path, data: dict[str, Any], text: str) -> Confi
             problem(prefix, key, "unknown key" + _suggest(key, [*SCHEMA, *TABLES, *NAMED_TABLES]))
 
     # Globs that pathspec cannot compile are wrong types too.
-    for key in ("exclude", "extend-exclude", "test-paths"):
+    for key in ("exclude", "extend-exclude", "test-paths", "per-file-ignores"):
         for pattern in values.get(key, ()):
             if not _valid_gitignore_pattern(pattern):
                 problem(prefix, key, f"invalid pattern {pattern!r}")

@@ -96,6 +96,11 @@ def _walk(folder: Path, rel: str, ignore: _Ignore, seen: set[tuple[int, int]]) -
             is_file = not is_dir and entry.is_file()
         except OSError:
             continue
+        if (is_dir or entry.name.endswith(".py")) and not _is_utf8(entry.name):
+            # Not a module name Python could import, and not a path any report format can carry.
+            printable = child_rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            log.warning("skipping %s: the name is not valid UTF-8", printable)
+            continue
         if is_dir:
             if ignore.ignored(child_rel, True):
                 continue
@@ -105,6 +110,14 @@ def _walk(folder: Path, rel: str, ignore: _Ignore, seen: set[tuple[int, int]]) -
             yield from _walk(child, child_rel, ignore, seen)
         elif is_file and entry.name.endswith(".py") and not ignore.ignored(child_rel, False):
             yield child_rel, Path(entry.path)
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes arrive as lone surrogates
+        return False
+    return True
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -186,7 +186,7 @@ class ClassCollector(Collector):
         if self.ascii:
             return byte_offset + 1
         if self._lines is None:
-            self._lines = self.text.splitlines()
+            self._lines = self.text.split("\n")  # not splitlines(): see decode_source
         if line - 1 >= len(self._lines):
             return byte_offset + 1
         raw = self._lines[line - 1].encode("utf-8")[:byte_offset]

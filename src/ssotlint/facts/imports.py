@@ -29,7 +29,7 @@ class ImportCollector(Collector):
         self.facts: list[ImportFact] = []
         self.comment_lines = circular_comment_lines(text)
         self._ascii = text.isascii()
-        self._lines = text.splitlines() if self.comment_lines or not self._ascii else []
+        self._lines = text.split("\n") if self.comment_lines or not self._ascii else []
 
     stmt_types = (ast.Import, ast.ImportFrom)
 

@@ -13,6 +13,7 @@ import ast
 import difflib
 import functools
 import os
+import re
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -120,8 +121,12 @@ def _package(index: ProjectIndex, rel: str) -> str:
     return name if info.is_package else name.rpartition(".")[0]
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
 def _apply_edits(text: str, edits: Sequence[Edit]) -> str:
-    lines = text.splitlines(keepends=True)
+    # Lines as the interpreter counts them (str.splitlines also breaks at form feeds).
+    lines = _LINE.findall(text)
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line))
@@ -150,8 +155,8 @@ def compute(index: ProjectIndex, actions: Sequence[Action]) -> FixResult:
         try:
             real = resolve_inside(root, rel)
             data = real.read_bytes()
-            module = cst.parse_module(data)
-            text = data.decode(module.encoding)
+            encoding = cst.parse_module(data).encoding  # BOM, PEP 263 cookie, else UTF-8
+            text = data.decode(encoding)
             module = cst.parse_module(text)
         except UnsafePath as exc:
             broken[rel] = str(exc)
@@ -167,7 +172,7 @@ def compute(index: ProjectIndex, actions: Sequence[Action]) -> FixResult:
             ast_ok = True
         except (SyntaxError, ValueError):
             ast_ok = False  # syntax newer than this Python: libcst's parse is the check
-        work[rel] = _Work(rel, real, module.encoding, text, module, ast_ok)
+        work[rel] = _Work(rel, real, encoding, text, module, ast_ok)
         return work[rel]
 
     def refuse(rel: str, action: Action, reason: str) -> None:

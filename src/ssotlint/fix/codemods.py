@@ -60,6 +60,7 @@ class ImportRewriter(cst.CSTTransformer):
         self.package = package
         self.rewrites = rewrites
         self.changed: list[tuple[Symbol, Symbol]] = []
+        self.comments: dict[int, list[str]] = {}  # id(new import) -> comments of the names it took over
 
     def _split(self, node: cst.ImportFrom) -> tuple[cst.ImportFrom | None, list[cst.ImportFrom]]:
         """(what stays of ``node`` or None, the new imports) -- or (node, []) when nothing matches."""
@@ -70,6 +71,7 @@ class ImportRewriter(cst.CSTTransformer):
             return node, []
         keep: list[cst.ImportAlias] = []
         new: dict[str, list[cst.ImportAlias]] = {}
+        moved_comments: dict[str, list[str]] = {}
         for alias in node.names:
             name = dotted(alias.name)
             target = self.rewrites.get((source, name))
@@ -79,6 +81,7 @@ class ImportRewriter(cst.CSTTransformer):
             local = alias.evaluated_alias or name
             as_name = None if local == target[1] else cst.AsName(name=cst.Name(local))
             new.setdefault(target[0], []).append(cst.ImportAlias(name=cst.Name(target[1]), asname=as_name))
+            moved_comments.setdefault(target[0], []).extend(_comments_in(alias))
             self.changed.append(((source, name), target))
         if not new:
             return node, []
@@ -86,7 +89,11 @@ class ImportRewriter(cst.CSTTransformer):
             cst.ImportFrom(module=module_expr(mod), names=_with_commas(aliases))
             for mod, aliases in new.items()
         ]
+        for mod, imp in zip(new, made, strict=True):
+            self.comments[id(imp)] = moved_comments[mod]
         if not keep:
+            # The statement goes: comments inside its parentheses go with the first new import.
+            self.comments[id(made[0])] = [*_comments_in(node.lpar, node.rpar), *self.comments[id(made[0])]]
             return None, made
         return node.with_changes(names=_keep_last_comma(node, keep)), made
 
@@ -112,13 +119,44 @@ class ImportRewriter(cst.CSTTransformer):
             return updated_node
         if len(updated_node.body) > 1:
             # `import os; from x import A`: stay on one line.
-            return updated_node.with_changes(body=_semicolons([*body, *extra]))
+            notes = [c for imp in extra for c in self.comments.pop(id(imp), [])]
+            return updated_node.with_changes(
+                body=_semicolons([*body, *extra]), leading_lines=[*updated_node.leading_lines, *_comment_lines(notes)]
+            )
         lines: list[cst.BaseStatement] = []
         first_stmts = body or extra[:1]
         rest = extra if body else extra[1:]
-        lines.append(updated_node.with_changes(body=_semicolons(first_stmts)))
-        lines.extend(cst.SimpleStatementLine(body=[imp]) for imp in rest)
+        first = updated_node.with_changes(body=_semicolons(first_stmts))
+        if not body:
+            notes = self.comments.pop(id(extra[0]), [])
+            first = first.with_changes(leading_lines=[*first.leading_lines, *_comment_lines(notes)])
+        lines.append(first)
+        for imp in rest:
+            notes = self.comments.pop(id(imp), [])
+            trailing = cst.TrailingWhitespace(whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(notes[-1])) if notes else cst.TrailingWhitespace()
+            lines.append(cst.SimpleStatementLine(body=[imp], leading_lines=_comment_lines(notes[:-1]), trailing_whitespace=trailing))
         return cst.FlattenSentinel(lines)
+
+
+class _CommentCollector(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found: list[str] = []
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        self.found.append(node.value)
+
+
+def _comments_in(*nodes: cst.CSTNode | cst.MaybeSentinel | None) -> list[str]:
+    """Every comment inside ``nodes`` (an import name with its comma, parentheses), in order."""
+    collector = _CommentCollector()
+    for node in nodes:
+        if isinstance(node, cst.CSTNode):
+            node.visit(collector)
+    return collector.found
+
+
+def _comment_lines(comments: Sequence[str]) -> list[cst.EmptyLine]:
+    return [cst.EmptyLine(comment=cst.Comment(c)) for c in comments]
 
 
 def ending(own: cst.Comma | cst.MaybeSentinel, last: cst.Comma | cst.MaybeSentinel) -> cst.Comma | cst.MaybeSentinel:

@@ -11,6 +11,7 @@ from rich.markup import escape
 
 from ssotlint.diagnostics import Diagnostic
 from ssotlint.engine import RunResult
+from ssotlint.facts.parse import decode_source
 from ssotlint.reporters.summary import plural, summary
 
 if TYPE_CHECKING:
@@ -41,7 +42,11 @@ class _Source:
             data = (self.root / rel).read_bytes()
         except OSError:
             return []
-        return data.decode("utf-8", errors="replace").splitlines()
+        try:
+            text = decode_source(data)
+        except (SyntaxError, UnicodeDecodeError, LookupError):
+            text = data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+        return text.split("\n")
 
     def line(self, rel: str, number: int) -> str | None:
         lines = self.lines(rel)

@@ -89,6 +89,8 @@ def parse_document(text: str, display: str) -> Any:
         raise SpecError(display, line, "(yaml)", f"invalid YAML: {exc.problem or exc}") from None
     except yaml.YAMLError as exc:
         raise SpecError(display, None, "(yaml)", f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise SpecError(display, None, "(yaml)", "the document nests too deeply") from None
 
 
 def line_of(node: Any, key: Any = None) -> int:
@@ -301,6 +303,11 @@ def _field_list(body: dict[Any, Any], kind: str, display: str, where: str) -> It
 # --- JSON Schema -------------------------------------------------------------------------------
 
 
+#: YAML aliases let a short file repeat a schema exponentially often (each of nine ``allOf``
+#: entries an alias of the level below: 9**9 schemas). No real spec comes near this.
+MAX_EXPANDED_SCHEMAS = 100_000
+
+
 class _Schemas:
     """Event object schemas -> :class:`EventSpec`; shared by JSON Schema and AsyncAPI."""
 
@@ -309,6 +316,7 @@ class _Schemas:
     def __init__(self, docs: Documents, display: str) -> None:
         self.docs = docs
         self.display = display
+        self.expanded = 0  # schemas merged so far, whole spec
 
     def merged(self, node: Any, file: str, depth: int = 0) -> tuple[dict[str, Any], list[str], bool, int]:
         """(properties, required, closed, line) of an object schema, ``allOf`` merged."""
@@ -317,6 +325,11 @@ class _Schemas:
             raise SpecError(file, line_of(node), "(schema)", "expected an object schema")
         if depth > 32:
             raise SpecError(file, line_of(node, "allOf"), "allOf", "`allOf` nests too deeply (a reference cycle?)")
+        self.expanded += 1
+        if self.expanded > MAX_EXPANDED_SCHEMAS:
+            raise SpecError(
+                file, line_of(node), "allOf", f"`allOf` expands to more than {MAX_EXPANDED_SCHEMAS:,} schemas (an alias bomb?)"
+            )
         props: dict[str, Any] = {}
         required: list[str] = []
         closed = node.get("additionalProperties") is False or node.get("unevaluatedProperties") is False
