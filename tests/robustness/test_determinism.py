@@ -19,7 +19,7 @@ CACHE = ".ssotlint_cache"
 def demo(tmp_path: Path) -> Path:
     """The demo monorepo (every rule family has findings) with enough files for the worker pool."""
     root = tmp_path / "demo"
-    shutil.copytree(EXAMPLE_DIR, root)
+    shutil.copytree(EXAMPLE_DIR, root, ignore=shutil.ignore_patterns(CACHE))
     gen = root / "libs" / "shared" / "shared" / "generated"
     gen.mkdir()
     (gen / "__init__.py").write_text("")
