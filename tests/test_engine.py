@@ -194,3 +194,24 @@ def test_findings_touching_a_path_include_whole_cycle_groups(tmp_path: Path) -> 
     )
     assert findings(check(root, paths=(root / "app" / "c.py",))) == ["SSOT201 app/a.py:1:1"]
     assert findings(check(root, paths=(root / "app" / "other.py",))) == []
+
+
+def test_only_the_fact_families_of_selected_rules_are_extracted(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "p",
+        {
+            "app/__init__.py": "",
+            "app/a.py": "import app.b\n\nTIMEOUT = 1\n\n\nclass Manager:\n    def run(self):\n        return {'type': 'x', 'a': 1}\n",
+            "app/b.py": "import app.a\n\nTIMEOUT = 2\n",
+        },
+    )
+    only_cycles = check(root, use_cache=True, select=("SSOT2",))
+    assert findings(only_cycles) == ["SSOT201 app/a.py:1:1"]
+    facts = only_cycles.index.files["app/a.py"]
+    assert facts.imports and not facts.classes and not facts.constants and not facts.event_producers
+    # The wider selection does not reuse the narrower facts: it extracts again, by content.
+    everything = check(root, use_cache=True)
+    assert everything.parsed == 3
+    assert everything.index.files["app/a.py"].classes
+    assert "SSOT104 app/a.py:3:1" in findings(everything)
+    assert check(root, use_cache=True, select=("SSOT2",)).parsed == 0

@@ -491,7 +491,7 @@ def _event_index(
     from ssotlint.index.events import EventIndex, load_event_spec
 
     config = _load(paths, config_file)
-    index, scope, _ = index_project(config, RunOptions(paths=paths, use_cache=not no_cache))
+    index, scope, _ = index_project(config, RunOptions(paths=paths, use_cache=not no_cache), families=frozenset({"events"}))
     spec = None
     if discriminator is None:
         try:

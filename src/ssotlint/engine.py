@@ -26,7 +26,7 @@ from ssotlint.config import Config, default_jobs
 from ssotlint.diagnostics import Diagnostic, Span
 from ssotlint.discovery import SourceFile, discover, in_scope, resolve_scope
 from ssotlint.facts.codec import decode, encode
-from ssotlint.facts.extract import FACTS_SCHEMA, extract
+from ssotlint.facts.extract import FACTS_SCHEMA, FAMILIES, extract
 from ssotlint.facts.model import FileFacts, ParseError
 from ssotlint.index.project import ProjectIndex
 from ssotlint.rules import ALL_RULES, Rule, is_selected
@@ -81,13 +81,13 @@ def selected_rules(config: Config, options: RunOptions) -> tuple[type[Rule], ...
 # --- facts ---------------------------------------------------------------------------
 
 
-def _extract_blob(data: bytes, emitters: tuple[str, ...] = ()) -> bytes:
+def _extract_blob(data: bytes, emitters: tuple[str, ...] = (), families: frozenset[str] = FAMILIES) -> bytes:
     # A syntax tree has no reference cycles and is freed by reference counting; the cyclic
     # collector would only rescan it over and over while it is built (a third of the time).
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        facts = extract(data, emitters)
+        facts = extract(data, emitters, families)
     except Exception as exc:  # a bug in a collector must not stop the run
         facts = FileFacts(
             error=ParseError(f"internal error while analysing this file: {type(exc).__name__}: {exc}", 1, 1),
@@ -139,6 +139,7 @@ def collect_facts(
     jobs: int,
     progress: Progress | None = None,
     emitters: tuple[str, ...] = (),
+    families: frozenset[str] = FAMILIES,
 ) -> tuple[FactsTable, int]:
     """Facts for every file, from the cache where the content is known. Returns (facts, parsed)."""
     blobs: dict[str, bytes] = {}
@@ -178,7 +179,7 @@ def collect_facts(
         progress(done, total)
 
     results: Iterable[bytes]
-    work = functools.partial(_extract_blob, emitters=emitters)
+    work = functools.partial(_extract_blob, emitters=emitters, families=families)
     if jobs > 1 and len(todo) >= PARALLEL_THRESHOLD:
         # Largest files first: a big file left for the end would keep one worker busy while
         # the others idle. (Results are keyed by path, so the order changes nothing else.)
@@ -301,8 +302,13 @@ def _line_suppresses(facts: FileFacts, line: int, code: str) -> bool:
 # --- the run ------------------------------------------------------------------------------------
 
 
-def index_project(config: Config, options: RunOptions) -> tuple[ProjectIndex, tuple[str, ...] | None, int]:
-    """Facts and the project index, before any rule runs: (index, report scope, files parsed)."""
+def index_project(
+    config: Config, options: RunOptions, families: frozenset[str] | None = None
+) -> tuple[ProjectIndex, tuple[str, ...] | None, int]:
+    """Facts and the project index, before any rule runs: (index, report scope, files parsed).
+
+    ``families``: the optional facts to extract; default: what the selected rules read.
+    """
     try:
         scope = resolve_scope(config, options.paths) if options.paths else None
     except ValueError as exc:
@@ -312,9 +318,12 @@ def index_project(config: Config, options: RunOptions) -> tuple[ProjectIndex, tu
             raise UsageError(f"{p}: no such file or directory")
     files = discover(config)
     jobs = options.jobs or config.jobs or default_jobs()
-    cache = FactsCache(config.root / config.cache_dir, config.extraction_key(), enabled=options.use_cache)
+    if families is None:
+        families = frozenset().union(*(r.families for r in selected_rules(config, options)))
+    key = f"{config.extraction_key()}|families={','.join(sorted(families))}"
+    cache = FactsCache(config.root / config.cache_dir, key, enabled=options.use_cache)
     cache.load()
-    facts, parsed = collect_facts(files, cache, jobs, options.progress, config.event_emitters)
+    facts, parsed = collect_facts(files, cache, jobs, options.progress, config.event_emitters, families)
     cache.save()
     return ProjectIndex(config, facts), scope, parsed
 

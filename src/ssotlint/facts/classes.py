@@ -164,6 +164,9 @@ def _constructed(value: ast.expr | None) -> str:
 
 
 class ClassCollector(Collector):
+    # Everything enter_stmt looks at; other statements never reach it.
+    stmt_types = (ast.ClassDef, ast.Return, ast.Assign, ast.AnnAssign, ast.AugAssign)
+
     def __init__(self, text: str) -> None:
         self.text = text
         self.ascii = text.isascii()

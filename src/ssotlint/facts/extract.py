@@ -22,12 +22,24 @@ _SUPPRESSION = re.compile(
 FACTS_SCHEMA = 5
 
 
-def collectors_for(text: str, emitters: tuple[str, ...] = ()) -> list[Collector]:
-    return [ImportCollector(text), EventCollector(text, emitters), ClassCollector(text)]
+#: Optional collector families. Imports (and suppressions) are always extracted; classes and
+#: events only when a selected rule needs them, which keeps `--select SSOT2` as cheap as an
+#: imports-only walk. The set is part of the cache key.
+FAMILIES: frozenset[str] = frozenset({"classes", "events"})
 
 
-def extract(data: bytes, emitters: tuple[str, ...] = ()) -> FileFacts:
-    """``emitters``: ``[tool.ssotlint.events] emitters`` call patterns (part of the cache key)."""
+def collectors_for(text: str, emitters: tuple[str, ...] = (), families: frozenset[str] = FAMILIES) -> list[Collector]:
+    collectors: list[Collector] = [ImportCollector(text)]
+    if "events" in families:
+        collectors.append(EventCollector(text, emitters))
+    if "classes" in families:
+        collectors.append(ClassCollector(text))
+    return collectors
+
+
+def extract(data: bytes, emitters: tuple[str, ...] = (), families: frozenset[str] = FAMILIES) -> FileFacts:
+    """``emitters``: ``[tool.ssotlint.events] emitters`` call patterns (part of the cache key);
+    ``families``: the optional collectors to run (see :data:`FAMILIES`)."""
     parsed = parse_source(data)
     line_count = parsed.text.count("\n") + 1 if parsed.text else 0
     suppressions = find_suppressions(parsed.text)
@@ -40,7 +52,7 @@ def extract(data: bytes, emitters: tuple[str, ...] = ()) -> FileFacts:
             line_count=line_count,
             downgraded=False,
         )
-    collectors = collectors_for(parsed.text, emitters)
+    collectors = collectors_for(parsed.text, emitters, families)
     try:
         Walker(collectors, parsed.text).run(parsed.tree)
     except RecursionError:

@@ -45,6 +45,9 @@ class Rule:
     #: Config and the files named by :meth:`input_files`: its findings are then reused while
     #: none of those changed. A rule that reads anything else must leave it False.
     facts_only: ClassVar[bool] = False
+    #: Optional fact families ``check`` reads (see ``facts.extract.FAMILIES``); imports are
+    #: always there. Only the families of the selected rules are extracted.
+    families: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
     def input_files(cls, index: ProjectIndex) -> tuple[str, ...]:

@@ -210,6 +210,7 @@ class DuplicateImplementation(Rule):
 
     code = "SSOT101"
     facts_only = True
+    families = frozenset({"classes"})
     name = "duplicate-implementation"
     summary = "A concept implemented by more than one class"
     severity = Severity.ERROR
@@ -443,6 +444,7 @@ class CompatAlias(Rule):
 
     code = "SSOT102"
     facts_only = True
+    families = frozenset({"classes"})
     name = "compat-alias"
     summary = "A canonical class re-exported or aliased under another name or path"
     severity = Severity.WARNING
@@ -650,6 +652,7 @@ class DuplicateFactory(Rule):
 
     code = "SSOT103"
     facts_only = True
+    families = frozenset({"classes"})
     name = "duplicate-factory"
     summary = "A concept built by more than one factory function"
     severity = Severity.WARNING
@@ -821,6 +824,7 @@ class ConflictingConstant(Rule):
 
     code = "SSOT104"
     facts_only = True
+    families = frozenset({"classes"})
     name = "conflicting-constant"
     summary = "An UPPER_CASE constant with different values in different modules"
     severity = Severity.WARNING

@@ -180,6 +180,7 @@ class EventRule(Rule):
     """Shared by the event rules: findings depend on the facts, the config and the spec."""
 
     facts_only = True
+    families = frozenset({"events"})
 
     @classmethod
     def input_files(cls, index: ProjectIndex) -> tuple[str, ...]:
