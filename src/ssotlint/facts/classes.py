@@ -21,7 +21,7 @@ from ssotlint.facts.model import (
     FactoryFact,
     MethodFact,
 )
-from ssotlint.facts.walker import Collector, Context
+from ssotlint.facts.walker import Collector, Context, lines_matching
 
 _MARKER_COMMENT = re.compile(r"#[^\n]*(?:\bSSOT\b|[Ss]ingle [Ss]ource [Oo]f [Tt]ruth)")
 _MARKER_TEXT = re.compile(r"\bSSOT\b|single source of truth", re.IGNORECASE)
@@ -183,7 +183,7 @@ class ClassCollector(Collector):
     def _marker_lines(text: str) -> list[int]:
         if "SSOT" not in text and "ource of " not in text:
             return []
-        return [text.count("\n", 0, m.start()) + 1 for m in _MARKER_COMMENT.finditer(text)]
+        return sorted(lines_matching(text, _MARKER_COMMENT))
 
     def _column(self, line: int, byte_offset: int) -> int:
         if self.ascii:

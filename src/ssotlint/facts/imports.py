@@ -7,10 +7,11 @@ import re
 from typing import Any
 
 from ssotlint.facts.model import DEFERRED, IMPORT_TIME, TYPING, ImportedName, ImportFact
-from ssotlint.facts.walker import Collector, Context
+from ssotlint.facts.walker import Collector, Context, lines_matching
 
 _CIRCULAR = re.compile(r"#[^\n]*circular", re.IGNORECASE)
 _DYNAMIC_FUNCS = {"import_module", "__import__"}
+_IMPORT_WORD = re.compile(r"\bimport\b")
 _DYNAMIC_CALL = re.compile(r"\b(?:import_module|__import__)\s*\(")
 
 
@@ -18,10 +19,7 @@ def circular_comment_lines(text: str) -> frozenset[int]:
     """Lines whose comment mentions circular imports ("import here to avoid circular import")."""
     if "ircular" not in text and "IRCULAR" not in text:
         return frozenset()
-    lines = set()
-    for m in _CIRCULAR.finditer(text):
-        lines.add(text.count("\n", 0, m.start()) + 1)
-    return frozenset(lines)
+    return lines_matching(text, _CIRCULAR)
 
 
 class ImportCollector(Collector):
@@ -33,11 +31,14 @@ class ImportCollector(Collector):
 
     stmt_types = (ast.Import, ast.ImportFrom)
 
+    def statement_lines(self, text: str) -> frozenset[int]:
+        """Lines with the word ``import``: no import statement can be anywhere else."""
+        return lines_matching(text, _IMPORT_WORD)
+
     def wants_expressions(self, text: str) -> bool | frozenset[int]:
         if "import_module" not in text and "__import__" not in text:
             return False
-        lines = frozenset(text.count("\n", 0, m.start()) + 1 for m in _DYNAMIC_CALL.finditer(text))
-        return lines or False
+        return lines_matching(text, _DYNAMIC_CALL) or False
 
     def _context(self, ctx: Context) -> str:
         if ctx.typing_only:

@@ -9,11 +9,24 @@ at import time or deferred inside a function, under ``if TYPE_CHECKING:``, insid
 from __future__ import annotations
 
 import ast
+import bisect
+import re
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+
+
+def lines_matching(text: str, pattern: re.Pattern[str]) -> frozenset[int]:
+    """1-based numbers of the lines where ``pattern`` matches, in one pass over ``text``."""
+    lines = set()
+    line, last = 1, 0
+    for m in pattern.finditer(text):
+        line += text.count("\n", last, m.start())
+        last = m.start()
+        lines.add(line)
+    return frozenset(lines)
 
 
 class Context:
@@ -49,6 +62,14 @@ class Collector:
         """
         return False
 
+    def statement_lines(self, text: str) -> AbstractSet[int] | None:
+        """Lines this collector's statements can be on (None: anywhere).
+
+        When every collector names its lines, the walker skips statements (and whole
+        blocks) that touch none of them.
+        """
+        return None
+
     def enter_stmt(self, node: ast.stmt, ctx: Context) -> None:
         """Called for every statement (of ``stmt_types``), before its children."""
 
@@ -80,6 +101,20 @@ class Walker:
             elif wanted:
                 self.some_lines.append((c, wanted))  # type: ignore[arg-type]
         self.active: list[Collector] = []
+        self.stmt_lines: list[int] | None = []
+        for c in self.collectors:
+            lines = c.statement_lines(text)
+            if lines is None:
+                self.stmt_lines = None
+                break
+            self.stmt_lines.extend(lines)
+        for _, lines in self.some_lines:
+            if self.stmt_lines is not None:
+                self.stmt_lines.extend(lines)
+        if self.all_lines:
+            self.stmt_lines = None
+        if self.stmt_lines is not None:
+            self.stmt_lines = sorted(set(self.stmt_lines))
         self.ctx = Context()
         self.type_checking_names = {"TYPE_CHECKING"}
         self.typing_modules = {"typing", "typing_extensions"}
@@ -90,8 +125,16 @@ class Walker:
 
     # statements -------------------------------------------------------------
     def _body(self, body: Iterable[ast.stmt]) -> None:
+        lines = self.stmt_lines
+        if lines is None:
+            for stmt in body:
+                self._stmt(stmt)
+            return
         for stmt in body:
-            self._stmt(stmt)
+            # Skip statements and blocks that hold none of the wanted lines.
+            i = bisect.bisect_left(lines, stmt.lineno)
+            if i < len(lines) and lines[i] <= (stmt.end_lineno or stmt.lineno):
+                self._stmt(stmt)
 
     def _collectors_for(self, kind: type) -> tuple[Collector, ...]:
         found = self._dispatch.get(kind)
