@@ -104,6 +104,15 @@ def run_options(func: F) -> F:
     return func
 
 
+def baseline_option(func: F) -> F:
+    return click.option(
+        "--baseline",
+        "baseline_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Baseline file (default: the `baseline` setting, .ssotlint-baseline.json).",
+    )(func)
+
+
 def common_options(func: F) -> F:
     func = click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")(func)
     func = click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")(func)
@@ -198,12 +207,7 @@ def main() -> None:
 @click.option("--ignore", help="Codes or prefixes to disable.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
-@click.option(
-    "--baseline",
-    "baseline_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Baseline file (default: the `baseline` setting, .ssotlint-baseline.json).",
-)
+@baseline_option
 @click.option("--no-baseline", is_flag=True, help="Report every finding, ignoring the baseline.")
 @click.option("--show-baselined", is_flag=True, help="Also show findings hidden by the baseline (SARIF: baselineState).")
 @common_options
@@ -269,12 +273,7 @@ def check(
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--prune", is_flag=True, help="Only drop entries that match no finding any more.")
-@click.option(
-    "--baseline",
-    "baseline_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Baseline file (default: the `baseline` setting, .ssotlint-baseline.json).",
-)
+@baseline_option
 @run_options
 @common_options
 @guarded
@@ -361,12 +360,7 @@ def explain(code: str) -> None:
     help="Output format.",
 )
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
-@click.option(
-    "--baseline",
-    "baseline_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Baseline file (default: the `baseline` setting): new findings are counted apart.",
-)
+@baseline_option
 @click.option("--no-baseline", is_flag=True, help="Ignore the baseline.")
 @run_options
 @common_options
