@@ -6,6 +6,8 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 from ssotlint.config import load_config
 from ssotlint.discovery import discover
 from ssotlint.reporters.json_reporter import document
@@ -215,3 +217,16 @@ def test_only_the_fact_families_of_selected_rules_are_extracted(tmp_path: Path) 
     assert everything.index.files["app/a.py"].classes
     assert "SSOT104 app/a.py:3:1" in findings(everything)
     assert check(root, use_cache=True, select=("SSOT2",)).parsed == 0
+
+
+def test_without_any_project_marker_the_current_folder_is_the_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ssotlint.config import find_project_root
+
+    (tmp_path / "pkg" / "sub").mkdir(parents=True)
+    (tmp_path / "pkg" / "sub" / "a.py").write_text("")
+    monkeypatch.chdir(tmp_path)
+    assert find_project_root(Path("pkg/sub/a.py"))[0] == tmp_path.resolve()
+    assert find_project_root(Path("."))[0] == tmp_path.resolve()
+    elsewhere = tmp_path / "pkg"
+    monkeypatch.chdir(elsewhere / "sub")
+    assert find_project_root(elsewhere)[0] == elsewhere.resolve()

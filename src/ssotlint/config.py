@@ -316,7 +316,8 @@ def find_project_root(start: Path) -> tuple[Path, Path | None]:
     """The nearest ancestor with ``[tool.ssotlint]`` in its pyproject.toml.
 
     Without one, the nearest ancestor that looks like a project (pyproject.toml, setup.py,
-    setup.cfg or .git); without that, ``start`` itself.
+    setup.cfg or .git); without that, the current folder when ``start`` lies inside it (so
+    `ssotlint check .` and `ssotlint check pkg/a.py` agree on module names), else ``start``.
     """
     start = start.resolve()
     base = start if start.is_dir() else start.parent
@@ -327,6 +328,9 @@ def find_project_root(start: Path) -> tuple[Path, Path | None]:
     for folder in (base, *base.parents):
         if any((folder / marker).exists() for marker in ("pyproject.toml", "setup.py", "setup.cfg", ".git")):
             return folder, None
+    cwd = Path.cwd().resolve()
+    if base == cwd or cwd in base.parents:
+        return cwd, None
     return base, None
 
 
