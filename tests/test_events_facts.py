@@ -201,3 +201,12 @@ def test_rebinding_ends_a_guard() -> None:
     )
     (c,) = facts(src).event_consumers
     assert [k.name for k in c.keys] == ["x"]
+
+
+def test_event_columns_after_a_form_feed_and_non_ascii_names() -> None:
+    from ssotlint.facts.extract import extract
+
+    source = 'x = 1\n\x0c\ndef f():\n    é = 1\n    return {"type": "tool_executing", "tool_name": é}\n'
+    [producer] = extract(source.encode()).event_producers
+    assert (producer.line, producer.column) == (5, 12)
+    assert [(k.name, k.line, k.column) for k in producer.keys] == [("type", 5, 13), ("tool_name", 5, 39)]

@@ -21,7 +21,7 @@ from ssotlint.facts.model import (
     FactoryFact,
     MethodFact,
 )
-from ssotlint.facts.walker import Collector, Context, lines_matching
+from ssotlint.facts.walker import Collector, Context, SourceText, lines_matching
 
 _MARKER_COMMENT = re.compile(r"#[^\n]*(?:\bSSOT\b|[Ss]ingle [Ss]ource [Oo]f [Tt]ruth)")
 _MARKER_TEXT = re.compile(r"\bSSOT\b|single source of truth", re.IGNORECASE)
@@ -167,11 +167,9 @@ class ClassCollector(Collector):
     # Everything enter_stmt looks at; other statements never reach it.
     stmt_types = (ast.ClassDef, ast.Return, ast.Assign, ast.AnnAssign, ast.AugAssign)
 
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.ascii = text.isascii()
-        self._lines: list[str] | None = None
-        self.marker_lines = self._marker_lines(text)
+    def __init__(self, source: SourceText) -> None:
+        self.source = source
+        self.marker_lines = self._marker_lines(source.text)
         self.classes: list[ClassFact] = []
         self.aliases: list[AliasFact] = []
         self.constants: dict[str, ConstantFact | None] = {}  # None: bound more than once
@@ -184,16 +182,6 @@ class ClassCollector(Collector):
         if "SSOT" not in text and "ource of " not in text:
             return []
         return sorted(lines_matching(text, _MARKER_COMMENT))
-
-    def _column(self, line: int, byte_offset: int) -> int:
-        if self.ascii:
-            return byte_offset + 1
-        if self._lines is None:
-            self._lines = self.text.split("\n")  # not splitlines(): see decode_source
-        if line - 1 >= len(self._lines):
-            return byte_offset + 1
-        raw = self._lines[line - 1].encode("utf-8")[:byte_offset]
-        return len(raw.decode("utf-8", errors="replace")) + 1
 
     # --- statements -------------------------------------------------------------------
     def enter_stmt(self, node: ast.stmt, ctx: Context) -> None:
@@ -239,7 +227,7 @@ class ClassCollector(Collector):
         found = self.functions.get(id(scope))
         if found is None:
             assert isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef))
-            found = _Function(ctx.scope, scope.lineno, self._column(scope.lineno, scope.col_offset), bool(ctx.class_stack))
+            found = _Function(ctx.scope, scope.lineno, self.source.column(scope.lineno, scope.col_offset), bool(ctx.class_stack))
             self.functions[id(scope)] = found
         return found
 
@@ -282,7 +270,7 @@ class ClassCollector(Collector):
             self.dunder_all = _string_list(value)
             return
         line = node.lineno
-        column = self._column(line, node.col_offset)
+        column = self.source.column(line, node.col_offset)
         if _CONSTANT_NAME.match(name):
             literal = _literal(value)
             if literal is None or name in self.constants:
@@ -333,7 +321,7 @@ class ClassCollector(Collector):
                 name=node.name,
                 qualname=".".join([*ctx.class_stack, node.name]),
                 line=node.lineno,
-                column=self._column(node.lineno, node.col_offset),
+                column=self.source.column(node.lineno, node.col_offset),
                 end_line=end,
                 bases=tuple(dotted(b.func if isinstance(b, ast.Call) else b) for b in node.bases),
                 keywords=keywords,

@@ -29,7 +29,7 @@ from ssotlint.facts.model import (
     EventTag,
     StringConstant,
 )
-from ssotlint.facts.walker import Collector, Context
+from ssotlint.facts.walker import Collector, Context, SourceText
 
 #: Keys nested event fields live under.
 ENVELOPES = ("payload", "data")
@@ -152,11 +152,10 @@ _BODY_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
 
 class EventCollector(Collector):
 
-    def __init__(self, text: str, emitters: Sequence[str] = ()) -> None:
+    def __init__(self, source: SourceText, emitters: Sequence[str] = ()) -> None:
         self.emitters = tuple(emitters)
-        self.ascii = text.isascii()
-        self.lines = [] if self.ascii else text.splitlines()  # only to convert byte columns
-        self.n_lines = text.count("\n") + 1
+        self.source = source
+        self.n_lines = source.text.count("\n") + 1
         self.drafts: list[_Draft] = []
         self.consumers: list[EventConsumer] = []
         self.constants: list[StringConstant] = []
@@ -178,13 +177,7 @@ class EventCollector(Collector):
 
     # positions -------------------------------------------------------------------------------
     def _col(self, node: ast.AST) -> int:
-        line: int = node.lineno  # type: ignore[attr-defined]
-        offset: int = node.col_offset  # type: ignore[attr-defined]
-        if not self.ascii and 1 <= line <= len(self.lines):
-            text = self.lines[line - 1]
-            if not text.isascii():
-                return len(text.encode("utf-8")[:offset].decode("utf-8", errors="replace")) + 1
-        return offset + 1
+        return self.source.column(node.lineno, node.col_offset)  # type: ignore[attr-defined]
 
     def _key(self, name: str, level: str, node: ast.AST) -> EventKey:
         return EventKey(name, level, node.lineno, self._col(node))  # type: ignore[attr-defined]

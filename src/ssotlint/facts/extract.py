@@ -12,14 +12,14 @@ from ssotlint.facts.events import EventCollector
 from ssotlint.facts.imports import ImportCollector
 from ssotlint.facts.model import FileFacts, ParseError, Suppression
 from ssotlint.facts.parse import parse_source
-from ssotlint.facts.walker import Collector, Walker
+from ssotlint.facts.walker import Collector, SourceText, Walker
 
 _SUPPRESSION = re.compile(
     r"#\s*ssotlint:\s*(?P<kind>ignore-file|ignore)\b(?:\[(?P<codes>[^\]]*)\])?"
 )
 
 #: Bumped when the shape or meaning of facts changes, so old caches are not used.
-FACTS_SCHEMA = 5
+FACTS_SCHEMA = 6
 
 
 #: Optional collector families. Imports (and suppressions) are always extracted; classes and
@@ -29,11 +29,12 @@ FAMILIES: frozenset[str] = frozenset({"classes", "events"})
 
 
 def collectors_for(text: str, emitters: tuple[str, ...] = (), families: frozenset[str] = FAMILIES) -> list[Collector]:
-    collectors: list[Collector] = [ImportCollector(text)]
+    source = SourceText(text)
+    collectors: list[Collector] = [ImportCollector(source)]
     if "events" in families:
-        collectors.append(EventCollector(text, emitters))
+        collectors.append(EventCollector(source, emitters))
     if "classes" in families:
-        collectors.append(ClassCollector(text))
+        collectors.append(ClassCollector(source))
     return collectors
 
 

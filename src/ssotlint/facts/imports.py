@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from ssotlint.facts.model import DEFERRED, IMPORT_TIME, TYPING, ImportedName, ImportFact
-from ssotlint.facts.walker import Collector, Context, lines_matching
+from ssotlint.facts.walker import Collector, Context, SourceText, lines_matching
 
 _CIRCULAR = re.compile(r"#[^\n]*circular", re.IGNORECASE)
 _DYNAMIC_FUNCS = {"import_module", "__import__"}
@@ -23,11 +23,10 @@ def circular_comment_lines(text: str) -> frozenset[int]:
 
 
 class ImportCollector(Collector):
-    def __init__(self, text: str) -> None:
+    def __init__(self, source: SourceText) -> None:
         self.facts: list[ImportFact] = []
-        self.comment_lines = circular_comment_lines(text)
-        self._ascii = text.isascii()
-        self._lines = text.split("\n") if self.comment_lines or not self._ascii else []
+        self.source = source
+        self.comment_lines = circular_comment_lines(source.text)
 
     stmt_types = (ast.Import, ast.ImportFrom)
 
@@ -52,17 +51,12 @@ class ImportCollector(Collector):
             return True
         # A comment block directly above the import.
         above = line - 1
-        while above >= 1 and self._lines[above - 1].lstrip().startswith("#"):
+        lines = self.source.lines
+        while above >= 1 and lines[above - 1].lstrip().startswith("#"):
             if above in self.comment_lines:
                 return True
             above -= 1
         return False
-
-    def _char_column(self, line: int, byte_offset: int) -> int:
-        """ast columns count UTF-8 bytes; diagnostics count characters (1-based)."""
-        if self._ascii or not 1 <= line <= len(self._lines):
-            return byte_offset + 1
-        return len(self._lines[line - 1].encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1
 
     def enter_stmt(self, node: ast.stmt, ctx: Context) -> None:
         if isinstance(node, ast.Import):
@@ -89,9 +83,9 @@ class ImportCollector(Collector):
         self.facts.append(
             ImportFact(
                 line=line,
-                column=self._char_column(line, node.col_offset),  # type: ignore[attr-defined]
+                column=self.source.column(line, node.col_offset),  # type: ignore[attr-defined]
                 end_line=end_line,
-                end_column=self._char_column(end_line, node.end_col_offset or 0),  # type: ignore[attr-defined]
+                end_column=self.source.column(end_line, node.end_col_offset or 0),  # type: ignore[attr-defined]
                 module=module,
                 level=level,
                 names=names,

@@ -29,6 +29,36 @@ def lines_matching(text: str, pattern: re.Pattern[str]) -> frozenset[int]:
     return frozenset(lines)
 
 
+class SourceText:
+    """One file's text as every collector needs it: lines and character columns.
+
+    Lines are split on ``\\n`` only, as the interpreter counts them (``decode_source`` has
+    already turned CR and CRLF into LF); ``str.splitlines`` would also split at form feeds.
+    """
+
+    __slots__ = ("_lines", "ascii", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.ascii = text.isascii()
+        self._lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines
+
+    def column(self, line: int, byte_offset: int) -> int:
+        """ast columns count UTF-8 bytes; diagnostics count characters (1-based)."""
+        if self.ascii or not 1 <= line <= len(self.lines):
+            return byte_offset + 1
+        raw = self.lines[line - 1]
+        if raw.isascii():
+            return byte_offset + 1
+        return len(raw.encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1
+
+
 class Context:
     """Where the walker is now. Collectors must copy what they need; it changes."""
 
