@@ -148,8 +148,12 @@ def test_every_field_of_a_finding_survives_the_round_trip() -> None:
 def test_stored_findings_are_keyed(tmp_path: Path) -> None:
     cache = FactsCache(tmp_path / "c", "")
     d = Diagnostic("SSOT901", "syntax-error", "m", "a.py", Span.point(1), Severity.ERROR, "f")
-    cache.save_result(b"k1", [d], 3)
-    assert cache.load_result(b"k1") == ([d], 3)
+    cache.save_result(b"k1", [d], [("a.py",), ("b.py", "a.py")])
+    assert cache.load_result(b"k1") == ([d], [("a.py",), ("b.py", "a.py")])
+    assert cache.load_result(b"k1", scoped=True) is None  # a narrower run's findings live apart
+    cache.save_result(b"k3", [], [], scoped=True)
+    assert cache.load_result(b"k3", scoped=True) == ([], [])
+    assert cache.load_result(b"k1") == ([d], [("a.py",), ("b.py", "a.py")])
     assert cache.load_result(b"k2") is None
     assert FactsCache(tmp_path / "c", "", enabled=False).load_result(b"k1") is None
 

@@ -31,7 +31,7 @@ from ssotlint.facts.extract import FACTS_SCHEMA
 log = logging.getLogger(__name__)
 
 MAGIC = b"SSOTLINT-FACTS\x01"
-RESULT_MAGIC = b"SSOTLINT-RESULT\x01"
+RESULT_MAGIC = b"SSOTLINT-RESULT\x02"
 StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
 CACHEDIR_TAG = (
@@ -53,6 +53,7 @@ class FactsCache:
         ).hexdigest()
         self.file = directory / f"facts-{key}.bin"
         self.result_file = directory / f"result-{key}.bin"
+        self.scoped_result_file = directory / f"result-{key}-scoped.bin"
         self.entries: dict[bytes, bytes] = {}
         self.stats: dict[str, tuple[StatKey, bytes]] = {}
         self.used: dict[bytes, bytes] = {}
@@ -109,12 +110,16 @@ class FactsCache:
         payload = marshal.dumps((self.used, self.new_stats))
         self._write(self.file, MAGIC + hashlib.blake2b(payload, digest_size=16).digest() + payload)
 
-    def load_result(self, key: bytes) -> tuple[list[Diagnostic], int] | None:
-        """(findings, suppressed count) stored under ``key`` by :meth:`save_result`, or None."""
+    def load_result(self, key: bytes, scoped: bool = False) -> tuple[list[Diagnostic], list[tuple[str, ...]]] | None:
+        """(findings, locations of the suppressed findings) stored under ``key`` by :meth:`save_result`, or None.
+
+        ``scoped``: the findings of a run on some paths only, kept in their own file so
+        that they never replace a whole run's.
+        """
         if not self.enabled:
             return None
         try:
-            raw = self.result_file.read_bytes()
+            raw = (self.scoped_result_file if scoped else self.result_file).read_bytes()
         except OSError:
             return None
         try:
@@ -127,22 +132,28 @@ class FactsCache:
             stored_key, plain, suppressed = marshal.loads(payload)
             if stored_key != key:
                 return None
-            return decode_diagnostics(plain), int(suppressed)
+            return decode_diagnostics(plain), [tuple(locs) for locs in suppressed]
         except Exception as exc:  # any damage means: compute afresh
             log.debug("ignoring unusable result cache %s (%s)", self.result_file, exc)
             return None
 
-    def save_result(self, key: bytes, diagnostics: Sequence[Diagnostic], suppressed: int) -> None:
+    def save_result(
+        self,
+        key: bytes,
+        diagnostics: Sequence[Diagnostic],
+        suppressed: Sequence[tuple[str, ...]],
+        scoped: bool = False,
+    ) -> None:
         if not self.enabled:
             return
         plain = encode_diagnostics(diagnostics)
         if plain is None:
             return
         try:
-            payload = marshal.dumps((key, plain, suppressed))
+            payload = marshal.dumps((key, plain, [tuple(locs) for locs in suppressed]))
         except ValueError:  # a finding's data holds something marshal cannot store
             return
-        self._write(self.result_file, RESULT_MAGIC + hashlib.blake2b(payload, digest_size=16).digest() + payload)
+        self._write(self.scoped_result_file if scoped else self.result_file, RESULT_MAGIC + hashlib.blake2b(payload, digest_size=16).digest() + payload)
 
     def _write(self, target: Path, blob: bytes) -> None:
         try:

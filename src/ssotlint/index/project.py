@@ -20,6 +20,11 @@ class ProjectIndex:
     config: Config
     files: Mapping[str, FileFacts]  # relative path -> facts, sorted by path
     modules: ModuleTable = field(init=False)
+    #: The paths (files or folders, relative) a run reports on; None: the whole project.
+    #: Rules may skip work for findings that cannot touch the focus (see :meth:`in_focus`),
+    #: but must produce every finding that does: its anchor, a related location or one of
+    #: its ``touches`` in focus. Project-wide views (imports, symbols, concepts) stay whole.
+    focus: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         roots = source_roots(self.config.root, self.config.src)
@@ -41,6 +46,13 @@ class ProjectIndex:
     def concepts(self) -> ConceptTable:
         c = self.config
         return build_concepts(self.symbols, c.concepts, c.min_methods, c.min_similarity)
+
+    def in_focus(self, path: str) -> bool:
+        """Whether a finding at ``path`` is reported by this run."""
+        focus = self.focus
+        if focus is None:
+            return True
+        return any(path == f or path.startswith(f + "/") for f in focus)
 
     def suppressions_at(self, path: str, line: int) -> tuple[tuple[str, ...], ...]:
         """Code lists of the line-level ``ignore`` comments on ``line`` (``()`` = all codes)."""
