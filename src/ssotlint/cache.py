@@ -156,26 +156,29 @@ class FactsCache:
         self._write(self.scoped_result_file if scoped else self.result_file, RESULT_MAGIC + hashlib.blake2b(payload, digest_size=16).digest() + payload)
 
     def _write(self, target: Path, blob: bytes) -> None:
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            self._write_marker_files()
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".tmp", dir=self.directory)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(blob)
-                os.replace(tmp, target)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
-        except OSError as exc:
-            log.warning("cannot write cache %s: %s", self.directory, exc.strerror or exc)
+        write_atomically(self.directory, target, blob)
 
-    def _write_marker_files(self) -> None:
+
+def write_atomically(directory: Path, target: Path, blob: bytes) -> None:
+    """Write ``blob`` to ``target`` in the cache folder through a renamed temporary file;
+    a failure is a warning (the cache is an optimisation, never a reason to stop)."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
         for name, text in (("CACHEDIR.TAG", CACHEDIR_TAG), (".gitignore", "# Created by ssotlint.\n*\n")):
-            marker = self.directory / name
+            marker = directory / name
             if not marker.exists():
                 marker.write_text(text)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".tmp", dir=directory)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(blob)
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError as exc:
+        log.warning("cannot write cache %s: %s", directory, exc.strerror or exc)
 
 
 # --- findings as plain data (for the result file) -------------------------------------------
@@ -237,3 +240,80 @@ def decode_diagnostics(plain: list[tuple[Any, ...]]) -> list[Diagnostic]:
             )
         )
     return out
+
+
+# --- resolved import edges -----------------------------------------------------------------
+
+EDGES_MAGIC = b"SSOTLINT-EDGES\x01"
+
+
+class EdgeStore:
+    """Each file's resolved import edges from the last run, as plain tuples.
+
+    Resolving an import depends on the importing file's content and on the project's
+    module table (which files exist under which source roots), nothing else: entries are
+    reused for a file whose content digest is unchanged, and the whole store is dropped
+    when the module table differs (``modules_key``). A run with a few edited files then
+    resolves only those files' imports.
+    """
+
+    def __init__(self, directory: Path, extraction_key: str, modules_key: bytes, enabled: bool = True) -> None:
+        key = hashlib.blake2b(
+            f"{__version__}\x1f{FACTS_SCHEMA}\x1f{extraction_key}".encode(), digest_size=8
+        ).hexdigest()
+        self.file = directory / f"edges-{key}.bin"
+        self.directory = directory
+        self.modules_key = modules_key
+        self.enabled = enabled
+        self.entries: dict[str, tuple[bytes, tuple[tuple[Any, ...], ...]]] = {}
+        self.new: dict[str, tuple[bytes, tuple[tuple[Any, ...], ...]]] = {}
+        self.dirty = False
+        self._loaded = False
+
+    def load(self) -> None:
+        self._loaded = True
+        if not self.enabled:
+            return
+        try:
+            raw = self.file.read_bytes()
+        except OSError:
+            return
+        try:
+            if not raw.startswith(EDGES_MAGIC):
+                raise ValueError("bad header")
+            checksum = raw[len(EDGES_MAGIC) : len(EDGES_MAGIC) + 16]
+            payload = raw[len(EDGES_MAGIC) + 16 :]
+            if hashlib.blake2b(payload, digest_size=16).digest() != checksum:
+                raise ValueError("checksum mismatch")
+            modules_key, entries = marshal.loads(payload)
+            if not isinstance(entries, dict):
+                raise ValueError("unexpected layout")
+        except Exception as exc:  # any damage means: resolve afresh
+            log.debug("ignoring unusable edge cache %s (%s)", self.file, exc)
+            return
+        if modules_key == self.modules_key:
+            self.entries = entries
+
+    def get(self, rel: str, digest: bytes) -> tuple[tuple[Any, ...], ...] | None:
+        if not self._loaded:
+            self.load()
+        hit = self.entries.get(rel)
+        if hit is not None and hit[0] == digest:
+            self.new[rel] = hit
+            return hit[1]
+        return None
+
+    def put(self, rel: str, digest: bytes, edges: tuple[tuple[Any, ...], ...]) -> None:
+        self.new[rel] = (digest, edges)
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.enabled or not self._loaded:
+            return
+        if not self.dirty and len(self.new) == len(self.entries):
+            return
+        try:
+            payload = marshal.dumps((self.modules_key, self.new))
+        except ValueError:
+            return
+        write_atomically(self.directory, self.file, EDGES_MAGIC + hashlib.blake2b(payload, digest_size=16).digest() + payload)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ssotlint import __version__
 from ssotlint import baseline as baseline_mod
-from ssotlint.cache import FactsCache, StatKey, content_digest
+from ssotlint.cache import EdgeStore, FactsCache, StatKey, content_digest
 from ssotlint.config import Config, default_jobs
 from ssotlint.diagnostics import Diagnostic, Span
 from ssotlint.discovery import SourceFile, discover, in_scope, resolve_scope
@@ -328,7 +328,9 @@ def index_project(
     cache.load()
     facts, parsed = collect_facts(files, cache, jobs, options.progress, config.event_emitters, families)
     cache.save()
-    return ProjectIndex(config, facts), scope, parsed
+    index = ProjectIndex(config, facts)
+    index.edge_store = EdgeStore(cache.directory, key, index.modules.key(), enabled=options.use_cache)
+    return index, scope, parsed
 
 
 def run(config: Config, options: RunOptions) -> RunResult:
@@ -368,6 +370,8 @@ def _run(config: Config, options: RunOptions) -> RunResult:
         for rule in rules:
             diagnostics.extend(rule().check(index))
         diagnostics, hidden = apply_suppressions(index, diagnostics, rules)
+        if isinstance(index.edge_store, EdgeStore):
+            index.edge_store.save()
         if scope is not None:
             diagnostics = _touching(diagnostics, scope)
             hidden = [locs for locs in hidden if _touches(locs, scope)]

@@ -163,11 +163,11 @@ def feedback_arc_set(g: Digraph, members: Iterable[str], weight: Weight) -> list
             for n in in_order:  # sorted(remaining), skipping what a step of this pass removed
                 if n not in remaining:
                     continue
-                if not (succ[n] & remaining):
+                if not succ[n]:  # holds only remaining nodes: remove() prunes it
                     tail.append(n)
                     remove(n)
                     changed = True
-                elif not (pred[n] & remaining):
+                elif not pred[n]:
                     head.append(n)
                     remove(n)
                     changed = True
@@ -179,31 +179,67 @@ def feedback_arc_set(g: Digraph, members: Iterable[str], weight: Weight) -> list
     pos = {n: i for i, n in enumerate(order)}
     backward = [(u, v) for u, v in sub_edges if pos[u] > pos[v]]
 
-    dag_succ: dict[str, set[str]] = {n: set() for n in nodes}
-    for u, v in sub_edges:
-        if pos[u] <= pos[v]:
-            dag_succ[u].add(v)
+    # Put back every cut edge that closes no cycle, heaviest first. The ordering is a
+    # topological order of the kept edges; it is kept one as edges go back in
+    # (Pearce-Kelly), so each reachability question only searches between the two ends.
+    dag = _OrderedDag(order, [(u, v) for u, v in sub_edges if pos[u] <= pos[v]])
     kept_cut: list[tuple[str, str]] = []
     for u, v in sorted(backward, key=lambda e: (-weights[e], e)):
-        if _reaches(dag_succ, v, u):
+        if not dag.add(u, v):
             kept_cut.append((u, v))
-        else:
-            dag_succ[u].add(v)
     return sorted(kept_cut)
 
 
-def _reaches(succ: dict[str, set[str]], source: str, target: str) -> bool:
-    seen = {source}
-    todo = [source]
-    while todo:
-        node = todo.pop()
-        if node == target:
-            return True
-        for nxt in succ[node]:
-            if nxt not in seen:
-                seen.add(nxt)
-                todo.append(nxt)
-    return False
+class _OrderedDag:
+    """A DAG with a topological order kept up to date as edges are added (Pearce & Kelly,
+    "A dynamic topological sort algorithm for directed acyclic graphs", 2006)."""
+
+    def __init__(self, order: list[str], edges: Iterable[tuple[str, str]]) -> None:
+        self.ord = {n: i for i, n in enumerate(order)}
+        self.succ: dict[str, set[str]] = {n: set() for n in order}
+        self.pred: dict[str, set[str]] = {n: set() for n in order}
+        for u, v in edges:
+            self.succ[u].add(v)
+            self.pred[v].add(u)
+
+    def add(self, x: str, y: str) -> bool:
+        """Add x -> y unless it closes a cycle (then change nothing and return False)."""
+        ord_ = self.ord
+        lower, upper = ord_[y], ord_[x]
+        if lower < upper:
+            forward: list[str] = []
+            seen = {y}
+            todo = [y]
+            while todo:  # what y reaches, up to x's place in the order
+                n = todo.pop()
+                forward.append(n)
+                for w in self.succ[n]:
+                    rank = ord_[w]
+                    if rank == upper:
+                        return False  # y reaches x: the edge would close a cycle
+                    if rank < upper and w not in seen:
+                        seen.add(w)
+                        todo.append(w)
+            backward: list[str] = []
+            seen = {x}
+            todo = [x]
+            while todo:  # what reaches x, down to y's place in the order
+                n = todo.pop()
+                backward.append(n)
+                for w in self.pred[n]:
+                    if ord_[w] > lower and w not in seen:
+                        seen.add(w)
+                        todo.append(w)
+            forward.sort(key=ord_.__getitem__)
+            backward.sort(key=ord_.__getitem__)
+            moved = backward + forward  # x's ancestors now come before y's descendants
+            for n, rank in zip(moved, sorted(ord_[n] for n in moved), strict=True):
+                ord_[n] = rank
+        elif lower == upper:
+            return False  # a self-loop
+        self.succ[x].add(y)
+        self.pred[y].add(x)
+        return True
 
 
 def names_weight(g: Digraph, prefer: Callable[[Edge], float] | None = None) -> Weight:

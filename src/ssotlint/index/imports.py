@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator, Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from ssotlint.facts.model import DEFERRED, IMPORT_TIME, TYPING, FileFacts, ImportFact
 from ssotlint.index.graph import Digraph
@@ -164,6 +164,14 @@ def _ancestors(name: str) -> frozenset[str]:
     return frozenset(".".join(parts[:n]) for n in range(1, len(parts)))
 
 
+class EdgeMemo(Protocol):
+    """Edges resolved in an earlier run, by file and content digest (see cache.EdgeStore)."""
+
+    def get(self, rel: str, digest: bytes) -> tuple[tuple[Any, ...], ...] | None: ...
+
+    def put(self, rel: str, digest: bytes, edges: tuple[tuple[Any, ...], ...]) -> None: ...
+
+
 class ImportGraph:
     """All first-party import edges of the project, by kind."""
 
@@ -171,15 +179,33 @@ class ImportGraph:
         self.edges: tuple[Edge, ...] = tuple(sorted(edges, key=lambda e: (e.path, e.line, e.column, e.imported)))
 
     @classmethod
-    def build(cls, modules: ModuleTable, files: Mapping[str, FileFacts]) -> ImportGraph:
+    def build(
+        cls,
+        modules: ModuleTable,
+        files: Mapping[str, FileFacts],
+        store: EdgeMemo | None = None,
+        digests: Mapping[str, bytes] | None = None,
+    ) -> ImportGraph:
+        """Resolve every file's imports; with a ``store`` (and the files' content
+        ``digests``), reuse the edges of files resolved before against the same module
+        table, without even reading their facts."""
         resolver = Resolver(modules)
         edges: list[Edge] = []
-        for rel, facts in files.items():
+        make = Edge._make
+        for rel in files:
             importer = modules.by_rel.get(rel)
             if importer is None:
                 continue
-            for fact in facts.imports:
-                edges.extend(resolver.edges(importer, fact))
+            digest = digests.get(rel) if store is not None and digests is not None else None
+            if digest is not None and store is not None:
+                known = store.get(rel, digest)
+                if known is not None:
+                    edges.extend(map(make, known))
+                    continue
+            own = [e for fact in files[rel].imports for e in resolver.edges(importer, fact)]
+            if digest is not None and store is not None:
+                store.put(rel, digest, tuple(map(tuple, own)))
+            edges.extend(own)
         return cls(edges)
 
     def graph(self, kinds: frozenset[str], skip: frozenset[Edge] = frozenset()) -> Digraph:

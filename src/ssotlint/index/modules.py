@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,13 @@ def module_name(rel: str, roots: Sequence[str]) -> tuple[str, str] | None:
 
 
 class ModuleTable:
+    def key(self) -> bytes:
+        """A digest of the table: which files are which modules, under which roots."""
+        h = hashlib.blake2b(repr(self.roots).encode(), digest_size=16)
+        for rel, info in self.by_rel.items():
+            h.update(f"\0{rel}\1{info.name}\1{info.root}".encode("utf-8", "surrogateescape"))
+        return h.digest()
+
     def __init__(self, rels: Iterable[str], roots: Sequence[str]) -> None:
         self.roots = tuple(roots)
         self.by_name: dict[str, ModuleInfo] = {}

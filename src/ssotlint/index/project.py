@@ -10,7 +10,7 @@ from pathlib import Path
 from ssotlint.config import Config
 from ssotlint.facts.model import FileFacts
 from ssotlint.index.concepts import ConceptTable, build_concepts
-from ssotlint.index.imports import ImportGraph
+from ssotlint.index.imports import EdgeMemo, ImportGraph
 from ssotlint.index.modules import ModuleTable, source_roots
 from ssotlint.index.symbols import SymbolTable
 
@@ -25,6 +25,8 @@ class ProjectIndex:
     #: but must produce every finding that does: its anchor, a related location or one of
     #: its ``touches`` in focus. Project-wide views (imports, symbols, concepts) stay whole.
     focus: tuple[str, ...] | None = None
+    #: Import edges resolved by an earlier run, reused for unchanged files (set by the engine).
+    edge_store: EdgeMemo | None = None
 
     def __post_init__(self) -> None:
         roots = source_roots(self.config.root, self.config.src)
@@ -36,7 +38,8 @@ class ProjectIndex:
 
     @functools.cached_property
     def imports(self) -> ImportGraph:
-        return ImportGraph.build(self.modules, self.files)
+        digests = getattr(self.files, "digests", None)
+        return ImportGraph.build(self.modules, self.files, self.edge_store, digests)
 
     @functools.cached_property
     def symbols(self) -> SymbolTable:

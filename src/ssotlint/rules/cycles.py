@@ -96,10 +96,19 @@ class CycleAnalysis:
         skip = self.deferred_suppression.skipped | self.runtime_suppression.skipped
         return self.index.imports.graph(RUNTIME_AND_DEFERRED, skip)
 
+    def _reported(self, comp: tuple[str, ...]) -> bool:
+        """Whether a finding on this group can touch the run's focus (every member's file
+        is one of its locations): the shortest cycle and the cut, the costly part, are
+        worked out only for those."""
+        index = self.index
+        if index.focus is None:
+            return True
+        return any((info := index.modules.get(m)) is not None and index.in_focus(info.rel) for m in comp)
+
     def runtime_reports(self) -> list[CycleReport]:
         g = self.runtime_graph
         weight = names_weight(g)
-        return [analyse_component(g, comp, weight) for comp in self.runtime_components]
+        return [analyse_component(g, comp, weight) for comp in self.runtime_components if self._reported(comp)]
 
     def deferred_reports(self) -> list[CycleReport]:
         g = self.combined_graph
@@ -112,6 +121,8 @@ class CycleAnalysis:
         weight = names_weight(g, prefer=lambda e: 0.5 if e.kind == DEFERRED else 2.0)
         reports = []
         for comp in components(g):
+            if not self._reported(comp):
+                continue
             owners = {inside.get(m) for m in comp}
             if len(owners) == 1 and None not in owners:
                 continue  # the same modules already form an import-time cycle (SSOT201)
