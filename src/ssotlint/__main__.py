@@ -1,6 +1,6 @@
 """Allow ``python -m ssotlint``."""
 
-from ssotlint.cli import main
+from ssotlint.cli import entry
 
 if __name__ == "__main__":
-    main()
+    entry()

@@ -50,6 +50,32 @@ def _setup_logging(verbose: int, quiet: int) -> None:
     root.propagate = False
 
 
+#: Set by the console script: a finished command leaves without tearing down its objects.
+_EXIT_AT_ONCE = False
+
+
+def _exit(code: int) -> None:
+    """Exit with ``code``. From the console script, skip freeing the project index one
+    object at a time (a fifth of a second on a large project): output is flushed and the
+    process ends; in-process callers (tests, embedding) get the usual SystemExit."""
+    if _EXIT_AT_ONCE:
+        logging.shutdown()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                code = code or EXIT_ERROR  # e.g. a closed pipe: the output did not get through
+        os._exit(code)
+    sys.exit(code)
+
+
+def entry() -> None:
+    """The ``ssotlint`` console script and ``python -m ssotlint``."""
+    global _EXIT_AT_ONCE
+    _EXIT_AT_ONCE = True
+    main()
+
+
 def _fail(message: str, code: int = EXIT_ERROR) -> None:
     click.echo(f"ssotlint: error: {message}", err=True)
     sys.exit(code)
@@ -267,7 +293,7 @@ def check(
     else:
         report_options.color = _use_color(sys.stdout)
         reporter(result, sys.stdout, report_options)
-    sys.exit(EXIT_FINDINGS if result.diagnostics and not exit_zero else EXIT_OK)
+    _exit(EXIT_FINDINGS if result.diagnostics and not exit_zero else EXIT_OK)
 
 
 @main.command()
