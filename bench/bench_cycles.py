@@ -535,7 +535,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peers-venv", type=Path, default=Path("/tmp/venv-peers"))
     parser.add_argument("--pylint-runs", type=int, default=2, help="pylint runs per corpus (0: skip pylint)")
     parser.add_argument("--pylint-timeout", type=float, default=1800.0, help="seconds per pylint run")
-    parser.add_argument("--pylint-on-synthetic", action="store_true", help="also run pylint on synthetic10k")
+    parser.add_argument("--pylint-on-synthetic", action="store_true", help="also run pylint on synthetic10k and real10k")
     parser.add_argument("--no-grimp", action="store_true")
     parser.add_argument("--warm-repeat", type=int, default=3, help="warm runs (the median is kept)")
     parser.add_argument("--cold-repeat", type=int, default=3, help="cold and ast.parse runs (the fastest is kept)")
@@ -566,7 +566,7 @@ def main(argv: list[str] | None = None) -> int:
             print("   grimp ...", file=sys.stderr, flush=True)
             grimp = res["grimp"] = run_grimp(peers, root, packages, name)
         pylint_runs: list[dict[str, Any]] = []
-        if args.pylint_runs and (name != corpora.SYNTHETIC or args.pylint_on_synthetic):
+        if args.pylint_runs and (name not in (corpora.SYNTHETIC, corpora.REAL) or args.pylint_on_synthetic):
             print(f"   pylint x{args.pylint_runs} ...", file=sys.stderr, flush=True)
             pylint_runs = res["pylint"] = run_pylint(peers, root, packages, args.pylint_runs, args.pylint_timeout)
             done = [r for r in pylint_runs if not r["measure"].timed_out]

@@ -7,14 +7,20 @@ A copy of the project is checked once to fill the cache. Then, each repetition:
 1. ``ssotlint check`` with nothing changed (the warm run),
 2. five files get a new trailing comment and ``ssotlint check FILE...`` runs on them, the
    way the pre-commit hook calls it (whole project analysed, findings touching the files),
-3. the same hook call again with nothing changed since (a retried commit).
-Wall seconds are printed as a table and written to bench/out/precommit.json.
+3. the same hook call again with nothing changed since (a retried commit),
+4. five other files each get a new module-level import of their top-level package (the
+   imports, and so the import graph, change; some of these close new cycles) and the hook
+   runs on them.
+Wall and CPU seconds (the process and its children) are printed as a table and written
+to bench/out/precommit.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -34,12 +40,19 @@ def ssotlint() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "ssotlint"]
 
 
-def timed(cmd: list[str], cwd: Path) -> float:
+CPU: dict[str, list[float]] = {}
+
+
+def timed(cmd: list[str], cwd: Path, name: str = "") -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode not in (0, 1) or "internal error" in proc.stderr:
         raise SystemExit(f"ssotlint failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    CPU.setdefault(name, []).append(cpu)
     return elapsed
 
 
@@ -56,23 +69,39 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copytree(source, root)
         files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.py"))
         base = [*ssotlint(), "check", "--exit-zero", "-q", "--format", "concise"]
-        fill = timed(base, root)
-        rows: dict[str, list[float]] = {"warm, nothing changed": [], "hook, files changed": [], "hook, rerun": []}
-        step = max(1, len(files) // (args.changed * args.repeat + 1))
+        fill = timed(base, root, "fill")
+        rows: dict[str, list[float]] = {
+            "warm, nothing changed": [],
+            "hook, files changed": [],
+            "hook, rerun": [],
+            "hook, imports added": [],
+        }
+        step = max(1, len(files) // (2 * args.changed * args.repeat + 1))
+        picks = iter(files[i * step] for i in range(2 * args.changed * args.repeat))
         for r in range(args.repeat):
-            rows["warm, nothing changed"].append(timed(base, root))
-            changed = [files[(r * args.changed + i) * step] for i in range(args.changed)]
+            name = "warm, nothing changed"
+            rows[name].append(timed(base, root, name))
+            changed = [next(picks) for _ in range(args.changed)]
             for rel in changed:
                 with open(root / rel, "a", encoding="utf-8") as fh:
                     fh.write(f"\n# edited in round {r}\n")
-            rows["hook, files changed"].append(timed([*base, *changed], root))
-            rows["hook, rerun"].append(timed([*base, *changed], root))
+            for name in ("hook, files changed", "hook, rerun"):
+                rows[name].append(timed([*base, *changed], root, name))
+            changed = [next(picks) for _ in range(args.changed)]
+            for rel in changed:
+                with open(root / rel, "a", encoding="utf-8") as fh:
+                    fh.write(f"\nimport {rel.split('/', 1)[0]}  # added in round {r}\n")
+            name = "hook, imports added"
+            rows[name].append(timed([*base, *changed], root, name))
 
     print(f"{args.corpus}: {len(files)} files; cache filled in {fill:.2f} s; {args.changed} files changed per round")
-    print(f"{'scenario':<26} {'median s':>9} {'min s':>7} {'max s':>7}")
-    result = {"corpus": args.corpus, "files": len(files), "changed": args.changed, "fill": fill, "runs": rows}
+    load = os.getloadavg()[0]
+    print(f"load average at the end: {load:.1f}")
+    print(f"{'scenario':<26} {'median s':>9} {'min s':>7} {'max s':>7} {'median CPU s':>13}")
+    result = {"corpus": args.corpus, "files": len(files), "changed": args.changed, "fill": fill, "runs": rows, "cpu": CPU, "load": load}
     for name, values in rows.items():
-        print(f"{name:<26} {statistics.median(values):>9.2f} {min(values):>7.2f} {max(values):>7.2f}")
+        cpu = statistics.median(CPU[name])
+        print(f"{name:<26} {statistics.median(values):>9.2f} {min(values):>7.2f} {max(values):>7.2f} {cpu:>13.2f}")
     out = BENCH / "out"
     out.mkdir(exist_ok=True)
     (out / "precommit.json").write_text(json.dumps(result, indent=2))

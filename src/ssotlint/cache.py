@@ -244,11 +244,11 @@ def decode_diagnostics(plain: list[tuple[Any, ...]]) -> list[Diagnostic]:
 
 # --- resolved import edges -----------------------------------------------------------------
 
-EDGES_MAGIC = b"SSOTLINT-EDGES\x01"
+EDGES_MAGIC = b"SSOTLINT-EDGES\x02"
 
 
 class EdgeStore:
-    """Each file's resolved import edges from the last run, as plain tuples.
+    """Each file's resolved import edges (and ignore comments) from the last run, as plain tuples.
 
     Resolving an import depends on the importing file's content and on the project's
     module table (which files exist under which source roots), nothing else: entries are
@@ -265,8 +265,8 @@ class EdgeStore:
         self.directory = directory
         self.modules_key = modules_key
         self.enabled = enabled
-        self.entries: dict[str, tuple[bytes, tuple[tuple[Any, ...], ...]]] = {}
-        self.new: dict[str, tuple[bytes, tuple[tuple[Any, ...], ...]]] = {}
+        self.entries: dict[str, tuple[bytes, Any]] = {}
+        self.new: dict[str, tuple[bytes, Any]] = {}
         self.dirty = False
         self._loaded = False
 
@@ -294,7 +294,7 @@ class EdgeStore:
         if modules_key == self.modules_key:
             self.entries = entries
 
-    def get(self, rel: str, digest: bytes) -> tuple[tuple[Any, ...], ...] | None:
+    def get(self, rel: str, digest: bytes) -> Any:
         if not self._loaded:
             self.load()
         hit = self.entries.get(rel)
@@ -303,8 +303,8 @@ class EdgeStore:
             return hit[1]
         return None
 
-    def put(self, rel: str, digest: bytes, edges: tuple[tuple[Any, ...], ...]) -> None:
-        self.new[rel] = (digest, edges)
+    def put(self, rel: str, digest: bytes, entry: Any) -> None:
+        self.new[rel] = (digest, entry)
         self.dirty = True
 
     def save(self) -> None:

@@ -6,6 +6,7 @@ The engine never prints and never exits: it returns data, logs warnings through
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import hashlib
@@ -13,6 +14,7 @@ import logging
 import marshal
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -21,7 +23,14 @@ from pathlib import Path
 
 from ssotlint import __version__
 from ssotlint import baseline as baseline_mod
-from ssotlint.cache import EdgeStore, FactsCache, StatKey, content_digest
+from ssotlint.cache import (
+    EdgeStore,
+    FactsCache,
+    StatKey,
+    content_digest,
+    decode_diagnostics,
+    encode_diagnostics,
+)
 from ssotlint.config import Config, default_jobs
 from ssotlint.diagnostics import Diagnostic, Span
 from ssotlint.discovery import SourceFile, discover, in_scope, resolve_scope
@@ -256,7 +265,10 @@ def apply_suppressions(
         used |= cycles.runtime_suppression.used_comments
     if "SSOT202" in selected_codes:
         used |= cycles.deferred_suppression.used_comments
-    for path, facts in index.files.items():
+    # An unused-suppression finding lies in the comment's file only: with a focus, only
+    # the files in focus need reading.
+    for path in index.files if index.focus is None else [p for p in index.files if index.in_focus(p)]:
+        facts = index.files[path]
         for s in facts.suppressions:
             if (path, s.line) in used:
                 continue
@@ -366,9 +378,8 @@ def _run(config: Config, options: RunOptions) -> RunResult:
         # Rules may skip what cannot touch the paths asked about; the findings that do are
         # the same as in a whole-project run.
         index.focus = scope
-        diagnostics = []
-        for rule in rules:
-            diagnostics.extend(rule().check(index))
+        jobs = options.jobs or config.jobs or default_jobs()
+        diagnostics = check_rules(index, rules, jobs)
         diagnostics, hidden = apply_suppressions(index, diagnostics, rules)
         if isinstance(index.edge_store, EdgeStore):
             index.edge_store.save()
@@ -423,6 +434,82 @@ def _run(config: Config, options: RunOptions) -> RunResult:
         baseline_file=baseline_file,
         cached_findings=stored is not None,
     )
+
+
+#: From this many files on, the duplicate rules run in a forked process beside the others.
+FORK_THRESHOLD = 1000
+
+
+def check_rules(index: ProjectIndex, rules: Sequence[type[Rule]], jobs: int = 1) -> list[Diagnostic]:
+    """Every selected rule's findings, in rule order.
+
+    The duplicate rules (class facts, symbol table, concepts) share nothing with the import
+    and event rules but the facts: on a large project with two or more jobs they run in a
+    forked child process while this one runs the rest, and their findings come back as
+    plain data. If the child fails in any way, they run here instead.
+    """
+    forked = [r for r in rules if "classes" in r.families]
+    rest = [r for r in rules if r not in forked]
+    if jobs < 2 or not forked or not rest or len(index.files) < FORK_THRESHOLD or not hasattr(os, "fork"):
+        return [d for rule in rules for d in rule().check(index)]
+    child = _fork_rules(index, forked)
+    try:
+        found: dict[str, list[Diagnostic]] = {r.code: list(r().check(index)) for r in rest}
+    except BaseException:
+        if child is not None:  # do not leave the child blocked on a pipe nobody reads
+            os.close(child[1])
+            with contextlib.suppress(OSError):
+                os.kill(child[0], signal.SIGKILL)
+                os.waitpid(child[0], 0)
+        raise
+    found.update(_join_rules(child, index, forked))
+    return [d for rule in rules for d in found[rule.code]]
+
+
+def _fork_rules(index: ProjectIndex, rules: Sequence[type[Rule]]) -> tuple[int, int] | None:
+    """Start a child that runs ``rules`` and writes their findings to a pipe: (pid, fd)."""
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+    except OSError as exc:
+        log.debug("running the duplicate rules in this process: %s", exc)
+        return None
+    if pid:
+        os.close(write_fd)
+        return pid, read_fd
+    # The child: never return into the caller's code, never run exit handlers.
+    status = 0
+    try:
+        os.close(read_fd)
+        found = {r.code: encode_diagnostics(list(r().check(index))) for r in rules}
+        payload = marshal.dumps(found) if all(v is not None for v in found.values()) else b""
+        with os.fdopen(write_fd, "wb") as pipe:
+            pipe.write(payload)
+    except BaseException:  # the parent runs the rules itself, and reports their errors
+        status = 1
+    os._exit(status)
+
+
+def _join_rules(
+    child: tuple[int, int] | None, index: ProjectIndex, rules: Sequence[type[Rule]]
+) -> dict[str, list[Diagnostic]]:
+    payload = b""
+    if child is not None:
+        pid, read_fd = child
+        with os.fdopen(read_fd, "rb") as pipe:
+            payload = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        if status != 0:
+            payload = b""
+    if payload:
+        try:
+            found = marshal.loads(payload)
+            return {code: decode_diagnostics(found[code]) for code in (r.code for r in rules)}
+        except Exception as exc:  # run them here instead
+            log.debug("unusable findings from the child process: %s", exc)
+    return {r.code: list(r().check(index)) for r in rules}
 
 
 def _touches(locations: Iterable[str], scope: tuple[str, ...]) -> bool:

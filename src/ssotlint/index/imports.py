@@ -6,7 +6,7 @@ import functools
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple, Protocol
 
-from ssotlint.facts.model import DEFERRED, IMPORT_TIME, TYPING, FileFacts, ImportFact
+from ssotlint.facts.model import DEFERRED, IMPORT_TIME, TYPING, FileFacts, ImportFact, Suppression
 from ssotlint.index.graph import Digraph
 from ssotlint.index.modules import ModuleInfo, ModuleTable
 
@@ -165,18 +165,25 @@ def _ancestors(name: str) -> frozenset[str]:
 
 
 class EdgeMemo(Protocol):
-    """Edges resolved in an earlier run, by file and content digest (see cache.EdgeStore)."""
+    """What an earlier run resolved, by file and content digest (see cache.EdgeStore):
+    the file's edges and its ignore comments, as plain tuples."""
 
-    def get(self, rel: str, digest: bytes) -> tuple[tuple[Any, ...], ...] | None: ...
+    def get(self, rel: str, digest: bytes) -> StoredEdges | None: ...
 
-    def put(self, rel: str, digest: bytes, edges: tuple[tuple[Any, ...], ...]) -> None: ...
+    def put(self, rel: str, digest: bytes, entry: StoredEdges) -> None: ...
+
+
+#: (edges, suppression comments) of one file, as plain tuples.
+StoredEdges = tuple[tuple[tuple[Any, ...], ...], tuple[tuple[Any, ...], ...]]
 
 
 class ImportGraph:
-    """All first-party import edges of the project, by kind."""
+    """All first-party import edges of the project, by kind, and every file's
+    suppression comments (which may remove edges)."""
 
-    def __init__(self, edges: Iterable[Edge]) -> None:
+    def __init__(self, edges: Iterable[Edge], suppressions: Mapping[str, tuple[Suppression, ...]] | None = None) -> None:
         self.edges: tuple[Edge, ...] = tuple(sorted(edges, key=lambda e: (e.path, e.line, e.column, e.imported)))
+        self.suppressions: dict[str, tuple[Suppression, ...]] = dict(sorted((suppressions or {}).items()))
 
     @classmethod
     def build(
@@ -187,26 +194,30 @@ class ImportGraph:
         digests: Mapping[str, bytes] | None = None,
     ) -> ImportGraph:
         """Resolve every file's imports; with a ``store`` (and the files' content
-        ``digests``), reuse the edges of files resolved before against the same module
-        table, without even reading their facts."""
+        ``digests``), reuse what was resolved before against the same module table,
+        without even reading those files' facts."""
         resolver = Resolver(modules)
         edges: list[Edge] = []
-        make = Edge._make
+        suppressions: dict[str, tuple[Suppression, ...]] = {}
+        make_edge, make_suppression = Edge._make, Suppression._make
         for rel in files:
-            importer = modules.by_rel.get(rel)
-            if importer is None:
-                continue
             digest = digests.get(rel) if store is not None and digests is not None else None
             if digest is not None and store is not None:
                 known = store.get(rel, digest)
                 if known is not None:
-                    edges.extend(map(make, known))
+                    edges.extend(map(make_edge, known[0]))
+                    if known[1]:
+                        suppressions[rel] = tuple(map(make_suppression, known[1]))
                     continue
-            own = [e for fact in files[rel].imports for e in resolver.edges(importer, fact)]
+            facts = files[rel]
+            importer = modules.by_rel.get(rel)
+            own = [] if importer is None else [e for fact in facts.imports for e in resolver.edges(importer, fact)]
+            if facts.suppressions:
+                suppressions[rel] = facts.suppressions
             if digest is not None and store is not None:
-                store.put(rel, digest, tuple(map(tuple, own)))
+                store.put(rel, digest, (tuple(map(tuple, own)), tuple(map(tuple, facts.suppressions))))
             edges.extend(own)
-        return cls(edges)
+        return cls(edges, suppressions)
 
     def graph(self, kinds: frozenset[str], skip: frozenset[Edge] = frozenset()) -> Digraph:
         """A graph of modules; each edge holds its import sites in ``g[u][v]["sites"]``."""

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ssotlint.config import AllowEntry
-from ssotlint.facts.model import FileFacts, Suppression
+from ssotlint.facts.model import Suppression
 from ssotlint.index.cycles import components
 from ssotlint.index.imports import Edge, ImportGraph
 
@@ -32,7 +31,6 @@ class EdgeSuppression:
 
 def edge_suppression(
     graph: ImportGraph,
-    files: Mapping[str, FileFacts],
     allow: tuple[AllowEntry, ...],
     code: str,
     kinds: frozenset[str],
@@ -43,8 +41,8 @@ def edge_suppression(
     graph; a marker that removes nothing cyclic is reported as unused.
     """
     comment_lines: dict[tuple[str, int], Suppression] = {}
-    for path, facts in files.items():
-        for s in facts.suppressions:
+    for path, suppressions in graph.suppressions.items():
+        for s in suppressions:
             if not s.file_level and (not s.codes or code in s.codes):
                 comment_lines[(path, s.line)] = s
     matchers = [(a, _glob_to_regex(a.importer), _glob_to_regex(a.imported)) for a in allow]

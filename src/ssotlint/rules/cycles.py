@@ -74,12 +74,12 @@ class CycleAnalysis:
 
     @functools.cached_property
     def runtime_suppression(self) -> EdgeSuppression:
-        return edge_suppression(self.index.imports, self.index.files, self.index.config.allow_imports, ImportCycle.code, RUNTIME)
+        return edge_suppression(self.index.imports, self.index.config.allow_imports, ImportCycle.code, RUNTIME)
 
     @functools.cached_property
     def deferred_suppression(self) -> EdgeSuppression:
         return edge_suppression(
-            self.index.imports, self.index.files, self.index.config.allow_imports, DeferredImportCycle.code, RUNTIME_AND_DEFERRED
+            self.index.imports, self.index.config.allow_imports, DeferredImportCycle.code, RUNTIME_AND_DEFERRED
         )
 
     @functools.cached_property
