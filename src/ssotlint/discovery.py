@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import operator
 import os
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,94 +27,166 @@ def _spec(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
     return pathspec.GitIgnoreSpec.from_lines(list(patterns))
 
 
+_GROUP = re.compile(r"\(\?P<[^>]+>")
+
+
+class _Matcher:
+    """``spec.match_file``, with one regular expression that rules out most paths first.
+
+    A path no pattern matches is never ignored, whatever the order and negations of the
+    patterns; only the paths some pattern matches ask the spec itself.
+    """
+
+    __slots__ = ("could_match", "spec")
+
+    def __init__(self, spec: pathspec.GitIgnoreSpec) -> None:
+        self.spec = spec
+        self.could_match = self._any_pattern(spec)
+
+    @staticmethod
+    def _any_pattern(spec: pathspec.GitIgnoreSpec) -> Callable[[str], object] | None:
+        sources = []
+        for pattern in spec.patterns:
+            if getattr(pattern, "include", None) is None:
+                continue  # a comment or a blank line
+            regex = getattr(pattern, "regex", None)
+            if regex is None or not isinstance(regex.pattern, str) or regex.flags & ~re.UNICODE:
+                return None
+            sources.append(f"(?:{_GROUP.sub('(?:', regex.pattern)})")
+        if not sources:
+            return lambda path: None
+        try:
+            return re.compile("|".join(sources)).search
+        except re.error:
+            return None
+
+    def match(self, path: str) -> bool:
+        could_match = self.could_match
+        if could_match is not None and could_match(path) is None:
+            return False
+        return bool(self.spec.match_file(path))
+
+
 class _Ignore:
     """Combines the configured excludes with every .gitignore met on the way down."""
 
     def __init__(self, config: Config) -> None:
-        self.exclude = _spec([*config.exclude, *config.extend_exclude])
+        self.exclude = _Matcher(_spec([*config.exclude, *config.extend_exclude]))
         self.respect_gitignore = config.respect_gitignore
         self.root = config.root.resolve()
-        self.gitignores: list[tuple[str, pathspec.GitIgnoreSpec]] = []
+        self.gitignores: list[tuple[str, _Matcher]] = []
 
-    def load_gitignore(self, folder: Path, rel: str) -> None:
+    def load_gitignore(self, folder: str, rel: str) -> None:
         if not self.respect_gitignore:
             return
-        gi = folder / ".gitignore"
+        gi = Path(folder, ".gitignore")
         try:
             if gi.is_file():
                 lines = gi.read_text("utf-8", errors="replace").splitlines()
-                self.gitignores.append((rel, _spec(lines)))
+                self.gitignores.append((rel + "/" if rel else "", _Matcher(_spec(lines))))
         except OSError as exc:
             log.warning("cannot read %s: %s", gi, exc)
 
-    def ignored(self, rel: str, is_dir: bool) -> bool:
-        probe = rel + "/" if is_dir else rel
-        if self.exclude.match_file(probe):
+    def ignored(self, probe: str) -> bool:
+        """``probe`` is a relative path, with a trailing slash for a folder."""
+        if self.exclude.match(probe):
             return True
-        for base, spec in self.gitignores:
+        for base, matcher in self.gitignores:
             if base:
-                if not probe.startswith(base + "/"):
-                    continue
-                if spec.match_file(probe[len(base) + 1 :]):
+                if probe.startswith(base) and matcher.match(probe[len(base) :]):
                     return True
-            elif spec.match_file(probe):
+            elif matcher.match(probe):
                 return True
         return False
+
+
+_by_name = operator.attrgetter("name")
+_by_rel = operator.attrgetter("rel")
 
 
 def discover(config: Config) -> list[SourceFile]:
     """Every Python file of the project, sorted by relative path."""
     root = config.root
     ignore = _Ignore(config)
-    seen_dirs: set[tuple[int, int]] = set()
     found: list[SourceFile] = []
-    for rel, path in _walk(root.resolve(), "", ignore, seen_dirs):
-        found.append(SourceFile(rel, path))
-    found.sort(key=lambda f: f.rel)
+    _walk(str(root.resolve()), "", ignore, set(), found)
+    found.sort(key=_by_rel)
     return found
 
 
-def _walk(folder: Path, rel: str, ignore: _Ignore, seen: set[tuple[int, int]]) -> Iterator[tuple[str, Path]]:
+def _walk(folder: str, rel: str, ignore: _Ignore, seen: set[tuple[int, int]], found: list[SourceFile]) -> None:
     try:
-        st = folder.stat()
+        st = os.stat(folder)
     except OSError:
         return
     key = (st.st_dev, st.st_ino)
     if key in seen:  # a symlink loop or a second link to a folder already walked
         return
     seen.add(key)
-    if rel and (folder / "pyvenv.cfg").exists():
-        return  # a virtualenv, whatever its name
-    ignore.load_gitignore(folder, rel)
     try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=_by_name)
     except OSError as exc:
+        if rel and os.path.exists(os.path.join(folder, "pyvenv.cfg")):
+            return
+        ignore.load_gitignore(folder, rel)
         log.warning("cannot list %s: %s", folder, exc.strerror or exc)
         return
+    names = {e.name: e for e in entries}
+    if rel and "pyvenv.cfg" in names and _exists(names["pyvenv.cfg"]):
+        return  # a virtualenv, whatever its name
+    if ".gitignore" in names:
+        ignore.load_gitignore(folder, rel)
+    prefix = rel + "/" if rel else ""
+    here: Path | None = None
     for entry in entries:
-        child_rel = f"{rel}/{entry.name}" if rel else entry.name
+        name = entry.name
         try:
             is_dir = entry.is_dir()  # follows symlinks; loops are caught by `seen`
             is_file = not is_dir and entry.is_file()
         except OSError:
             continue
-        if (is_dir or entry.name.endswith(".py")) and not _is_utf8(entry.name):
-            # Not a module name Python could import, and not a path any report format can carry.
-            printable = child_rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-            log.warning("skipping %s: the name is not valid UTF-8", printable)
-            continue
         if is_dir:
-            if ignore.ignored(child_rel, True):
+            child_rel = prefix + name
+            if not _is_utf8(name):
+                _skip_undecodable(child_rel)
                 continue
-            child = Path(entry.path)
-            if entry.is_symlink() and not _inside(child, ignore.root):
+            if ignore.ignored(child_rel + "/"):
+                continue
+            if entry.is_symlink() and not _inside(Path(entry.path), ignore.root):
                 continue  # never leave the project through a link
-            yield from _walk(child, child_rel, ignore, seen)
-        elif is_file and entry.name.endswith(".py") and not ignore.ignored(child_rel, False):
-            yield child_rel, Path(entry.path)
+            _walk(entry.path, child_rel, ignore, seen, found)
+        elif name.endswith(".py"):
+            child_rel = prefix + name
+            if not _is_utf8(name):
+                _skip_undecodable(child_rel)
+                continue
+            if is_file and not ignore.ignored(child_rel):
+                if here is None:
+                    here = Path(folder)
+                found.append(SourceFile(child_rel, here / name))
+
+
+def _exists(entry: os.DirEntry[str]) -> bool:
+    """What ``Path.exists`` says of a listed entry: a link counts when its target exists."""
+    if not entry.is_symlink():
+        return True
+    try:
+        os.stat(entry.path)
+    except OSError:
+        return False
+    return True
+
+
+def _skip_undecodable(rel: str) -> None:
+    # Not a module name Python could import, and not a path any report format can carry.
+    printable = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    log.warning("skipping %s: the name is not valid UTF-8", printable)
 
 
 def _is_utf8(name: str) -> bool:
+    if name.isascii():
+        return True
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:  # undecodable bytes arrive as lone surrogates
@@ -150,4 +224,26 @@ def resolve_scope(config: Config, paths: Iterable[Path]) -> tuple[str, ...] | No
 def in_scope(rel: str, scope: tuple[str, ...] | None) -> bool:
     if scope is None:
         return True
-    return any(rel == s or rel.startswith(s + "/") for s in scope)
+    if len(scope) < 4:
+        return any(rel == s or rel.startswith(s + "/") for s in scope)
+    # Many paths (a pre-commit hook names every changed file): look up rel and each folder above it.
+    prefixes = _scope_set(scope)
+    if rel in prefixes:
+        return True
+    end = rel.find("/")
+    while end >= 0:
+        if rel[:end] in prefixes:
+            return True
+        end = rel.find("/", end + 1)
+    return False
+
+
+_last_scope: list[tuple[tuple[str, ...], frozenset[str]]] = []
+
+
+def _scope_set(scope: tuple[str, ...]) -> frozenset[str]:
+    if _last_scope and _last_scope[0][0] is scope:
+        return _last_scope[0][1]
+    prefixes = frozenset(scope)
+    _last_scope[:] = [(scope, prefixes)]
+    return prefixes
