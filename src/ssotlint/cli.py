@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
-import json
 import logging
 import os
 import sys
@@ -351,6 +349,8 @@ def rules_command(output_format: str) -> None:
             {"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary}
             for r in ALL_RULES
         ]
+        import json
+
         click.echo(json.dumps(data, indent=2))
         return
     width = max(len(r.name) for r in ALL_RULES)
@@ -368,6 +368,8 @@ def explain(code: str) -> None:
     rule = lookup(code)
     if rule is None:
         known = [r.code for r in ALL_RULES] + [r.name for r in ALL_RULES]
+        import difflib
+
         close = difflib.get_close_matches(code.upper() if code[:4].lower() == "ssot" else code, known, n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
         _fail(f"unknown rule {code!r}{hint}; `ssotlint rules` lists them")
@@ -619,6 +621,8 @@ def events_list(
     counts = count_events(events, spec)
     if output_format == "json":
         data = [{"event": c.name, "in_spec": c.in_spec, "producers": c.producers, "consumers": c.consumers} for c in counts]
+        import json
+
         click.echo(json.dumps(data, indent=2))
         return
     rows = [[c.name, "yes" if c.in_spec else ("no" if spec is not None else "-"), str(c.producers), str(c.consumers)] for c in counts]

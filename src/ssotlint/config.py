@@ -7,7 +7,6 @@ a suggestion for near misses. Nothing here reads source files or prints.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import sys
@@ -386,6 +385,8 @@ def value_line(text: str, after: int | None, value: str) -> int | None:
 
 
 def _suggest(key: str, known: Sequence[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

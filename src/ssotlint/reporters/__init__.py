@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import TextIO
 
@@ -28,17 +29,20 @@ class ReportOptions:
 
 
 def get_reporter(name: str) -> Reporter:
-    from ssotlint.reporters import github, gitlab, json_reporter, sarif, text
+    """The renderer of one format; only its module is imported."""
+    module, function = _REPORTERS[name]
+    reporter: Reporter = getattr(importlib.import_module(f"ssotlint.reporters.{module}"), function)
+    return reporter
 
-    table: dict[str, Reporter] = {
-        "text": text.render,
-        "concise": text.render_concise,
-        "json": json_reporter.render,
-        "sarif": sarif.render,
-        "github": github.render,
-        "gitlab": gitlab.render,
-    }
-    return table[name]
+
+_REPORTERS = {
+    "text": ("text", "render"),
+    "concise": ("text", "render_concise"),
+    "json": ("json_reporter", "render"),
+    "sarif": ("sarif", "render"),
+    "github": ("github", "render"),
+    "gitlab": ("gitlab", "render"),
+}
 
 
 FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab")

@@ -6,21 +6,31 @@ import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from rich.console import Console
-from rich.markup import escape
-
 from ssotlint.diagnostics import Diagnostic
 from ssotlint.engine import RunResult
 from ssotlint.facts.parse import decode_source
 from ssotlint.reporters.summary import plural, summary
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from ssotlint.reporters import ReportOptions
 
 STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold blue"}
 
 
+def escape(text: str) -> str:
+    """``rich.markup.escape``, without importing rich for text that needs no escaping."""
+    if "[" not in text and "\\" not in text:
+        return text
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
 def _console(out: TextIO, options: ReportOptions) -> Console:
+    from rich.console import Console
+
     return Console(
         file=out,
         force_terminal=options.color,
@@ -30,6 +40,41 @@ def _console(out: TextIO, options: ReportOptions) -> Console:
         width=options.width or 100,
         emoji=False,
     )
+
+
+def _plain(text: str) -> bool:
+    """Whether rich would print ``text`` unchanged: no markup to undo, no tabs or control characters."""
+    return text.isprintable() and "[" not in text and "\\" not in text
+
+
+class _Printer:
+    """``Console.print`` of one line of markup; without colour, most lines are written as they are.
+
+    Each line comes with its plain form, the characters rich prints for it without colour.
+    Lines whose plain form rich would alter (control characters, tabs, brackets,
+    backslashes) still go through rich.
+    """
+
+    def __init__(self, out: TextIO, options: ReportOptions) -> None:
+        self.out = out
+        self.options = options
+        self.plain = not options.color
+        self.console: Console | None = None
+
+    def __call__(self, markup: str, plain: str) -> None:
+        if self.plain and _plain(plain):
+            self.out.write(plain + "\n")
+            return
+        if self.console is None:
+            self.console = _console(self.out, self.options)
+        self.console.print(markup)
+
+    def text(self, text: str) -> None:
+        """A line without markup."""
+        if self.plain and _plain(text):
+            self.out.write(text + "\n")
+            return
+        self(escape(text), text)
 
 
 class _Source:
@@ -55,15 +100,17 @@ class _Source:
         return None
 
 
-def _header(d: Diagnostic) -> str:
+def _header(d: Diagnostic) -> tuple[str, str]:
+    """The first line of a finding: markup and plain text."""
     style = STYLE.get(d.severity.value, "bold")
-    return (
+    markup = (
         f"[bold]{escape(d.path)}:{d.span.line}:{d.span.column}:[/bold] "
         f"[{style}]{d.code}[/{style}] {escape(d.message)}"
     )
+    return markup, f"{d.path}:{d.span.line}:{d.span.column}: {d.code} {d.message}"
 
 
-def _frame(d: Diagnostic, source: _Source) -> list[str]:
+def _frame(d: Diagnostic, source: _Source) -> list[tuple[str, str]]:
     text = source.line(d.path, d.span.line)
     if text is None:
         return []
@@ -75,9 +122,9 @@ def _frame(d: Diagnostic, source: _Source) -> list[str]:
     end = min(max(end, start + 1), max(len(text) + 1, start + 1))
     caret = " " * (start - 1) + "^" * (end - start)
     return [
-        f"[blue]{pad} |[/blue]",
-        f"[blue]{d.span.line} |[/blue] {escape(text)}",
-        f"[blue]{pad} |[/blue] [red]{caret}[/red]",
+        (f"[blue]{pad} |[/blue]", f"{pad} |"),
+        (f"[blue]{d.span.line} |[/blue] {escape(text)}", f"{d.span.line} | {text}"),
+        (f"[blue]{pad} |[/blue] [red]{caret}[/red]", f"{pad} | {caret}"),
     ]
 
 
@@ -111,33 +158,37 @@ def _statistics(result: RunResult) -> list[str]:
 
 
 def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
-    console = _console(out, options)
+    show = _Printer(out, options)
     source = _Source(result.config.root)
     shown = [(d, False) for d in result.diagnostics]
     if options.show_baselined:
         shown = sorted(shown + [(d, True) for d in result.baselined], key=lambda t: t[0].sort_key())
     for d, old in shown:
-        console.print(_header(d) + (" [dim](baselined)[/dim]" if old else ""))
+        markup, plain = _header(d)
+        if old:
+            show(markup + " [dim](baselined)[/dim]", plain + " (baselined)")
+        else:
+            show(markup, plain)
         if options.quiet:
             continue
-        for line in _frame(d, source):
-            console.print(line)
+        for markup, plain in _frame(d, source):
+            show(markup, plain)
         for r in d.related:
-            console.print(f"  [dim]=[/dim] {escape(r.path)}:{r.line}: {escape(r.message)}")
-        console.print("")
+            show(f"  [dim]=[/dim] {escape(r.path)}:{r.line}: {escape(r.message)}", f"  = {r.path}:{r.line}: {r.message}")
+        show("", "")
     if options.statistics:
         for line in _statistics(result):
-            console.print(escape(line))
+            show.text(line)
     if not options.quiet:
-        console.print(escape(_summary_line(result)))
+        show.text(_summary_line(result))
 
 
 def render_concise(result: RunResult, out: TextIO, options: ReportOptions) -> None:
-    console = _console(out, options)
+    show = _Printer(out, options)
     for d in result.diagnostics:
-        console.print(_header(d))
+        show(*_header(d))
     if options.statistics:
         for line in _statistics(result):
-            console.print(escape(line))
+            show.text(line)
     if not options.quiet:
-        console.print(escape(_summary_line(result)))
+        show.text(_summary_line(result))
