@@ -243,3 +243,13 @@ def test_in_scope_with_many_paths() -> None:
         for rel in rels:
             expected = scope is None or any(rel == s or rel.startswith(s + "/") for s in scope)
             assert in_scope(rel, scope) == expected, (rel, scope)
+
+
+def test_branches_outside_groups() -> None:
+    from ssotlint.discovery import _has_top_level_branch
+
+    assert not _has_top_level_branch(r"\.[^/]*(?:(?P<ps_d>/)|$)")
+    assert not _has_top_level_branch(r"a[|]b\|c[]|]d[^]|]")
+    assert _has_top_level_branch(r"a|b")
+    assert _has_top_level_branch(r"(?:a|b)|c")
+    assert _has_top_level_branch(r"[a]|b")

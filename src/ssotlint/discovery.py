@@ -28,6 +28,7 @@ def _spec(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
 
 
 _GROUP = re.compile(r"\(\?P<[^>]+>")
+_ANY_DEPTH = "^(?:.+/)?"  # how pathspec starts the regex of a pattern without a slash
 
 
 class _Matcher:
@@ -52,11 +53,23 @@ class _Matcher:
             regex = getattr(pattern, "regex", None)
             if regex is None or not isinstance(regex.pattern, str) or regex.flags & ~re.UNICODE:
                 return None
-            sources.append(f"(?:{_GROUP.sub('(?:', regex.pattern)})")
+            sources.append(_GROUP.sub("(?:", regex.pattern))
         if not sources:
             return lambda path: None
+        # Patterns without a slash match at any depth and share their start; one shared
+        # start saves the regex engine trying every folder boundary once per pattern.
+        anywhere: list[str] = []
+        alternatives: list[str] = []
+        for source in sources:
+            rest = source[len(_ANY_DEPTH) :]
+            if source.startswith(_ANY_DEPTH) and not _has_top_level_branch(rest):
+                anywhere.append(rest)
+            else:
+                alternatives.append(f"(?:{source})")
+        if anywhere:
+            alternatives.append(_ANY_DEPTH + "(?:" + "|".join(f"(?:{s})" for s in anywhere) + ")")
         try:
-            return re.compile("|".join(sources)).search
+            return re.compile("|".join(alternatives)).search
         except re.error:
             return None
 
@@ -65,6 +78,33 @@ class _Matcher:
         if could_match is not None and could_match(path) is None:
             return False
         return bool(self.spec.match_file(path))
+
+
+def _has_top_level_branch(regex: str) -> bool:
+    """Whether ``regex`` has a ``|`` outside any group (it could not follow a shared start)."""
+    depth = 0
+    i = 0
+    while i < len(regex):
+        c = regex[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":  # a character class: skip to its end
+            i += 1
+            if i < len(regex) and regex[i] == "^":
+                i += 1
+            if i < len(regex) and regex[i] == "]":
+                i += 1
+            while i < len(regex) and regex[i] != "]":
+                i += 2 if regex[i] == "\\" else 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return True
+        i += 1
+    return False
 
 
 class _Ignore:
