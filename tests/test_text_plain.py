@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import io
 import random
+import shutil
+from pathlib import Path
 
 import pytest
 from rich.markup import escape as rich_escape
 
 from ssotlint.reporters import ReportOptions
+from ssotlint.reporters import text as text_module
 from ssotlint.reporters.text import _console, _Printer, escape
+
+from .conftest import EXAMPLE_DIR, check, run_cli
 
 ALPHABET = [
     "a", "Z", "0", " ", "  ", ".", ":", "/", "-", "'", '"', "=", "(", ")", "{", "}", "<", ">", "*", "@", "#",
@@ -34,7 +39,10 @@ def _rich(markup: str, options: ReportOptions) -> str:
 
 def _ours(markup: str, plain: str, options: ReportOptions) -> str:
     out = io.StringIO()
-    _Printer(out, options)(markup, plain)
+    show = _Printer(out, options)
+    show(markup, plain)
+    show("[bold]x[/bold]", "x")
+    show.flush()
     return out.getvalue()
 
 
@@ -53,7 +61,7 @@ def test_lines_match_rich(color: bool) -> None:
             ("", ""),
         ]
         for markup, plain in templates:
-            assert _ours(markup, plain, options) == _rich(markup, options), repr(text)
+            assert _ours(markup, plain, options) == _rich(markup, options) + _rich("[bold]x[/bold]", options), repr(text)
 
 
 def test_escape_is_riches() -> None:
@@ -65,5 +73,43 @@ def test_statistics_and_summary_lines() -> None:
     options = ReportOptions()
     for text in _strings(random.Random(3), 300):
         out = io.StringIO()
-        _Printer(out, options).text(text)
+        show = _Printer(out, options)
+        show.text(text)
+        show.flush()
         assert out.getvalue() == _rich(rich_escape(text), options), repr(text)
+
+
+def _through_rich_only(monkeypatch: pytest.MonkeyPatch, render, result, options: ReportOptions) -> str:  # type: ignore[no-untyped-def]
+    with monkeypatch.context() as m:
+        m.setattr(text_module, "_plain", lambda text: False)
+        out = io.StringIO()
+        render(result, out, options)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("quiet", [0, 1])
+def test_whole_reports_match_rich(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, quiet: int) -> None:
+    root = copy_fixture_tree(tmp_path)
+    (root / "app").mkdir(exist_ok=True)
+    (root / "app" / "tabs_[x].py").write_text("import app.odd\n\tx = '[bold]\\\\'\n", "utf-8")
+    (root / "app" / "odd.py").write_text("import app.tabs_[x]  # \x0c [red]\n", "utf-8")
+    run_cli("baseline", str(root))
+    (root / "app" / "late.py").write_text("import app.late2\n", "utf-8")
+    (root / "app" / "late2.py").write_text("import app.late\n", "utf-8")
+    result = check(root)
+    assert result.diagnostics and result.baselined
+    for render in (text_module.render, text_module.render_concise):
+        for options in (
+            ReportOptions(quiet=quiet, statistics=True, show_baselined=True),
+            ReportOptions(quiet=quiet),
+            ReportOptions(color=True, quiet=quiet, show_baselined=True),
+        ):
+            out = io.StringIO()
+            render(result, out, options)
+            assert out.getvalue() == _through_rich_only(monkeypatch, render, result, options)
+
+
+def copy_fixture_tree(tmp_path: Path) -> Path:
+    root = tmp_path / "proj"
+    shutil.copytree(EXAMPLE_DIR, root)
+    return root

@@ -52,7 +52,8 @@ class _Printer:
 
     Each line comes with its plain form, the characters rich prints for it without colour.
     Lines whose plain form rich would alter (control characters, tabs, brackets,
-    backslashes) still go through rich.
+    backslashes) still go through rich. Plain lines are written in batches: call
+    :meth:`flush` at the end.
     """
 
     def __init__(self, out: TextIO, options: ReportOptions) -> None:
@@ -60,11 +61,13 @@ class _Printer:
         self.options = options
         self.plain = not options.color
         self.console: Console | None = None
+        self.pending: list[str] = []
 
     def __call__(self, markup: str, plain: str) -> None:
         if self.plain and _plain(plain):
-            self.out.write(plain + "\n")
+            self.pending.append(plain)
             return
+        self.flush()
         if self.console is None:
             self.console = _console(self.out, self.options)
         self.console.print(markup)
@@ -72,9 +75,22 @@ class _Printer:
     def text(self, text: str) -> None:
         """A line without markup."""
         if self.plain and _plain(text):
-            self.out.write(text + "\n")
+            self.pending.append(text)
             return
         self(escape(text), text)
+
+    def header(self, d: Diagnostic, suffix: tuple[str, str] = ("", "")) -> None:
+        plain = f"{d.path}:{d.span.line}:{d.span.column}: {d.code} {d.message}{suffix[1]}"
+        if self.plain and _plain(plain):
+            self.pending.append(plain)
+            return
+        self(_header(d) + suffix[0], plain)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.pending.append("")
+            self.out.write("\n".join(self.pending))
+            self.pending.clear()
 
 
 class _Source:
@@ -100,14 +116,12 @@ class _Source:
         return None
 
 
-def _header(d: Diagnostic) -> tuple[str, str]:
-    """The first line of a finding: markup and plain text."""
+def _header(d: Diagnostic) -> str:
     style = STYLE.get(d.severity.value, "bold")
-    markup = (
+    return (
         f"[bold]{escape(d.path)}:{d.span.line}:{d.span.column}:[/bold] "
         f"[{style}]{d.code}[/{style}] {escape(d.message)}"
     )
-    return markup, f"{d.path}:{d.span.line}:{d.span.column}: {d.code} {d.message}"
 
 
 def _frame(d: Diagnostic, source: _Source) -> list[tuple[str, str]]:
@@ -159,36 +173,38 @@ def _statistics(result: RunResult) -> list[str]:
 
 def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
     show = _Printer(out, options)
-    source = _Source(result.config.root)
-    shown = [(d, False) for d in result.diagnostics]
-    if options.show_baselined:
-        shown = sorted(shown + [(d, True) for d in result.baselined], key=lambda t: t[0].sort_key())
-    for d, old in shown:
-        markup, plain = _header(d)
-        if old:
-            show(markup + " [dim](baselined)[/dim]", plain + " (baselined)")
-        else:
-            show(markup, plain)
-        if options.quiet:
-            continue
-        for markup, plain in _frame(d, source):
-            show(markup, plain)
-        for r in d.related:
-            show(f"  [dim]=[/dim] {escape(r.path)}:{r.line}: {escape(r.message)}", f"  = {r.path}:{r.line}: {r.message}")
-        show("", "")
-    if options.statistics:
-        for line in _statistics(result):
-            show.text(line)
-    if not options.quiet:
-        show.text(_summary_line(result))
+    try:
+        source = _Source(result.config.root)
+        shown = [(d, False) for d in result.diagnostics]
+        if options.show_baselined:
+            shown = sorted(shown + [(d, True) for d in result.baselined], key=lambda t: t[0].sort_key())
+        for d, old in shown:
+            show.header(d, (" [dim](baselined)[/dim]", " (baselined)") if old else ("", ""))
+            if options.quiet:
+                continue
+            for markup, plain in _frame(d, source):
+                show(markup, plain)
+            for r in d.related:
+                show(f"  [dim]=[/dim] {escape(r.path)}:{r.line}: {escape(r.message)}", f"  = {r.path}:{r.line}: {r.message}")
+            show("", "")
+        if options.statistics:
+            for line in _statistics(result):
+                show.text(line)
+        if not options.quiet:
+            show.text(_summary_line(result))
+    finally:
+        show.flush()
 
 
 def render_concise(result: RunResult, out: TextIO, options: ReportOptions) -> None:
     show = _Printer(out, options)
-    for d in result.diagnostics:
-        show(*_header(d))
-    if options.statistics:
-        for line in _statistics(result):
-            show.text(line)
-    if not options.quiet:
-        show.text(_summary_line(result))
+    try:
+        for d in result.diagnostics:
+            show.header(d)
+        if options.statistics:
+            for line in _statistics(result):
+                show.text(line)
+        if not options.quiet:
+            show.text(_summary_line(result))
+    finally:
+        show.flush()
