@@ -42,7 +42,7 @@ class _Generator:
     """Writes the source of one decoding function per record class.
 
     The stored form comes from :func:`encode` through :mod:`marshal`, so tuple fields are
-    tuples and records have all their fields. Each record is rebuilt with one
+    tuples (a tuple of plain values is kept as it is) and records have all their fields. Each record is rebuilt with one
     ``tuple.__new__`` call; records nested in a tuple field are decoded inline by a
     comprehension that unpacks their fields, without a function call per record.
     """
@@ -106,7 +106,7 @@ class _Generator:
             return f"{self.function(tp, names, rebuilt)}({var})"
         raise TypeError(f"no decoder for {tp!r}")
 
-    def items_expr(self, item: Any, var: str) -> str:
+    def items_expr(self, item: Any, var: str) -> str | None:
         """Decode a ``tuple[item, ...]``; an empty tuple is returned as is."""
         if _is_record(item) and item._fields:
             names = [self.fresh("v") for _ in item._fields]
@@ -119,7 +119,7 @@ class _Generator:
         element = self.fresh("e")
         inner = self.expr(item, element)
         if inner is None:
-            return f"_tuple({var})"
+            return None  # already a tuple of plain values
         return f"({var} and _tuple([{inner} for {element} in {var}]))"
 
     def function(self, tp: Any, names: list[str], rebuilt: str) -> str:

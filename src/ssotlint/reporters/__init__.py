@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import gc
 import importlib
 from collections.abc import Callable
 from typing import TextIO
@@ -31,7 +33,21 @@ class ReportOptions:
 def get_reporter(name: str) -> Reporter:
     """The renderer of one format; only its module is imported."""
     module, function = _REPORTERS[name]
-    reporter: Reporter = getattr(importlib.import_module(f"ssotlint.reporters.{module}"), function)
+    render: Reporter = getattr(importlib.import_module(f"ssotlint.reporters.{module}"), function)
+
+    @functools.wraps(render)
+    def reporter(result: RunResult, out: TextIO, options: ReportOptions) -> None:
+        # The analysis ran with the cyclic GC off, so every object of the run is still young:
+        # the first collections a renderer's allocations triggered would walk them all, twice.
+        # Renderers build no reference cycles.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            render(result, out, options)
+        finally:
+            if enabled:
+                gc.enable()
+
     return reporter
 
 
