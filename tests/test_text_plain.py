@@ -113,3 +113,14 @@ def copy_fixture_tree(tmp_path: Path) -> Path:
     root = tmp_path / "proj"
     shutil.copytree(EXAMPLE_DIR, root)
     return root
+
+
+def test_source_lines_past_the_last_one_needed(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_bytes(b"one\r\ntwo\rthree\nfour\n\xef\xbb\xbf")
+    (tmp_path / "latin.py").write_bytes(b"# -*- coding: latin-1 -*-\nx = '\xe9'\n")
+    (tmp_path / "bad.py").write_bytes(b"x = '\xff'\ny\n")
+    source = text_module._Source(tmp_path, {"m.py": 2, "latin.py": 2})
+    assert [source.line("m.py", n) for n in range(0, 7)] == [None, "one", "two", "three", "four", "\ufeff", None]
+    assert source.line("latin.py", 2) == "x = 'é'"
+    assert source.line("bad.py", 1) == "x = '\ufffd'"
+    assert source.line("missing.py", 1) is None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import functools
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -94,23 +94,37 @@ class _Printer:
 
 
 class _Source:
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    """Source lines for the frames. ``last`` holds the last line needed of each file: the
+    rest of a file is not split into lines."""
 
-    @functools.lru_cache(maxsize=256)  # noqa: B019 - one instance per render
+    def __init__(self, root: Path, last: dict[str, int] | None = None) -> None:
+        self.root = root
+        self.last = last or {}
+        self.cache: dict[str, list[str]] = {}
+
     def lines(self, rel: str) -> list[str]:
+        lines = self.cache.get(rel)
+        if lines is None:
+            if len(self.cache) >= 256:
+                del self.cache[next(iter(self.cache))]
+            lines = self.cache[rel] = self._read(rel, self.last.get(rel, -1))
+        return lines
+
+    def _read(self, rel: str, last: int) -> list[str]:
         try:
-            data = (self.root / rel).read_bytes()
+            with open(os.path.join(self.root, rel), "rb") as fh:
+                data = fh.read()
         except OSError:
             return []
         try:
             text = decode_source(data)
         except (SyntaxError, UnicodeDecodeError, LookupError):
             text = data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
-        return text.split("\n")
+        # Split no further than the last line needed: the remainder stays one string.
+        return text.split("\n", last)
 
     def line(self, rel: str, number: int) -> str | None:
-        lines = self.lines(rel)
+        lines = self.lines(rel) if number <= self.last.get(rel, number) else self._read(rel, -1)
         if 1 <= number <= len(lines):
             return lines[number - 1]
         return None
@@ -174,10 +188,15 @@ def _statistics(result: RunResult) -> list[str]:
 def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
     show = _Printer(out, options)
     try:
-        source = _Source(result.config.root)
+        pending = show.pending if show.plain else None
         shown = [(d, False) for d in result.diagnostics]
         if options.show_baselined:
             shown = sorted(shown + [(d, True) for d in result.baselined], key=lambda t: t[0].sort_key())
+        last: dict[str, int] = {}
+        for d, _ in shown:
+            if d.span.line > last.get(d.path, 0):
+                last[d.path] = d.span.line
+        source = _Source(result.config.root, last)
         for d, old in shown:
             show.header(d, (" [dim](baselined)[/dim]", " (baselined)") if old else ("", ""))
             if options.quiet:
@@ -185,7 +204,11 @@ def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
             for markup, plain in _frame(d, source):
                 show(markup, plain)
             for r in d.related:
-                show(f"  [dim]=[/dim] {escape(r.path)}:{r.line}: {escape(r.message)}", f"  = {r.path}:{r.line}: {r.message}")
+                plain = f"  = {r.path}:{r.line}: {r.message}"
+                if pending is not None and plain.isprintable() and "[" not in plain and "\\" not in plain:
+                    pending.append(plain)  # what show() does with it, inlined: there may be many
+                else:
+                    show(f"  [dim]=[/dim] {escape(r.path)}:{r.line}: {escape(r.message)}", plain)
             show("", "")
         if options.statistics:
             for line in _statistics(result):
