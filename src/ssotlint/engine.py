@@ -12,12 +12,10 @@ import gc
 import hashlib
 import logging
 import marshal
-import multiprocessing
 import os
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -193,6 +191,9 @@ def collect_facts(
         # Largest files first: a big file left for the end would keep one worker busy while
         # the others idle. (Results are keyed by path, so the order changes nothing else.)
         todo.sort(key=lambda t: (-len(t[3]), t[0]))
+        import multiprocessing  # only when files are parsed in parallel
+        from concurrent.futures import ProcessPoolExecutor
+
         ctx = multiprocessing.get_context("fork") if sys.platform == "linux" else None
         chunk = max(1, min(64, len(todo) // (jobs * 8)))
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:

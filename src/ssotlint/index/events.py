@@ -22,7 +22,6 @@ from ssotlint.facts.model import (
 from ssotlint.index.imports import Resolver
 from ssotlint.index.modules import ModuleTable
 from ssotlint.index.project import ProjectIndex
-from ssotlint.specs.load import load_spec
 from ssotlint.specs.model import ENVELOPES, Spec
 
 _MAX_DEPTH = 8
@@ -234,6 +233,8 @@ def load_event_spec(index: ProjectIndex) -> Spec | None:
     """The configured spec, loaded once per index (``SpecError`` when broken)."""
     if "_event_spec" not in index.__dict__:
         cfg = index.config
+        from ssotlint.specs.load import load_spec  # YAML is read only when a spec is configured
+
         spec = load_spec(cfg.root, cfg.event_spec, cfg.display_config) if cfg.event_spec else None
         index.__dict__["_event_spec"] = spec
     return index.__dict__["_event_spec"]  # type: ignore[no-any-return]
