@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pathspec
@@ -80,6 +80,9 @@ class Resolved:
     via: tuple[Hop, ...]  # import / alias bindings passed on the way, first one first
 
 
+_MISSING = Resolved(UNKNOWN, ())  # a lookup not memoised yet
+
+
 @dataclass(slots=True)
 class _Namespace:
     classes: dict[str, ClassFact] = field(default_factory=dict)
@@ -130,6 +133,7 @@ class SymbolTable:
         self.modules = modules
         self.files = files
         self._resolver = Resolver(modules)
+        self._module_names = modules.by_name
         self._namespaces: dict[str, _Namespace | None] = {}
         self._memo: dict[Hop, Resolved | None] = {}
         self._active: set[Hop] = set()
@@ -147,8 +151,10 @@ class SymbolTable:
                 c = ClassInfo(info.name, rel, fact, in_tests, f"{info.name}:{fact.qualname}")
                 self.classes.setdefault(c.key, c)
         self._test_spec = test_spec
-        self._sites: dict[Hop, list[ImportSite]] | None = None
+        self._sites: dict[Hop, list[ImportSite]] = {}
         self._direct: dict[Hop, list[ImportSite]] = {}
+        self._pairs: dict[Hop, list[tuple[int, str, str, ImportFact]]] = {}
+        self._by_hop: dict[Hop, list[Hop]] | None = None
 
     @functools.cached_property
     def classes_by_name(self) -> dict[str, list[ClassInfo]]:
@@ -249,13 +255,15 @@ class SymbolTable:
 
     def resolve_from(self, module: str, name: str) -> Resolved:
         """What ``from module import name`` binds."""
-        if module not in self.modules:
+        if module not in self._module_names:
             return Resolved(Symbol("external", "", f"{module}.{name}"), ())
-        sub = f"{module}.{name}"
-        found = self.lookup(module, name)
+        found = self._memo.get((module, name), _MISSING)
+        if found is _MISSING:
+            found = self.lookup(module, name)
         if found is not None:
             return found
-        if sub in self.modules:
+        sub = f"{module}.{name}"
+        if sub in self._module_names:
             return Resolved(Symbol("module", sub, ""), ())
         return Resolved(Symbol("other", module, name), ())
 
@@ -399,46 +407,92 @@ class SymbolTable:
     def import_sites(self, module: str, name: str) -> list[ImportSite]:
         """Import statements in other first-party modules that bind ``module.name``,
         directly or through re-exports and aliases."""
-        if self._sites is None:
-            self._sites = self._collect_sites()
-        return self._sites.get((module, name), [])
+        hop = (module, name)
+        found = self._sites.get(hop)
+        if found is None:
+            pairs = self._site_index().get(hop, ())
+            found = self._sites_of(pairs, module)
+            self._sites[hop] = found
+        return found
 
     def direct_import_sites(self, module: str, name: str) -> list[ImportSite]:
         """Import statements in other modules that name ``module`` and ``name`` themselves."""
-        if self._sites is None:
-            self._sites = self._collect_sites()
-        return self._direct.get((module, name), [])
+        hop = (module, name)
+        found = self._direct.get(hop)
+        if found is None:
+            self._site_index()
+            found = self._sites_of((hop,), module)
+            self._direct[hop] = found
+        return found
 
-    def _collect_sites(self) -> dict[Hop, list[ImportSite]]:
-        sites: dict[Hop, list[ImportSite]] = {}
+    def _site_index(self) -> dict[Hop, list[Hop]]:
+        """Every binding an import passes through -> the ``(module, name)`` imports that do.
+
+        Each first-party ``from`` import is resolved in project order, as one eager pass
+        over the imports would: a cyclic binding is memoised as first seen, so the order
+        is part of the result. Import sites themselves are built only for what is asked.
+        """
+        if self._by_hop is not None:
+            return self._by_hop
+        pairs: dict[Hop, list[tuple[int, str, str, ImportFact]]] = {}
+        resolved: list[Resolved] = []
+        names = self._module_names
+        by_rel = self.modules.by_rel
+        resolve_from = self.resolve_from
+        seq = 0
         for rel, facts in self.files.items():
-            info = self.modules.by_rel.get(rel)
-            if info is None or not facts.imports:
+            if not facts.imports:
+                continue
+            info = by_rel.get(rel)
+            if info is None:
                 continue
             importer = info.name
             for fact in facts.imports:
                 if not fact.is_from or fact.dynamic:
                     continue
-                base = self.absolute_import(info, fact)
-                if not base or base not in self.modules:
+                base = fact.module if fact.level == 0 else self.absolute_import(info, fact)
+                if not base or base not in names:
                     continue
+                entry = (seq, importer, rel, fact)
+                seq += 1
                 for imported in fact.names:
-                    if imported.name == "*":
+                    name = imported.name
+                    if name == "*":
                         continue
-                    r = self.resolve_from(base, imported.name)
-                    hops = {*r.via, (base, imported.name)}
-                    if r.symbol.kind in ("class", "other"):
-                        hops.add((r.symbol.module, r.symbol.name))
-                    site = ImportSite(importer, rel, fact.line, fact.column)
-                    if base != importer:
-                        self._direct.setdefault((base, imported.name), []).append(site)
-                    for hop in hops:
-                        if hop[0] != importer:
-                            sites.setdefault(hop, []).append(site)
-        return sites
+                    key = (base, name)
+                    entries = pairs.get(key)
+                    if entries is None:
+                        pairs[key] = entries = []
+                        resolved.append(resolve_from(base, name))
+                    entries.append(entry)
+        by_hop: dict[Hop, list[Hop]] = {}
+        for key, r in zip(pairs, resolved):
+            hops = {*r.via, key}
+            symbol = r.symbol
+            if symbol.kind == "class" or symbol.kind == "other":
+                hops.add((symbol.module, symbol.name))
+            for hop in hops:
+                found = by_hop.get(hop)
+                if found is None:
+                    by_hop[hop] = [key]
+                else:
+                    found.append(key)
+        self._pairs = pairs
+        self._by_hop = by_hop
+        return by_hop
+
+    def _sites_of(self, keys: Iterable[Hop], module: str) -> list[ImportSite]:
+        """The sites importing any of ``keys`` outside ``module``, in project order."""
+        entries = [e for key in keys for e in self._pairs.get(key, ()) if e[1] != module]
+        entries.sort(key=_first)
+        return [ImportSite(importer, rel, fact.line, fact.column) for _, importer, rel, fact in entries]
 
     def importing_modules(self, module: str, name: str) -> list[str]:
         return sorted({s.importer for s in self.import_sites(module, name)})
+
+
+def _first(entry: tuple[int, str, str, ImportFact]) -> int:
+    return entry[0]
 
 
 def _last(dotted: str) -> str:
