@@ -158,16 +158,18 @@ def build_concepts(
                 for j in plist:
                     if j > i:
                         shared[j] = shared.get(j, 0) + 1
+        compared += len(shared)
         for j, count in shared.items():
-            compared += 1
+            if count / max(len(iface), len(interfaces[j])) < min_similarity:
+                continue
+            # The roles above resolved every base: a lineage asked only here resolves nothing new.
             ca, cb = impls[i], impls[j]
             la, lb = symbols.lineage(ca), symbols.lineage(cb)
             if ca.module == cb.module or ca.key in lb or cb.key in la or not la.isdisjoint(lb):
                 continue  # one module's variants, a subclass overriding its base, or siblings of one base
-            if count / max(len(iface), len(interfaces[j])) >= min_similarity:
-                uf.union(i, j)
-                how.setdefault(i, INTERFACE)
-                how.setdefault(j, INTERFACE)
+            uf.union(i, j)
+            how.setdefault(i, INTERFACE)
+            how.setdefault(j, INTERFACE)
 
     components: dict[int, list[int]] = {}
     for i in range(len(impls)):

@@ -37,6 +37,9 @@ VALIDATOR = "validator"
 MIXIN = "mixin"
 
 _TYPING = ("typing", "typing_extensions")
+_PROTOCOLS = tuple(f"{t}.Protocol" for t in _TYPING)
+_TYPEDDICTS = tuple(f"{t}.TypedDict" for t in _TYPING)
+_NAMEDTUPLES = ("typing.NamedTuple", "typing_extensions.NamedTuple", "collections.namedtuple")
 _ENUMS = {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "ReprEnum"}
 _MOCKS = {"Mock", "MagicMock", "AsyncMock", "NonCallableMock", "NonCallableMagicMock", "PropertyMock"}
 _EXCEPTION_BASES = {"BaseException", "Exception"}
@@ -140,6 +143,9 @@ class SymbolTable:
         self._roles: dict[str, Role] = {}
         self._bases: dict[str, tuple[Symbol, ...]] = {}
         self._lineage: dict[str, frozenset[str]] = {}
+        self._parents: dict[str, tuple[ClassInfo, ...]] = {}
+        self._ancestors: dict[str, tuple[ClassInfo, ...]] = {}
+        self._external: dict[str, tuple[str, ...]] = {}
         test_spec = pathspec.GitIgnoreSpec.from_lines(config.test_paths)
         self.classes: dict[str, ClassInfo] = {}
         for rel, facts in files.items():
@@ -300,29 +306,46 @@ class SymbolTable:
             self._bases[c.key] = found
         return found
 
-    def ancestors(self, c: ClassInfo) -> list[ClassInfo]:
-        """First-party classes ``c`` inherits from, nearest first, each once."""
-        out: list[ClassInfo] = []
-        seen = {c.key}
-        todo = [c]
-        while todo and len(seen) < 256:
-            current = todo.pop(0)
-            for b in self.bases(current):
-                parent = self.get_class(b)
-                if parent is not None and parent.key not in seen:
-                    seen.add(parent.key)
-                    out.append(parent)
-                    todo.append(parent)
-        return out
+    def parents(self, c: ClassInfo) -> tuple[ClassInfo, ...]:
+        """The first-party classes among the direct bases of ``c``, in order."""
+        found = self._parents.get(c.key)
+        if found is None:
+            classes = self.classes
+            found = (
+                tuple(p for b in self.bases(c) if b.kind == "class" and (p := classes.get(b.key)) is not None)
+                if c.fact.bases
+                else ()
+            )
+            self._parents[c.key] = found
+        return found
 
-    def external_bases(self, c: ClassInfo) -> list[str]:
+    def ancestors(self, c: ClassInfo) -> tuple[ClassInfo, ...]:
+        """First-party classes ``c`` inherits from, nearest first, each once."""
+        found = self._ancestors.get(c.key)
+        if found is None:
+            out: list[ClassInfo] = []
+            seen = {c.key}
+            todo = [c]
+            i = 0
+            while i < len(todo) and len(seen) < 256:
+                current = todo[i]
+                i += 1
+                for parent in self.parents(current):
+                    if parent.key not in seen:
+                        seen.add(parent.key)
+                        out.append(parent)
+                        todo.append(parent)
+            found = tuple(out)
+            self._ancestors[c.key] = found
+        return found
+
+    def external_bases(self, c: ClassInfo) -> tuple[str, ...]:
         """Dotted names of non-project classes ``c`` inherits from, directly or through project classes."""
-        out: list[str] = []
-        for cls in (c, *self.ancestors(c)):
-            for b in self.bases(cls):
-                if b.kind == "external":
-                    out.append(b.name)
-        return out
+        found = self._external.get(c.key)
+        if found is None:
+            found = tuple(b.name for cls in (c, *self.ancestors(c)) for b in self.bases(cls) if b.kind == "external")
+            self._external[c.key] = found
+        return found
 
     def specialises(self, c: ClassInfo) -> bool:
         """``c`` has a direct base other than ``object``, ``ABC`` or ``Generic``."""
@@ -350,31 +373,19 @@ class SymbolTable:
             direct = [b.name for b in self.bases(c) if b.kind == "external"]
             inherited = self.external_bases(c)
         else:
-            direct = inherited = []
-        mock = next((b for b in inherited if _last(b) in _MOCKS and ("mock" in b.split("."))), None)
-        if mock:
-            return Role(TEST_DOUBLE, f"subclasses {mock}")
+            direct, inherited = [], ()
+        if inherited:
+            mock = next((b for b in inherited if _last(b) in _MOCKS and ("mock" in b.split("."))), None)
+            if mock:
+                return Role(TEST_DOUBLE, f"subclasses {mock}")
         if c.in_tests:
             return Role(TEST_DOUBLE, "defined in a test path")
         if _DOUBLE_NAME.search(fact.name):
             return Role(TEST_DOUBLE, "named like a test double")
-        protocol = next((b for b in direct if b in (f"{t}.Protocol" for t in _TYPING)), None)
-        if protocol:
-            return Role(PROTOCOL, f"subclasses {protocol}")
-        enum = next((b for b in inherited if b.startswith("enum.") and _last(b) in _ENUMS), None)
-        if enum:
-            return Role(ENUM, f"an enum ({enum})")
-        if any(b in (f"{t}.TypedDict" for t in _TYPING) for b in inherited):
-            return Role(TYPEDDICT, "a TypedDict")
-        named = next(
-            (b for b in inherited if b in ("typing.NamedTuple", "typing_extensions.NamedTuple", "collections.namedtuple")),
-            None,
-        )
-        if named:
-            return Role(NAMEDTUPLE, f"a named tuple ({named})")
-        exc = next((b for b in inherited if _is_exception(b)), None)
-        if exc:
-            return Role(EXCEPTION, f"an exception ({exc})")
+        if inherited:  # `direct` is part of it
+            found = self._role_from_bases(direct, inherited)
+            if found is not None:
+                return found
         if self._is_abstract(c, direct):
             return Role(ABSTRACT, "an abstract base class with abstract methods only")
         if fact.name.endswith("Mixin"):
@@ -385,6 +396,24 @@ class SymbolTable:
         if public and all(_VALIDATOR_METHOD.match(m.name) for m in public):
             return Role(VALIDATOR, "only has validate/check/is_ methods")
         return Role(IMPLEMENTATION, "a concrete class")
+
+    @staticmethod
+    def _role_from_bases(direct: list[str], inherited: tuple[str, ...]) -> Role | None:
+        protocol = next((b for b in direct if b in _PROTOCOLS), None)
+        if protocol:
+            return Role(PROTOCOL, f"subclasses {protocol}")
+        enum = next((b for b in inherited if b.startswith("enum.") and _last(b) in _ENUMS), None)
+        if enum:
+            return Role(ENUM, f"an enum ({enum})")
+        if any(b in _TYPEDDICTS for b in inherited):
+            return Role(TYPEDDICT, "a TypedDict")
+        named = next((b for b in inherited if b in _NAMEDTUPLES), None)
+        if named:
+            return Role(NAMEDTUPLE, f"a named tuple ({named})")
+        exc = next((b for b in inherited if _is_exception(b)), None)
+        if exc:
+            return Role(EXCEPTION, f"an exception ({exc})")
+        return None
 
     def _is_abstract(self, c: ClassInfo, direct: list[str]) -> bool:
         fact = c.fact
@@ -400,8 +429,7 @@ class SymbolTable:
         if abc_base:
             return bool(abstract) and not concrete
         # A subclass of an abstract base that implements nothing is still abstract.
-        parents = [self.get_class(b) for b in self.bases(c)]
-        return any(p is not None and self.role(p).role == ABSTRACT for p in parents) and not concrete
+        return any(self.role(p).role == ABSTRACT for p in self.parents(c)) and not concrete
 
     # --- import sites ----------------------------------------------------------------------------
     def import_sites(self, module: str, name: str) -> list[ImportSite]:
@@ -466,7 +494,7 @@ class SymbolTable:
                         resolved.append(resolve_from(base, name))
                     entries.append(entry)
         by_hop: dict[Hop, list[Hop]] = {}
-        for key, r in zip(pairs, resolved):
+        for key, r in zip(pairs, resolved, strict=True):
             hops = {*r.via, key}
             symbol = r.symbol
             if symbol.kind == "class" or symbol.kind == "other":
@@ -486,6 +514,15 @@ class SymbolTable:
         entries = [e for key in keys for e in self._pairs.get(key, ()) if e[1] != module]
         entries.sort(key=_first)
         return [ImportSite(importer, rel, fact.line, fact.column) for _, importer, rel, fact in entries]
+
+    def files_importing(self, hops: Iterable[Hop]) -> set[str] | None:
+        """Paths of the files with a first-party ``from`` import that passes through one of
+        ``hops``; None while no import site has been asked for (nothing resolved yet)."""
+        by_hop = self._by_hop
+        if by_hop is None:
+            return None
+        pairs = self._pairs
+        return {e[2] for hop in hops for key in by_hop.get(hop, ()) for e in pairs[key]}
 
     def importing_modules(self, module: str, name: str) -> list[str]:
         return sorted({s.importer for s in self.import_sites(module, name)})

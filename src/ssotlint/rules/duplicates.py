@@ -517,6 +517,9 @@ class CompatAlias(Rule):
         by_canonical = {c.canonical.key: c for c in concepts}
         if not by_canonical:
             return
+        # Once the import sites are indexed, every from-import is resolved: a file none of
+        # whose imports passes through a canonical class cannot re-export one.
+        importing = symbols.files_importing((c.canonical.module, c.canonical.fact.qualname) for c in concepts)
         for rel, facts in index.files.items():
             info = index.modules.by_rel.get(rel)
             if info is None:
@@ -531,6 +534,8 @@ class CompatAlias(Rule):
                 if alias.name == canon.fact.qualname and _in_canonical_package(module, info.is_package, canon):
                     continue
                 yield self._finding(symbols, concept, rel, module, alias.name, alias.line, alias.column, "assignment")
+            if importing is not None and rel not in importing:
+                continue
             exported = set(facts.dunder_all or ())
             for fact in facts.imports:
                 if not fact.is_from or fact.scope or fact.context == "typing-only" or fact.dynamic:
