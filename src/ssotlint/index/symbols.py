@@ -515,17 +515,30 @@ class SymbolTable:
         entries.sort(key=_first)
         return [ImportSite(importer, rel, fact.line, fact.column) for _, importer, rel, fact in entries]
 
-    def files_importing(self, hops: Iterable[Hop]) -> set[str] | None:
-        """Paths of the files with a first-party ``from`` import that passes through one of
-        ``hops``; None while no import site has been asked for (nothing resolved yet)."""
+    def imports_through(self, hops: Iterable[Hop]) -> dict[str, set[Hop]] | None:
+        """Path -> the ``(module, name)`` first-party ``from`` imports of that file that pass
+        through one of ``hops``; None while no import site has been asked for (nothing
+        resolved yet)."""
         by_hop = self._by_hop
         if by_hop is None:
             return None
         pairs = self._pairs
-        return {e[2] for hop in hops for key in by_hop.get(hop, ()) for e in pairs[key]}
+        out: dict[str, set[Hop]] = {}
+        for hop in hops:
+            for key in by_hop.get(hop, ()):
+                for e in pairs[key]:
+                    out.setdefault(e[2], set()).add(key)
+        return out
 
     def importing_modules(self, module: str, name: str) -> list[str]:
-        return sorted({s.importer for s in self.import_sites(module, name)})
+        """The modules of :meth:`import_sites`, each once, sorted."""
+        hop = (module, name)
+        found = self._sites.get(hop)
+        if found is not None:
+            return sorted({s.importer for s in found})
+        keys = self._site_index().get(hop, ())
+        pairs = self._pairs
+        return sorted({e[1] for key in keys for e in pairs[key] if e[1] != module})
 
 
 def _first(entry: tuple[int, str, str, ImportFact]) -> int:
