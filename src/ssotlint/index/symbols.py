@@ -424,12 +424,10 @@ class SymbolTable:
             if kw.startswith("metaclass="):
                 meta = self.resolve_expr(c.module, kw.partition("=")[2]).symbol
                 abc_base = abc_base or meta.name == "abc.ABCMeta"
-        abstract = [m for m in fact.methods if m.abstract]
-        concrete = [m for m in fact.methods if not m.abstract and not m.name.startswith("__") and m.body == BODY_REAL]
         if abc_base:
-            return bool(abstract) and not concrete
+            return any(m.abstract for m in fact.methods) and not _has_concrete(fact)
         # A subclass of an abstract base that implements nothing is still abstract.
-        return any(self.role(p).role == ABSTRACT for p in self.parents(c)) and not concrete
+        return any(self.role(p).role == ABSTRACT for p in self.parents(c)) and not _has_concrete(fact)
 
     # --- import sites ----------------------------------------------------------------------------
     def import_sites(self, module: str, name: str) -> list[ImportSite]:
@@ -543,6 +541,11 @@ class SymbolTable:
 
 def _first(entry: tuple[int, str, str, ImportFact]) -> int:
     return entry[0]
+
+
+def _has_concrete(fact: ClassFact) -> bool:
+    """``fact`` implements a method other than a dunder."""
+    return any(not m.abstract and not m.name.startswith("__") and m.body == BODY_REAL for m in fact.methods)
 
 
 def _last(dotted: str) -> str:

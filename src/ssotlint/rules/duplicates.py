@@ -90,10 +90,25 @@ def _sites_related(sites: Iterable[ImportSite], what: str) -> list[Related]:
     return [Related(s.path, s.line, f"{s.importer} imports {what}", s.column) for s in _listed_sites(sites)]
 
 
-def _sites_in_focus(index: ProjectIndex, sites: list[ImportSite]) -> bool:
-    """Whether a listed import site is in the focus of the run."""
-    in_focus = index.in_focus
-    return any(in_focus(s.path) for s in sites) and any(in_focus(s.path) for s in _listed_sites(sites))
+class _Focus:
+    """The paths a run reports on (:meth:`ProjectIndex.in_focus`), each path tested once."""
+
+    def __init__(self, index: ProjectIndex) -> None:
+        self.whole = index.focus is None
+        self._test = index.in_focus
+        self._known: dict[str, bool] = {}
+
+    def __call__(self, path: str) -> bool:
+        if self.whole:
+            return True
+        found = self._known.get(path)
+        if found is None:
+            found = self._known[path] = self._test(path)
+        return found
+
+    def listed_site(self, sites: list[ImportSite]) -> bool:
+        """Whether an import site a finding lists is in focus."""
+        return any(self(s.path) for s in sites) and any(self(s.path) for s in _listed_sites(sites))
 
 
 def _class_related(c: ClassInfo, message: str) -> Related:
@@ -348,10 +363,13 @@ class DuplicateImplementation(Rule):
                 entity=f"concept:{spec.name}",
                 data={"concept": spec.name, "canonical": spec.canonical, "import_sites": 0},
             )
+        focus = _Focus(index)
         for concept in table.concepts:
-            yield from self._concept(index, symbols, concept)
+            yield from self._concept(index, focus, symbols, concept)
 
-    def _concept(self, index: ProjectIndex, symbols: SymbolTable, concept: ConceptGroup) -> Iterator[Diagnostic]:
+    def _concept(
+        self, index: ProjectIndex, focus: _Focus, symbols: SymbolTable, concept: ConceptGroup
+    ) -> Iterator[Diagnostic]:
         canon = concept.canonical
         member_keys = {m.key for m in concept.members}
         not_counted = _roles_data(symbols, _not_counted(index, concept))
@@ -370,10 +388,10 @@ class DuplicateImplementation(Rule):
         not_counted.sort(key=lambda d: str(d["class"]))
         # Each finding lists the canonical class and every duplicate: when none is in focus,
         # only a finding's own import sites can be.
-        whole = index.focus is None or any(index.in_focus(c.path) for c in (canon, *duplicates))
+        whole = any(focus(c.path) for c in (canon, *duplicates))
         for dup in duplicates:
             sites = symbols.import_sites(dup.module, dup.fact.qualname)
-            if not whole and not _sites_in_focus(index, sites):
+            if not whole and not focus.listed_site(sites):
                 continue
             importers = sorted({s.importer for s in sites})
             related = [_class_related(canon, f"canonical {concept.name}: {canon.key}")]
@@ -532,6 +550,7 @@ class CompatAlias(Rule):
         by_canonical = {c.canonical.key: c for c in concepts}
         if not by_canonical:
             return
+        focus = _Focus(index)
         # Once the import sites are indexed, every from-import is resolved: only the imports
         # that pass through a canonical class can re-export one.
         through = symbols.imports_through((c.canonical.module, c.canonical.fact.qualname) for c in concepts)
@@ -548,7 +567,7 @@ class CompatAlias(Rule):
                 canon = concept.canonical
                 if alias.name == canon.fact.qualname and _in_canonical_package(module, info.is_package, canon):
                     continue
-                found = self._finding(index, concept, rel, module, alias.name, alias.line, alias.column, "assignment")
+                found = self._finding(index, focus, concept, rel, module, alias.name, alias.line, alias.column, "assignment")
                 if found is not None:
                     yield found
             wanted = through.get(rel) if through is not None else None
@@ -574,7 +593,7 @@ class CompatAlias(Rule):
                     canon = concept.canonical
                     if bound == canon.fact.qualname and _in_canonical_package(module, info.is_package, canon):
                         continue
-                    found = self._finding(index, concept, rel, module, bound, fact.line, fact.column, "re-export")
+                    found = self._finding(index, focus, concept, rel, module, bound, fact.line, fact.column, "re-export")
                     if found is not None:
                         yield found
         for c in symbols.classes.values():
@@ -583,7 +602,7 @@ class CompatAlias(Rule):
             for b in symbols.bases(c):
                 concept = by_canonical.get(b.key) if b.kind == "class" else None
                 if concept is not None and concept.canonical.module != c.module:
-                    found = self._finding(index, concept, c.path, c.module, c.name, c.fact.line, c.fact.column, "subclass")
+                    found = self._finding(index, focus, concept, c.path, c.module, c.name, c.fact.line, c.fact.column, "subclass")
                     if found is not None:
                         yield found
                     break
@@ -591,6 +610,7 @@ class CompatAlias(Rule):
     def _finding(
         self,
         index: ProjectIndex,
+        focus: _Focus,
         concept: ConceptGroup,
         path: str,
         module: str,
@@ -602,7 +622,7 @@ class CompatAlias(Rule):
         """The finding, or None when it touches no path in the focus of the run."""
         canon = concept.canonical
         sites = index.symbols.import_sites(module, name)
-        if not (index.in_focus(path) or index.in_focus(canon.path) or _sites_in_focus(index, sites)):
+        if not (focus(path) or focus(canon.path) or focus.listed_site(sites)):
             return None
         importers = sorted({s.importer for s in sites})
         what = {
@@ -756,13 +776,15 @@ class DuplicateFactory(Rule):
                 concept = owner[keys[0]]
                 found.setdefault(concept.name + "\x1f" + concept.canonical.key, []).append((rel, info.name, f, keys))
         by_key = {c.name + "\x1f" + c.canonical.key: c for c in concepts}
+        focus = _Focus(index)
         for key, factories in sorted(found.items()):
             concept = by_key[key]
-            yield from self._concept(index, concept, factories)
+            yield from self._concept(index, focus, concept, factories)
 
     def _concept(
         self,
         index: ProjectIndex,
+        focus: _Focus,
         concept: ConceptGroup,
         factories: list[tuple[str, str, FactoryFact, list[str]]],
     ) -> Iterator[Diagnostic]:
@@ -784,11 +806,11 @@ class DuplicateFactory(Rule):
         canonical_names = sorted(canonical_keys)
         # Each finding lists every factory of the concept: when none is in focus, only a
         # finding's own import sites can be.
-        whole = index.focus is None or any(index.in_focus(t[0]) for t in factories)
+        whole = any(focus(t[0]) for t in factories)
         for t in others:
             rel, module, f, keys = t
             sites = symbols.import_sites(module, f.qualname)
-            if not whole and not _sites_in_focus(index, sites):
+            if not whole and not focus.listed_site(sites):
                 continue
             importers = sorted({s.importer for s in sites})
             related = [Related(c[0], c[2].line, f"canonical factory {fkey(c)}", c[2].column) for c in canonical]
@@ -896,6 +918,7 @@ class ConflictingConstant(Rule):
 
     def check(self, index: ProjectIndex) -> Iterable[Diagnostic]:
         symbols = index.symbols
+        focus = _Focus(index)
         ignore = index.config.ignore_constants
         # (name, kind of literal) -> (path, module, line, col, value): `DEBUG = False` and a
         # log level `DEBUG = 10` are different things that happen to share a name.
@@ -914,7 +937,7 @@ class ConflictingConstant(Rule):
             values: dict[str, list[tuple[str, str, int, int, str]]] = {}
             for e in entries:
                 values.setdefault(e[4], []).append(e)
-            if len(values) < 2 or not any(index.in_focus(e[0]) for e in entries):
+            if len(values) < 2 or not any(focus(e[0]) for e in entries):
                 continue
             first = entries[0]
             related = [Related(e[0], e[2], f"{name} = {_short(e[4])} in {e[1]}", e[3]) for e in entries[1:]]
