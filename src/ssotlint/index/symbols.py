@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import NamedTuple
 
 import pathspec
 
@@ -115,9 +117,12 @@ class Role:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class ImportSite:
-    """One import statement that brings a binding into another module."""
+class ImportSite(NamedTuple):
+    """One import statement that brings a binding into another module.
+
+    A named tuple rather than a frozen dataclass: sites are built for each finding, and a
+    tuple is built several times faster.
+    """
 
     importer: str  # module name
     path: str
@@ -507,10 +512,11 @@ class SymbolTable:
         self._by_hop = by_hop
         return by_hop
 
-    def _sites_of(self, keys: Iterable[Hop], module: str) -> list[ImportSite]:
+    def _sites_of(self, keys: Sequence[Hop], module: str) -> list[ImportSite]:
         """The sites importing any of ``keys`` outside ``module``, in project order."""
         entries = [e for key in keys for e in self._pairs.get(key, ()) if e[1] != module]
-        entries.sort(key=_first)
+        if len(keys) > 1:  # each key's entries are in order already
+            entries.sort(key=itemgetter(0))
         return [ImportSite(importer, rel, fact.line, fact.column) for _, importer, rel, fact in entries]
 
     def imports_through(self, hops: Iterable[Hop]) -> dict[str, set[Hop]] | None:
@@ -537,10 +543,6 @@ class SymbolTable:
         keys = self._site_index().get(hop, ())
         pairs = self._pairs
         return sorted({e[1] for key in keys for e in pairs[key] if e[1] != module})
-
-
-def _first(entry: tuple[int, str, str, ImportFact]) -> int:
-    return entry[0]
 
 
 def _has_concrete(fact: ClassFact) -> bool:
