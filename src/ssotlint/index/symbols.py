@@ -200,7 +200,7 @@ class SymbolTable:
         for fact in facts.imports:
             if fact.scope or fact.dynamic:
                 continue
-            base = self.absolute_import(info, fact)
+            base = fact.module if fact.level == 0 else self.absolute_import(info, fact)
             if not base:
                 continue
             if not fact.is_from:
@@ -327,6 +327,8 @@ class SymbolTable:
     def ancestors(self, c: ClassInfo) -> tuple[ClassInfo, ...]:
         """First-party classes ``c`` inherits from, nearest first, each once."""
         found = self._ancestors.get(c.key)
+        if found is None and not self.parents(c):
+            found = self._ancestors[c.key] = ()
         if found is None:
             out: list[ClassInfo] = []
             seen = {c.key}
