@@ -153,11 +153,12 @@ def build_concepts(
     for i, iface in enumerate(interfaces):
         if len(iface) < min_methods:
             continue
-        shared: Counter[int] = Counter()
+        later: list[int] = []  # classes after i holding one of its methods, once per method
         for k in iface:
             plist = postings[k]  # ascending
             if 1 < len(plist) <= COMMON_METHOD_LIMIT:
-                shared.update(plist[bisect_right(plist, i) :])
+                later += plist[bisect_right(plist, i) :]
+        shared = Counter(later)
         compared += len(shared)
         for j, count in shared.items():
             if count / max(len(iface), len(interfaces[j])) < min_similarity:
