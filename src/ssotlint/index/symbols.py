@@ -327,24 +327,25 @@ class SymbolTable:
     def ancestors(self, c: ClassInfo) -> tuple[ClassInfo, ...]:
         """First-party classes ``c`` inherits from, nearest first, each once."""
         found = self._ancestors.get(c.key)
-        if found is None and not self.parents(c):
-            found = self._ancestors[c.key] = ()
         if found is None:
-            out: list[ClassInfo] = []
-            seen = {c.key}
-            todo = [c]
-            i = 0
-            while i < len(todo) and len(seen) < 256:
-                current = todo[i]
-                i += 1
-                for parent in self.parents(current):
-                    if parent.key not in seen:
-                        seen.add(parent.key)
-                        out.append(parent)
-                        todo.append(parent)
-            found = tuple(out)
+            found = self._walk_up(c) if self.parents(c) else ()
             self._ancestors[c.key] = found
         return found
+
+    def _walk_up(self, c: ClassInfo) -> tuple[ClassInfo, ...]:
+        out: list[ClassInfo] = []
+        seen = {c.key}
+        todo = [c]
+        i = 0
+        while i < len(todo) and len(seen) < 256:
+            current = todo[i]
+            i += 1
+            for parent in self.parents(current):
+                if parent.key not in seen:
+                    seen.add(parent.key)
+                    out.append(parent)
+                    todo.append(parent)
+        return tuple(out)
 
     def external_bases(self, c: ClassInfo) -> tuple[str, ...]:
         """Dotted names of non-project classes ``c`` inherits from, directly or through project classes."""
