@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ssotlint.diagnostics import Diagnostic
-from tests.conftest import EXAMPLE_DIR, FIXTURES, check
+from tests.conftest import EXAMPLE_DIR, FIXTURES, check, findings, write_project
 
 PROJECTS = sorted(p.name for p in FIXTURES.iterdir() if (p / "pyproject.toml").exists())
 
@@ -68,3 +68,38 @@ def test_scoped_result_is_reused_and_kept_apart(tmp_path: Path) -> None:
     assert narrower.cached_findings  # the whole run answers a narrower one
     assert [_plain(d) for d in narrower.diagnostics] == [_plain(d) for d in first.diagnostics]
     assert narrower.suppressed == first.suppressed
+
+
+_MANAGER = "class Manager:\n    def start(self):\n        pass\n\n    def stop(self):\n        pass\n"
+
+
+def test_duplicate_findings_are_seen_from_their_import_sites(tmp_path: Path) -> None:
+    """A file that only imports a duplicate, an alias or a second factory is touched by
+    its finding, as long as the finding lists that import (the first 50 by place)."""
+    users = {f"users/u{i:02}.py": "from app.legacy import Manager\n" for i in range(55)}
+    files = {
+        "app/__init__.py": "",
+        "app/core.py": _MANAGER,
+        "app/legacy.py": _MANAGER,
+        "app/compat.py": "from app.core import Manager\n\nOldManager = Manager\n",
+        "app/factory.py": "from app.core import Manager\n\n\ndef get_manager():\n    return Manager()\n",
+        "app/setup.py": "from app.core import Manager\n\n\ndef make_manager():\n    return Manager()\n",
+        "app/a.py": "TIMEOUT = 30\n",
+        "app/b.py": "TIMEOUT = 60\n",
+        "users/__init__.py": "",
+        **users,
+        "users/u00.py": "from app.legacy import Manager\nfrom app.setup import make_manager\n",
+        "users/u01.py": "from app.legacy import Manager\nfrom app.compat import OldManager\n",
+    }
+    config = (
+        "[tool.ssotlint.concepts.manager]\n"
+        'canonical = "app.core:Manager"\n'
+        'factories = ["app.factory:get_manager"]\n'
+    )
+    root = write_project(tmp_path / "p", files, config)
+    whole = check(root)
+    assert {f.split()[0] for f in findings(whole, "SSOT10")} == {"SSOT101", "SSOT102", "SSOT103", "SSOT104"}
+    assert _agree(root) > 0
+    listed = check(root, paths=(root / "users/u49.py",))
+    assert findings(listed, "SSOT10") == ["SSOT101 app/legacy.py:1:1"]
+    assert findings(check(root, paths=(root / "users/u50.py",)), "SSOT10") == []

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -120,6 +122,7 @@ def build_concepts(
     uf = _UnionFind(len(impls))
     how: dict[int, str] = {}
 
+    interfaces = [public_interface(c.fact) for c in impls]
     by_name: dict[str, list[int]] = {}
     for i, c in enumerate(impls):
         by_name.setdefault(c.name, []).append(i)
@@ -134,14 +137,13 @@ def build_concepts(
         if len({impls[i].module for i in plain}) < 2:
             continue
         # Two classes with methods but not one method name in common only look alike.
-        names = {i: {m for m, _ in public_interface(impls[i].fact)} for i in plain}
+        names = {i: {m for m, _ in interfaces[i]} for i in plain}
         for a, i in enumerate(plain):
             for j in plain[a + 1 :]:
                 if impls[i].module != impls[j].module and (not names[i] or not names[j] or names[i] & names[j]):
                     uf.union(i, j)
                     how[i] = how[j] = SAME_NAME
 
-    interfaces = [public_interface(c.fact) for c in impls]
     postings: dict[tuple[str, int], list[int]] = {}
     for i, iface in enumerate(interfaces):
         if len(iface) >= min_methods:
@@ -151,23 +153,24 @@ def build_concepts(
     for i, iface in enumerate(interfaces):
         if len(iface) < min_methods:
             continue
-        shared: dict[int, int] = {}
+        later: list[int] = []  # classes after i holding one of its methods, once per method
         for k in iface:
-            plist = postings[k]
+            plist = postings[k]  # ascending
             if 1 < len(plist) <= COMMON_METHOD_LIMIT:
-                for j in plist:
-                    if j > i:
-                        shared[j] = shared.get(j, 0) + 1
+                later += plist[bisect_right(plist, i) :]
+        shared = Counter(later)
+        compared += len(shared)
         for j, count in shared.items():
-            compared += 1
+            if count / max(len(iface), len(interfaces[j])) < min_similarity:
+                continue
+            # The roles above resolved every base: a lineage asked only here resolves nothing new.
             ca, cb = impls[i], impls[j]
             la, lb = symbols.lineage(ca), symbols.lineage(cb)
             if ca.module == cb.module or ca.key in lb or cb.key in la or not la.isdisjoint(lb):
                 continue  # one module's variants, a subclass overriding its base, or siblings of one base
-            if count / max(len(iface), len(interfaces[j])) >= min_similarity:
-                uf.union(i, j)
-                how.setdefault(i, INTERFACE)
-                how.setdefault(j, INTERFACE)
+            uf.union(i, j)
+            how.setdefault(i, INTERFACE)
+            how.setdefault(j, INTERFACE)
 
     components: dict[int, list[int]] = {}
     for i in range(len(impls)):

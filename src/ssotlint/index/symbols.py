@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import NamedTuple
 
 import pathspec
 
@@ -37,6 +39,9 @@ VALIDATOR = "validator"
 MIXIN = "mixin"
 
 _TYPING = ("typing", "typing_extensions")
+_PROTOCOLS = tuple(f"{t}.Protocol" for t in _TYPING)
+_TYPEDDICTS = tuple(f"{t}.TypedDict" for t in _TYPING)
+_NAMEDTUPLES = ("typing.NamedTuple", "typing_extensions.NamedTuple", "collections.namedtuple")
 _ENUMS = {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "ReprEnum"}
 _MOCKS = {"Mock", "MagicMock", "AsyncMock", "NonCallableMock", "NonCallableMagicMock", "PropertyMock"}
 _EXCEPTION_BASES = {"BaseException", "Exception"}
@@ -80,6 +85,9 @@ class Resolved:
     via: tuple[Hop, ...]  # import / alias bindings passed on the way, first one first
 
 
+_MISSING = Resolved(UNKNOWN, ())  # a lookup not memoised yet
+
+
 @dataclass(slots=True)
 class _Namespace:
     classes: dict[str, ClassFact] = field(default_factory=dict)
@@ -109,9 +117,12 @@ class Role:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class ImportSite:
-    """One import statement that brings a binding into another module."""
+class ImportSite(NamedTuple):
+    """One import statement that brings a binding into another module.
+
+    A named tuple rather than a frozen dataclass: sites are built for each finding, and a
+    tuple is built several times faster.
+    """
 
     importer: str  # module name
     path: str
@@ -130,12 +141,16 @@ class SymbolTable:
         self.modules = modules
         self.files = files
         self._resolver = Resolver(modules)
+        self._module_names = modules.by_name
         self._namespaces: dict[str, _Namespace | None] = {}
         self._memo: dict[Hop, Resolved | None] = {}
         self._active: set[Hop] = set()
         self._roles: dict[str, Role] = {}
         self._bases: dict[str, tuple[Symbol, ...]] = {}
         self._lineage: dict[str, frozenset[str]] = {}
+        self._parents: dict[str, tuple[ClassInfo, ...]] = {}
+        self._ancestors: dict[str, tuple[ClassInfo, ...]] = {}
+        self._external: dict[str, tuple[str, ...]] = {}
         test_spec = pathspec.GitIgnoreSpec.from_lines(config.test_paths)
         self.classes: dict[str, ClassInfo] = {}
         for rel, facts in files.items():
@@ -147,8 +162,10 @@ class SymbolTable:
                 c = ClassInfo(info.name, rel, fact, in_tests, f"{info.name}:{fact.qualname}")
                 self.classes.setdefault(c.key, c)
         self._test_spec = test_spec
-        self._sites: dict[Hop, list[ImportSite]] | None = None
+        self._sites: dict[Hop, list[ImportSite]] = {}
         self._direct: dict[Hop, list[ImportSite]] = {}
+        self._pairs: dict[Hop, list[tuple[int, str, str, ImportFact]]] = {}
+        self._by_hop: dict[Hop, list[Hop]] | None = None
 
     @functools.cached_property
     def classes_by_name(self) -> dict[str, list[ClassInfo]]:
@@ -183,7 +200,7 @@ class SymbolTable:
         for fact in facts.imports:
             if fact.scope or fact.dynamic:
                 continue
-            base = self.absolute_import(info, fact)
+            base = fact.module if fact.level == 0 else self.absolute_import(info, fact)
             if not base:
                 continue
             if not fact.is_from:
@@ -249,13 +266,15 @@ class SymbolTable:
 
     def resolve_from(self, module: str, name: str) -> Resolved:
         """What ``from module import name`` binds."""
-        if module not in self.modules:
+        if module not in self._module_names:
             return Resolved(Symbol("external", "", f"{module}.{name}"), ())
-        sub = f"{module}.{name}"
-        found = self.lookup(module, name)
+        found = self._memo.get((module, name), _MISSING)
+        if found is _MISSING:
+            found = self.lookup(module, name)
         if found is not None:
             return found
-        if sub in self.modules:
+        sub = f"{module}.{name}"
+        if sub in self._module_names:
             return Resolved(Symbol("module", sub, ""), ())
         return Resolved(Symbol("other", module, name), ())
 
@@ -292,29 +311,49 @@ class SymbolTable:
             self._bases[c.key] = found
         return found
 
-    def ancestors(self, c: ClassInfo) -> list[ClassInfo]:
+    def parents(self, c: ClassInfo) -> tuple[ClassInfo, ...]:
+        """The first-party classes among the direct bases of ``c``, in order."""
+        found = self._parents.get(c.key)
+        if found is None:
+            classes = self.classes
+            found = (
+                tuple(p for b in self.bases(c) if b.kind == "class" and (p := classes.get(b.key)) is not None)
+                if c.fact.bases
+                else ()
+            )
+            self._parents[c.key] = found
+        return found
+
+    def ancestors(self, c: ClassInfo) -> tuple[ClassInfo, ...]:
         """First-party classes ``c`` inherits from, nearest first, each once."""
+        found = self._ancestors.get(c.key)
+        if found is None:
+            found = self._walk_up(c) if self.parents(c) else ()
+            self._ancestors[c.key] = found
+        return found
+
+    def _walk_up(self, c: ClassInfo) -> tuple[ClassInfo, ...]:
         out: list[ClassInfo] = []
         seen = {c.key}
         todo = [c]
-        while todo and len(seen) < 256:
-            current = todo.pop(0)
-            for b in self.bases(current):
-                parent = self.get_class(b)
-                if parent is not None and parent.key not in seen:
+        i = 0
+        while i < len(todo) and len(seen) < 256:
+            current = todo[i]
+            i += 1
+            for parent in self.parents(current):
+                if parent.key not in seen:
                     seen.add(parent.key)
                     out.append(parent)
                     todo.append(parent)
-        return out
+        return tuple(out)
 
-    def external_bases(self, c: ClassInfo) -> list[str]:
+    def external_bases(self, c: ClassInfo) -> tuple[str, ...]:
         """Dotted names of non-project classes ``c`` inherits from, directly or through project classes."""
-        out: list[str] = []
-        for cls in (c, *self.ancestors(c)):
-            for b in self.bases(cls):
-                if b.kind == "external":
-                    out.append(b.name)
-        return out
+        found = self._external.get(c.key)
+        if found is None:
+            found = tuple(b.name for cls in (c, *self.ancestors(c)) for b in self.bases(cls) if b.kind == "external")
+            self._external[c.key] = found
+        return found
 
     def specialises(self, c: ClassInfo) -> bool:
         """``c`` has a direct base other than ``object``, ``ABC`` or ``Generic``."""
@@ -342,31 +381,19 @@ class SymbolTable:
             direct = [b.name for b in self.bases(c) if b.kind == "external"]
             inherited = self.external_bases(c)
         else:
-            direct = inherited = []
-        mock = next((b for b in inherited if _last(b) in _MOCKS and ("mock" in b.split("."))), None)
-        if mock:
-            return Role(TEST_DOUBLE, f"subclasses {mock}")
+            direct, inherited = [], ()
+        if inherited:
+            mock = next((b for b in inherited if _last(b) in _MOCKS and ("mock" in b.split("."))), None)
+            if mock:
+                return Role(TEST_DOUBLE, f"subclasses {mock}")
         if c.in_tests:
             return Role(TEST_DOUBLE, "defined in a test path")
         if _DOUBLE_NAME.search(fact.name):
             return Role(TEST_DOUBLE, "named like a test double")
-        protocol = next((b for b in direct if b in (f"{t}.Protocol" for t in _TYPING)), None)
-        if protocol:
-            return Role(PROTOCOL, f"subclasses {protocol}")
-        enum = next((b for b in inherited if b.startswith("enum.") and _last(b) in _ENUMS), None)
-        if enum:
-            return Role(ENUM, f"an enum ({enum})")
-        if any(b in (f"{t}.TypedDict" for t in _TYPING) for b in inherited):
-            return Role(TYPEDDICT, "a TypedDict")
-        named = next(
-            (b for b in inherited if b in ("typing.NamedTuple", "typing_extensions.NamedTuple", "collections.namedtuple")),
-            None,
-        )
-        if named:
-            return Role(NAMEDTUPLE, f"a named tuple ({named})")
-        exc = next((b for b in inherited if _is_exception(b)), None)
-        if exc:
-            return Role(EXCEPTION, f"an exception ({exc})")
+        if inherited:  # `direct` is part of it
+            found = self._role_from_bases(direct, inherited)
+            if found is not None:
+                return found
         if self._is_abstract(c, direct):
             return Role(ABSTRACT, "an abstract base class with abstract methods only")
         if fact.name.endswith("Mixin"):
@@ -378,6 +405,24 @@ class SymbolTable:
             return Role(VALIDATOR, "only has validate/check/is_ methods")
         return Role(IMPLEMENTATION, "a concrete class")
 
+    @staticmethod
+    def _role_from_bases(direct: list[str], inherited: tuple[str, ...]) -> Role | None:
+        protocol = next((b for b in direct if b in _PROTOCOLS), None)
+        if protocol:
+            return Role(PROTOCOL, f"subclasses {protocol}")
+        enum = next((b for b in inherited if b.startswith("enum.") and _last(b) in _ENUMS), None)
+        if enum:
+            return Role(ENUM, f"an enum ({enum})")
+        if any(b in _TYPEDDICTS for b in inherited):
+            return Role(TYPEDDICT, "a TypedDict")
+        named = next((b for b in inherited if b in _NAMEDTUPLES), None)
+        if named:
+            return Role(NAMEDTUPLE, f"a named tuple ({named})")
+        exc = next((b for b in inherited if _is_exception(b)), None)
+        if exc:
+            return Role(EXCEPTION, f"an exception ({exc})")
+        return None
+
     def _is_abstract(self, c: ClassInfo, direct: list[str]) -> bool:
         fact = c.fact
         if not fact.bases and not fact.keywords:
@@ -387,58 +432,125 @@ class SymbolTable:
             if kw.startswith("metaclass="):
                 meta = self.resolve_expr(c.module, kw.partition("=")[2]).symbol
                 abc_base = abc_base or meta.name == "abc.ABCMeta"
-        abstract = [m for m in fact.methods if m.abstract]
-        concrete = [m for m in fact.methods if not m.abstract and not m.name.startswith("__") and m.body == BODY_REAL]
         if abc_base:
-            return bool(abstract) and not concrete
+            return any(m.abstract for m in fact.methods) and not _has_concrete(fact)
         # A subclass of an abstract base that implements nothing is still abstract.
-        parents = [self.get_class(b) for b in self.bases(c)]
-        return any(p is not None and self.role(p).role == ABSTRACT for p in parents) and not concrete
+        return any(self.role(p).role == ABSTRACT for p in self.parents(c)) and not _has_concrete(fact)
 
     # --- import sites ----------------------------------------------------------------------------
     def import_sites(self, module: str, name: str) -> list[ImportSite]:
         """Import statements in other first-party modules that bind ``module.name``,
         directly or through re-exports and aliases."""
-        if self._sites is None:
-            self._sites = self._collect_sites()
-        return self._sites.get((module, name), [])
+        hop = (module, name)
+        found = self._sites.get(hop)
+        if found is None:
+            pairs = self._site_index().get(hop, ())
+            found = self._sites_of(pairs, module)
+            self._sites[hop] = found
+        return found
 
     def direct_import_sites(self, module: str, name: str) -> list[ImportSite]:
         """Import statements in other modules that name ``module`` and ``name`` themselves."""
-        if self._sites is None:
-            self._sites = self._collect_sites()
-        return self._direct.get((module, name), [])
+        hop = (module, name)
+        found = self._direct.get(hop)
+        if found is None:
+            self._site_index()
+            found = self._sites_of((hop,), module)
+            self._direct[hop] = found
+        return found
 
-    def _collect_sites(self) -> dict[Hop, list[ImportSite]]:
-        sites: dict[Hop, list[ImportSite]] = {}
+    def _site_index(self) -> dict[Hop, list[Hop]]:
+        """Every binding an import passes through -> the ``(module, name)`` imports that do.
+
+        Each first-party ``from`` import is resolved in project order, as one eager pass
+        over the imports would: a cyclic binding is memoised as first seen, so the order
+        is part of the result. Import sites themselves are built only for what is asked.
+        """
+        if self._by_hop is not None:
+            return self._by_hop
+        pairs: dict[Hop, list[tuple[int, str, str, ImportFact]]] = {}
+        resolved: list[Resolved] = []
+        names = self._module_names
+        by_rel = self.modules.by_rel
+        resolve_from = self.resolve_from
+        seq = 0
         for rel, facts in self.files.items():
-            info = self.modules.by_rel.get(rel)
-            if info is None or not facts.imports:
+            if not facts.imports:
+                continue
+            info = by_rel.get(rel)
+            if info is None:
                 continue
             importer = info.name
             for fact in facts.imports:
                 if not fact.is_from or fact.dynamic:
                     continue
-                base = self.absolute_import(info, fact)
-                if not base or base not in self.modules:
+                base = fact.module if fact.level == 0 else self.absolute_import(info, fact)
+                if not base or base not in names:
                     continue
+                entry = (seq, importer, rel, fact)
+                seq += 1
                 for imported in fact.names:
-                    if imported.name == "*":
+                    name = imported.name
+                    if name == "*":
                         continue
-                    r = self.resolve_from(base, imported.name)
-                    hops = {*r.via, (base, imported.name)}
-                    if r.symbol.kind in ("class", "other"):
-                        hops.add((r.symbol.module, r.symbol.name))
-                    site = ImportSite(importer, rel, fact.line, fact.column)
-                    if base != importer:
-                        self._direct.setdefault((base, imported.name), []).append(site)
-                    for hop in hops:
-                        if hop[0] != importer:
-                            sites.setdefault(hop, []).append(site)
-        return sites
+                    key = (base, name)
+                    entries = pairs.get(key)
+                    if entries is None:
+                        pairs[key] = entries = []
+                        resolved.append(resolve_from(base, name))
+                    entries.append(entry)
+        by_hop: dict[Hop, list[Hop]] = {}
+        for key, r in zip(pairs, resolved, strict=True):
+            hops = {*r.via, key}
+            symbol = r.symbol
+            if symbol.kind == "class" or symbol.kind == "other":
+                hops.add((symbol.module, symbol.name))
+            for hop in hops:
+                found = by_hop.get(hop)
+                if found is None:
+                    by_hop[hop] = [key]
+                else:
+                    found.append(key)
+        self._pairs = pairs
+        self._by_hop = by_hop
+        return by_hop
+
+    def _sites_of(self, keys: Sequence[Hop], module: str) -> list[ImportSite]:
+        """The sites importing any of ``keys`` outside ``module``, in project order."""
+        entries = [e for key in keys for e in self._pairs.get(key, ()) if e[1] != module]
+        if len(keys) > 1:  # each key's entries are in order already
+            entries.sort(key=itemgetter(0))
+        return [ImportSite(importer, rel, fact.line, fact.column) for _, importer, rel, fact in entries]
+
+    def imports_through(self, hops: Iterable[Hop]) -> dict[str, set[Hop]] | None:
+        """Path -> the ``(module, name)`` first-party ``from`` imports of that file that pass
+        through one of ``hops``; None while no import site has been asked for (nothing
+        resolved yet)."""
+        by_hop = self._by_hop
+        if by_hop is None:
+            return None
+        pairs = self._pairs
+        out: dict[str, set[Hop]] = {}
+        for hop in hops:
+            for key in by_hop.get(hop, ()):
+                for e in pairs[key]:
+                    out.setdefault(e[2], set()).add(key)
+        return out
 
     def importing_modules(self, module: str, name: str) -> list[str]:
-        return sorted({s.importer for s in self.import_sites(module, name)})
+        """The modules of :meth:`import_sites`, each once, sorted."""
+        hop = (module, name)
+        found = self._sites.get(hop)
+        if found is not None:
+            return sorted({s.importer for s in found})
+        keys = self._site_index().get(hop, ())
+        pairs = self._pairs
+        return sorted({e[1] for key in keys for e in pairs[key] if e[1] != module})
+
+
+def _has_concrete(fact: ClassFact) -> bool:
+    """``fact`` implements a method other than a dunder."""
+    return any(not m.abstract and not m.name.startswith("__") and m.body == BODY_REAL for m in fact.methods)
 
 
 def _last(dotted: str) -> str:

@@ -81,9 +81,34 @@ def _modules_text(entries: list[tuple[str, str, int, int, str]], limit: int = 3)
     return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
 
 
+def _listed_sites(sites: Iterable[ImportSite]) -> list[ImportSite]:
+    """The import sites a finding lists as related locations: the first ones by place."""
+    return sorted(sites, key=lambda s: (s.path, s.line, s.column))[:MAX_RELATED_SITES]
+
+
 def _sites_related(sites: Iterable[ImportSite], what: str) -> list[Related]:
-    ordered = sorted(sites, key=lambda s: (s.path, s.line, s.column))
-    return [Related(s.path, s.line, f"{s.importer} imports {what}", s.column) for s in ordered[:MAX_RELATED_SITES]]
+    return [Related(s.path, s.line, f"{s.importer} imports {what}", s.column) for s in _listed_sites(sites)]
+
+
+class _Focus:
+    """The paths a run reports on (:meth:`ProjectIndex.in_focus`), each path tested once."""
+
+    def __init__(self, index: ProjectIndex) -> None:
+        self.whole = index.focus is None
+        self._test = index.in_focus
+        self._known: dict[str, bool] = {}
+
+    def __call__(self, path: str) -> bool:
+        if self.whole:
+            return True
+        found = self._known.get(path)
+        if found is None:
+            found = self._known[path] = self._test(path)
+        return found
+
+    def listed_site(self, sites: list[ImportSite]) -> bool:
+        """Whether an import site a finding lists is in focus."""
+        return any(self(s.path) for s in sites) and any(self(s.path) for s in _listed_sites(sites))
 
 
 def _class_related(c: ClassInfo, message: str) -> Related:
@@ -338,10 +363,13 @@ class DuplicateImplementation(Rule):
                 entity=f"concept:{spec.name}",
                 data={"concept": spec.name, "canonical": spec.canonical, "import_sites": 0},
             )
+        focus = _Focus(index)
         for concept in table.concepts:
-            yield from self._concept(index, symbols, concept)
+            yield from self._concept(index, focus, symbols, concept)
 
-    def _concept(self, index: ProjectIndex, symbols: SymbolTable, concept: ConceptGroup) -> Iterator[Diagnostic]:
+    def _concept(
+        self, index: ProjectIndex, focus: _Focus, symbols: SymbolTable, concept: ConceptGroup
+    ) -> Iterator[Diagnostic]:
         canon = concept.canonical
         member_keys = {m.key for m in concept.members}
         not_counted = _roles_data(symbols, _not_counted(index, concept))
@@ -358,8 +386,13 @@ class DuplicateImplementation(Rule):
                     {"class": m.key, "path": m.path, "line": m.fact.line, "role": "subclass", "reason": f"subclasses {parent.key} and {how}"}
                 )
         not_counted.sort(key=lambda d: str(d["class"]))
+        # Each finding lists the canonical class and every duplicate: when none is in focus,
+        # only a finding's own import sites can be.
+        whole = any(focus(c.path) for c in (canon, *duplicates))
         for dup in duplicates:
             sites = symbols.import_sites(dup.module, dup.fact.qualname)
+            if not whole and not focus.listed_site(sites):
+                continue
             importers = sorted({s.importer for s in sites})
             related = [_class_related(canon, f"canonical {concept.name}: {canon.key}")]
             related += [
@@ -517,6 +550,10 @@ class CompatAlias(Rule):
         by_canonical = {c.canonical.key: c for c in concepts}
         if not by_canonical:
             return
+        focus = _Focus(index)
+        # Once the import sites are indexed, every from-import is resolved: only the imports
+        # that pass through a canonical class can re-export one.
+        through = symbols.imports_through((c.canonical.module, c.canonical.fact.qualname) for c in concepts)
         for rel, facts in index.files.items():
             info = index.modules.by_rel.get(rel)
             if info is None:
@@ -530,7 +567,12 @@ class CompatAlias(Rule):
                 canon = concept.canonical
                 if alias.name == canon.fact.qualname and _in_canonical_package(module, info.is_package, canon):
                     continue
-                yield self._finding(symbols, concept, rel, module, alias.name, alias.line, alias.column, "assignment")
+                found = self._finding(index, focus, concept, rel, module, alias.name, alias.line, alias.column, "assignment")
+                if found is not None:
+                    yield found
+            wanted = through.get(rel) if through is not None else None
+            if through is not None and wanted is None:
+                continue
             exported = set(facts.dunder_all or ())
             for fact in facts.imports:
                 if not fact.is_from or fact.scope or fact.context == "typing-only" or fact.dynamic:
@@ -539,7 +581,7 @@ class CompatAlias(Rule):
                 if not base or base not in index.modules:
                     continue
                 for imported in fact.names:
-                    if imported.name == "*":
+                    if imported.name == "*" or (wanted is not None and (base, imported.name) not in wanted):
                         continue
                     target = symbols.resolve_from(base, imported.name).symbol
                     concept = by_canonical.get(target.key) if target.kind == "class" else None
@@ -551,19 +593,24 @@ class CompatAlias(Rule):
                     canon = concept.canonical
                     if bound == canon.fact.qualname and _in_canonical_package(module, info.is_package, canon):
                         continue
-                    yield self._finding(symbols, concept, rel, module, bound, fact.line, fact.column, "re-export")
+                    found = self._finding(index, focus, concept, rel, module, bound, fact.line, fact.column, "re-export")
+                    if found is not None:
+                        yield found
         for c in symbols.classes.values():
             if c.fact.qualname != c.fact.name or not _is_thin(c) or not c.fact.bases:
                 continue
             for b in symbols.bases(c):
                 concept = by_canonical.get(b.key) if b.kind == "class" else None
                 if concept is not None and concept.canonical.module != c.module:
-                    yield self._finding(symbols, concept, c.path, c.module, c.name, c.fact.line, c.fact.column, "subclass")
+                    found = self._finding(index, focus, concept, c.path, c.module, c.name, c.fact.line, c.fact.column, "subclass")
+                    if found is not None:
+                        yield found
                     break
 
     def _finding(
         self,
-        symbols: SymbolTable,
+        index: ProjectIndex,
+        focus: _Focus,
         concept: ConceptGroup,
         path: str,
         module: str,
@@ -571,9 +618,12 @@ class CompatAlias(Rule):
         line: int,
         column: int,
         kind: str,
-    ) -> Diagnostic:
+    ) -> Diagnostic | None:
+        """The finding, or None when it touches no path in the focus of the run."""
         canon = concept.canonical
-        sites = symbols.import_sites(module, name)
+        sites = index.symbols.import_sites(module, name)
+        if not (focus(path) or focus(canon.path) or focus.listed_site(sites)):
+            return None
         importers = sorted({s.importer for s in sites})
         what = {
             "assignment": f"is an alias of {canon.key}",
@@ -726,16 +776,19 @@ class DuplicateFactory(Rule):
                 concept = owner[keys[0]]
                 found.setdefault(concept.name + "\x1f" + concept.canonical.key, []).append((rel, info.name, f, keys))
         by_key = {c.name + "\x1f" + c.canonical.key: c for c in concepts}
+        focus = _Focus(index)
         for key, factories in sorted(found.items()):
             concept = by_key[key]
-            yield from self._concept(symbols, concept, factories)
+            yield from self._concept(index, focus, concept, factories)
 
     def _concept(
         self,
-        symbols: SymbolTable,
+        index: ProjectIndex,
+        focus: _Focus,
         concept: ConceptGroup,
         factories: list[tuple[str, str, FactoryFact, list[str]]],
     ) -> Iterator[Diagnostic]:
+        symbols = index.symbols
         declared = concept.declared.factories if concept.declared is not None else ()
         canonical_keys = {symbols.resolve_from(*d.split(":", 1)).symbol.key for d in declared}
         factories.sort(key=lambda t: (t[0], t[2].line))
@@ -751,9 +804,14 @@ class DuplicateFactory(Rule):
         canonical = [t for t in factories if fkey(t) in canonical_keys]
         others = [t for t in factories if fkey(t) not in canonical_keys]
         canonical_names = sorted(canonical_keys)
+        # Each finding lists every factory of the concept: when none is in focus, only a
+        # finding's own import sites can be.
+        whole = any(focus(t[0]) for t in factories)
         for t in others:
             rel, module, f, keys = t
             sites = symbols.import_sites(module, f.qualname)
+            if not whole and not focus.listed_site(sites):
+                continue
             importers = sorted({s.importer for s in sites})
             related = [Related(c[0], c[2].line, f"canonical factory {fkey(c)}", c[2].column) for c in canonical]
             related += [Related(o[0], o[2].line, f"another factory: {fkey(o)}", o[2].column) for o in others if o is not t]
@@ -860,6 +918,7 @@ class ConflictingConstant(Rule):
 
     def check(self, index: ProjectIndex) -> Iterable[Diagnostic]:
         symbols = index.symbols
+        focus = _Focus(index)
         ignore = index.config.ignore_constants
         # (name, kind of literal) -> (path, module, line, col, value): `DEBUG = False` and a
         # log level `DEBUG = 10` are different things that happen to share a name.
@@ -878,7 +937,7 @@ class ConflictingConstant(Rule):
             values: dict[str, list[tuple[str, str, int, int, str]]] = {}
             for e in entries:
                 values.setdefault(e[4], []).append(e)
-            if len(values) < 2:
+            if len(values) < 2 or not any(focus(e[0]) for e in entries):
                 continue
             first = entries[0]
             related = [Related(e[0], e[2], f"{name} = {_short(e[4])} in {e[1]}", e[3]) for e in entries[1:]]
