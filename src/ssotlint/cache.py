@@ -30,7 +30,7 @@ from ssotlint.facts.extract import FACTS_SCHEMA
 
 log = logging.getLogger(__name__)
 
-MAGIC = b"SSOTLINT-FACTS\x01"
+MAGIC = b"SSOTLINT-FACTS\x02"
 RESULT_MAGIC = b"SSOTLINT-RESULT\x02"
 StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
@@ -44,6 +44,94 @@ def content_digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
+_MISSING = object()
+
+
+class DeltaPack:
+    """A few dicts kept in one pack file plus a small delta file beside it.
+
+    A run that changed a handful of entries writes only those, to ``<name>.delta``,
+    tagged with the checksum of the pack they apply to; a pack rewritten later (or by
+    another process) makes an old delta inapplicable, never wrong. When the changes
+    grow past a tenth of the pack, the pack is rewritten whole (dropping unused entries)
+    and the delta removed. Damage in either file means starting afresh.
+    """
+
+    def __init__(self, directory: Path, name: str, magic: bytes, size: int) -> None:
+        self.directory = directory
+        self.file = directory / f"{name}.bin"
+        self.delta_file = directory / f"{name}.delta"
+        self.magic = magic
+        self.size = size  # how many dicts
+        self._base: tuple[Any, tuple[dict[Any, Any], ...]] | None = None
+        self._base_id = b""
+        self._delta: tuple[dict[Any, Any], ...] | None = None
+
+    def _read(self, path: Path, magic: bytes, quiet: bool) -> tuple[bytes, Any] | None:
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            log.warning("ignoring unreadable cache %s: %s", path, exc.strerror or exc)
+            return None
+        try:
+            if not raw.startswith(magic):
+                raise ValueError("bad header")
+            checksum = raw[len(magic) : len(magic) + 16]
+            payload = raw[len(magic) + 16 :]
+            if hashlib.blake2b(payload, digest_size=16).digest() != checksum:
+                raise ValueError("checksum mismatch")
+            meta, dicts = marshal.loads(payload)
+            if not isinstance(dicts, tuple) or len(dicts) != self.size or not all(isinstance(d, dict) for d in dicts):
+                raise ValueError("unexpected layout")
+        except Exception as exc:  # any damage means: start afresh
+            (log.debug if quiet else log.warning)("ignoring corrupt cache %s (%s)", path, exc)
+            return None
+        return checksum, (meta, dicts)
+
+    def load(self) -> tuple[Any, tuple[dict[Any, Any], ...]] | None:
+        """(meta, dicts) with the delta applied, or None when there is no usable pack."""
+        base = self._read(self.file, self.magic, quiet=False)
+        if base is None:
+            return None
+        self._base_id, (meta, dicts) = base
+        self._base = (meta, dicts)
+        delta = self._read(self.delta_file, self.magic + b"+", quiet=True)
+        if delta is None or delta[1][0] != self._base_id:
+            return meta, dicts
+        self._delta = delta[1][1]
+        return meta, tuple({**d, **changes} for d, changes in zip(dicts, self._delta, strict=True))
+
+    def save(self, meta: Any, dicts: tuple[dict[Any, Any], ...]) -> None:
+        """Store ``dicts`` (the whole wanted state) under ``meta``."""
+        if self._base is not None and self._base[0] == meta:
+            changes = tuple(
+                {k: v for k, v in d.items() if (old := b.get(k, _MISSING)) is not v and old != v}
+                for d, b in zip(dicts, self._base[1], strict=True)
+            )
+            count = sum(len(c) for c in changes)
+            if count <= max(256, sum(len(d) for d in dicts) // 10):
+                if count == 0:
+                    if self._delta is not None and any(self._delta):
+                        with contextlib.suppress(OSError):
+                            self.delta_file.unlink()
+                    return
+                if changes != self._delta:
+                    self._write(self.delta_file, self.magic + b"+", (self._base_id, changes))
+                return
+        self._write(self.file, self.magic, (meta, dicts))
+        with contextlib.suppress(OSError):
+            self.delta_file.unlink()
+
+    def _write(self, target: Path, magic: bytes, value: Any) -> None:
+        try:
+            payload = marshal.dumps(value)
+        except ValueError:  # something marshal cannot store: no cache rather than a crash
+            return
+        write_atomically(self.directory, target, magic + hashlib.blake2b(payload, digest_size=16).digest() + payload)
+
+
 class FactsCache:
     def __init__(self, directory: Path, extraction_key: str, enabled: bool = True) -> None:
         self.directory = directory
@@ -51,7 +139,8 @@ class FactsCache:
         key = hashlib.blake2b(
             f"{__version__}\x1f{FACTS_SCHEMA}\x1f{extraction_key}".encode(), digest_size=8
         ).hexdigest()
-        self.file = directory / f"facts-{key}.bin"
+        self.pack = DeltaPack(directory, f"facts-{key}", MAGIC, 2)
+        self.file = self.pack.file
         self.result_file = directory / f"result-{key}.bin"
         self.scoped_result_file = directory / f"result-{key}-scoped.bin"
         self.entries: dict[bytes, bytes] = {}
@@ -63,28 +152,9 @@ class FactsCache:
     def load(self) -> None:
         if not self.enabled:
             return
-        try:
-            raw = self.file.read_bytes()
-        except FileNotFoundError:
-            return
-        except OSError as exc:
-            log.warning("ignoring unreadable cache %s: %s", self.file, exc.strerror or exc)
-            return
-        try:
-            if not raw.startswith(MAGIC):
-                raise ValueError("bad header")
-            checksum = raw[len(MAGIC) : len(MAGIC) + 16]
-            payload = raw[len(MAGIC) + 16 :]
-            if hashlib.blake2b(payload, digest_size=16).digest() != checksum:
-                raise ValueError("checksum mismatch")
-            entries, stats = marshal.loads(payload)
-            if not isinstance(entries, dict) or not isinstance(stats, dict):
-                raise ValueError("unexpected layout")
-        except Exception as exc:  # any damage means: start afresh
-            log.warning("ignoring corrupt cache %s (%s)", self.file, exc)
-            return
-        self.entries = entries
-        self.stats = stats
+        loaded = self.pack.load()
+        if loaded is not None:
+            self.entries, self.stats = loaded[1]
 
     def digest_for_stat(self, rel: str, stat: StatKey) -> bytes | None:
         hit = self.stats.get(rel)
@@ -107,8 +177,7 @@ class FactsCache:
             return
         if not self.dirty and len(self.used) == len(self.entries) and len(self.new_stats) == len(self.stats):
             return
-        payload = marshal.dumps((self.used, self.new_stats))
-        self._write(self.file, MAGIC + hashlib.blake2b(payload, digest_size=16).digest() + payload)
+        self.pack.save(None, (self.used, self.new_stats))
 
     def load_result(self, key: bytes, scoped: bool = False) -> tuple[list[Diagnostic], list[tuple[str, ...]]] | None:
         """(findings, locations of the suppressed findings) stored under ``key`` by :meth:`save_result`, or None.
@@ -244,7 +313,7 @@ def decode_diagnostics(plain: list[tuple[Any, ...]]) -> list[Diagnostic]:
 
 # --- resolved import edges -----------------------------------------------------------------
 
-EDGES_MAGIC = b"SSOTLINT-EDGES\x02"
+EDGES_MAGIC = b"SSOTLINT-EDGES\x03"
 
 
 class EdgeStore:
@@ -261,38 +330,21 @@ class EdgeStore:
         key = hashlib.blake2b(
             f"{__version__}\x1f{FACTS_SCHEMA}\x1f{extraction_key}".encode(), digest_size=8
         ).hexdigest()
-        self.file = directory / f"edges-{key}.bin"
-        self.directory = directory
+        self.pack = DeltaPack(directory, f"edges-{key}", EDGES_MAGIC, 1)
+        self.file = self.pack.file
         self.modules_key = modules_key
         self.enabled = enabled
         self.entries: dict[str, tuple[bytes, Any]] = {}
         self.new: dict[str, tuple[bytes, Any]] = {}
-        self.dirty = False
         self._loaded = False
 
     def load(self) -> None:
         self._loaded = True
         if not self.enabled:
             return
-        try:
-            raw = self.file.read_bytes()
-        except OSError:
-            return
-        try:
-            if not raw.startswith(EDGES_MAGIC):
-                raise ValueError("bad header")
-            checksum = raw[len(EDGES_MAGIC) : len(EDGES_MAGIC) + 16]
-            payload = raw[len(EDGES_MAGIC) + 16 :]
-            if hashlib.blake2b(payload, digest_size=16).digest() != checksum:
-                raise ValueError("checksum mismatch")
-            modules_key, entries = marshal.loads(payload)
-            if not isinstance(entries, dict):
-                raise ValueError("unexpected layout")
-        except Exception as exc:  # any damage means: resolve afresh
-            log.debug("ignoring unusable edge cache %s (%s)", self.file, exc)
-            return
-        if modules_key == self.modules_key:
-            self.entries = entries
+        loaded = self.pack.load()
+        if loaded is not None and loaded[0] == self.modules_key:
+            self.entries = loaded[1][0]
 
     def get(self, rel: str, digest: bytes) -> Any:
         if not self._loaded:
@@ -305,15 +357,8 @@ class EdgeStore:
 
     def put(self, rel: str, digest: bytes, entry: Any) -> None:
         self.new[rel] = (digest, entry)
-        self.dirty = True
 
     def save(self) -> None:
         if not self.enabled or not self._loaded:
             return
-        if not self.dirty and len(self.new) == len(self.entries):
-            return
-        try:
-            payload = marshal.dumps((self.modules_key, self.new))
-        except ValueError:
-            return
-        write_atomically(self.directory, self.file, EDGES_MAGIC + hashlib.blake2b(payload, digest_size=16).digest() + payload)
+        self.pack.save(self.modules_key, (self.new,))

@@ -319,11 +319,16 @@ def _line_suppresses(facts: FileFacts, line: int, code: str) -> bool:
 
 
 def index_project(
-    config: Config, options: RunOptions, families: frozenset[str] | None = None
+    config: Config,
+    options: RunOptions,
+    families: frozenset[str] | None = None,
+    pending: list[Callable[[], None]] | None = None,
 ) -> tuple[ProjectIndex, tuple[str, ...] | None, int]:
     """Facts and the project index, before any rule runs: (index, report scope, files parsed).
 
     ``families``: the optional facts to extract; default: what the selected rules read.
+    ``pending``: when given, writing the facts cache is appended to it instead of done here
+    (the caller does it while other work runs).
     """
     try:
         scope = resolve_scope(config, options.paths) if options.paths else None
@@ -340,7 +345,10 @@ def index_project(
     cache = FactsCache(config.root / config.cache_dir, key, enabled=options.use_cache)
     cache.load()
     facts, parsed = collect_facts(files, cache, jobs, options.progress, config.event_emitters, families)
-    cache.save()
+    if pending is None:
+        cache.save()
+    else:
+        pending.append(cache.save)
     index = ProjectIndex(config, facts)
     index.edge_store = EdgeStore(cache.directory, key, index.modules.key(), enabled=options.use_cache)
     return index, scope, parsed
@@ -360,7 +368,8 @@ def run(config: Config, options: RunOptions) -> RunResult:
 
 
 def _run(config: Config, options: RunOptions) -> RunResult:
-    index, scope, parsed = index_project(config, options)
+    pending: list[Callable[[], None]] = []
+    index, scope, parsed = index_project(config, options, pending=pending)
     rules = selected_rules(config, options)
     stored: tuple[list[Diagnostic], list[tuple[str, ...]]] | None = None
     key: bytes | None = None
@@ -375,15 +384,17 @@ def _run(config: Config, options: RunOptions) -> RunResult:
             stored = results.load_result(key, scoped=True)
     if stored is not None:
         diagnostics, hidden = stored
+        for write in pending:
+            write()
     else:
         # Rules may skip what cannot touch the paths asked about; the findings that do are
         # the same as in a whole-project run.
         index.focus = scope
         jobs = options.jobs or config.jobs or default_jobs()
-        diagnostics = check_rules(index, rules, jobs)
-        diagnostics, hidden = apply_suppressions(index, diagnostics, rules)
         if isinstance(index.edge_store, EdgeStore):
-            index.edge_store.save()
+            pending.append(index.edge_store.save)
+        diagnostics = check_rules(index, rules, jobs, then=pending)
+        diagnostics, hidden = apply_suppressions(index, diagnostics, rules)
         if scope is not None:
             diagnostics = _touching(diagnostics, scope)
             hidden = [locs for locs in hidden if _touches(locs, scope)]
@@ -441,8 +452,11 @@ def _run(config: Config, options: RunOptions) -> RunResult:
 FORK_THRESHOLD = 1000
 
 
-def check_rules(index: ProjectIndex, rules: Sequence[type[Rule]], jobs: int = 1) -> list[Diagnostic]:
-    """Every selected rule's findings, in rule order.
+def check_rules(
+    index: ProjectIndex, rules: Sequence[type[Rule]], jobs: int = 1, then: Sequence[Callable[[], None]] = ()
+) -> list[Diagnostic]:
+    """Every selected rule's findings, in rule order; ``then``: work to do once this
+    process has run its rules (cache writes), while a forked child may still be busy.
 
     The duplicate rules (class facts, symbol table, concepts) share nothing with the import
     and event rules but the facts: on a large project with two or more jobs they run in a
@@ -452,10 +466,15 @@ def check_rules(index: ProjectIndex, rules: Sequence[type[Rule]], jobs: int = 1)
     forked = [r for r in rules if "classes" in r.families]
     rest = [r for r in rules if r not in forked]
     if jobs < 2 or not forked or not rest or len(index.files) < FORK_THRESHOLD or not hasattr(os, "fork"):
-        return [d for rule in rules for d in rule().check(index)]
+        diagnostics = [d for rule in rules for d in rule().check(index)]
+        for work in then:
+            work()
+        return diagnostics
     child = _fork_rules(index, forked)
     try:
         found: dict[str, list[Diagnostic]] = {r.code: list(r().check(index)) for r in rest}
+        for work in then:
+            work()
     except BaseException:
         if child is not None:  # do not leave the child blocked on a pipe nobody reads
             os.close(child[1])
