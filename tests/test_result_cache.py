@@ -13,7 +13,14 @@ from ssotlint.cache import FactsCache, decode_diagnostics, encode_diagnostics
 from ssotlint.config import load_config
 from ssotlint.diagnostics import Diagnostic, Edit, Fix, Related, Severity, Span
 from ssotlint.discovery import discover
-from ssotlint.engine import RunOptions, _extract_blob, collect_facts, result_key, selected_rules
+from ssotlint.engine import (
+    RunOptions,
+    _extract_blob,
+    collect_facts,
+    inputs_key,
+    result_key,
+    selected_rules,
+)
 from ssotlint.rules.cycles import ImportCycle
 
 from .conftest import check, findings, write_project
@@ -148,12 +155,13 @@ def test_every_field_of_a_finding_survives_the_round_trip() -> None:
 def test_stored_findings_are_keyed(tmp_path: Path) -> None:
     cache = FactsCache(tmp_path / "c", "")
     d = Diagnostic("SSOT901", "syntax-error", "m", "a.py", Span.point(1), Severity.ERROR, "f")
-    cache.save_result(b"k1", [d], [("a.py",), ("b.py", "a.py")])
-    assert cache.load_result(b"k1") == ([d], [("a.py",), ("b.py", "a.py")])
-    assert cache.load_result(b"k1", scoped=True) is None  # a narrower run's findings live apart
-    cache.save_result(b"k3", [], [], scoped=True)
-    assert cache.load_result(b"k3", scoped=True) == ([], [])
-    assert cache.load_result(b"k1") == ([d], [("a.py",), ("b.py", "a.py")])
+    k1, k2 = b"1" * 16, b"2" * 16
+    cache.save_result(k1, [d], [("a.py",), ("b.py", "a.py")], b"inputs", {"a.py": b"x"})
+    assert cache.load_result(k1) == ([d], [("a.py",), ("b.py", "a.py")])
+    assert cache.load_result(k2) is None
+    previous = cache.load_previous_result(b"inputs")
+    assert previous is not None and previous[1:] == ([("a.py",), ("b.py", "a.py")], b"inputs", {"a.py": b"x"})
+    assert cache.load_previous_result(b"other inputs") is None
     assert cache.load_result(b"k2") is None
     assert FactsCache(tmp_path / "c", "", enabled=False).load_result(b"k1") is None
 
@@ -177,10 +185,10 @@ def test_config_is_part_of_the_key(tmp_path: Path) -> None:
     cache = FactsCache(tmp_path / "cache", "", enabled=False)
     facts, _ = collect_facts(discover(config), cache, jobs=1)
     rules = selected_rules(config, RunOptions())
-    key = result_key(config, rules, facts)
-    assert key == result_key(config, rules, facts)
-    assert key != result_key(config, rules[:1], facts)
-    assert key != result_key(dataclasses.replace(config, src=("app",)), rules, facts)
+    key = result_key(inputs_key(config, rules), facts)
+    assert key == result_key(inputs_key(config, rules), facts)
+    assert key != result_key(inputs_key(config, rules[:1]), facts)
+    assert key != result_key(inputs_key(dataclasses.replace(config, src=("app",)), rules), facts)
 
 
 def test_editing_the_event_spec_invalidates_reused_findings(tmp_path: Path) -> None:

@@ -31,8 +31,10 @@ from ssotlint.facts.extract import FACTS_SCHEMA
 log = logging.getLogger(__name__)
 
 MAGIC = b"SSOTLINT-FACTS\x02"
-RESULT_MAGIC = b"SSOTLINT-RESULT\x02"
+RESULT_MAGIC = b"SSOTLINT-RESULT\x04"
 StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+#: Findings as stored: (plain findings, suppressed findings' locations, inputs key, digests).
+StoredResult = tuple[list[tuple[Any, ...]], list[tuple[str, ...]], bytes, dict[str, bytes]]
 
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -142,7 +144,6 @@ class FactsCache:
         self.pack = DeltaPack(directory, f"facts-{key}", MAGIC, 2)
         self.file = self.pack.file
         self.result_file = directory / f"result-{key}.bin"
-        self.scoped_result_file = directory / f"result-{key}-scoped.bin"
         self.entries: dict[bytes, bytes] = {}
         self.stats: dict[str, tuple[StatKey, bytes]] = {}
         self.used: dict[bytes, bytes] = {}
@@ -179,31 +180,50 @@ class FactsCache:
             return
         self.pack.save(None, (self.used, self.new_stats))
 
-    def load_result(self, key: bytes, scoped: bool = False) -> tuple[list[Diagnostic], list[tuple[str, ...]]] | None:
-        """(findings, locations of the suppressed findings) stored under ``key`` by :meth:`save_result`, or None.
-
-        ``scoped``: the findings of a run on some paths only, kept in their own file so
-        that they never replace a whole run's.
-        """
-        if not self.enabled:
+    def load_result(self, key: bytes) -> tuple[list[Diagnostic], list[tuple[str, ...]]] | None:
+        """(findings, locations of the suppressed findings) stored under ``key`` by
+        :meth:`save_result`, or None."""
+        stored = self._read_result(key)
+        if stored is None:
             return None
+        plain, suppressed = stored[0], stored[1]
         try:
-            raw = (self.scoped_result_file if scoped else self.result_file).read_bytes()
-        except OSError:
-            return None
-        try:
-            if not raw.startswith(RESULT_MAGIC):
-                raise ValueError("bad header")
-            checksum = raw[len(RESULT_MAGIC) : len(RESULT_MAGIC) + 16]
-            payload = raw[len(RESULT_MAGIC) + 16 :]
-            if hashlib.blake2b(payload, digest_size=16).digest() != checksum:
-                raise ValueError("checksum mismatch")
-            stored_key, plain, suppressed = marshal.loads(payload)
-            if stored_key != key:
-                return None
             return decode_diagnostics(plain), [tuple(locs) for locs in suppressed]
         except Exception as exc:  # any damage means: compute afresh
             log.debug("ignoring unusable result cache %s (%s)", self.result_file, exc)
+            return None
+
+    def load_previous_result(self, inputs_key: bytes) -> StoredResult | None:
+        """The stored findings, whatever the files' contents were, if they were computed
+        from the same inputs besides the files (configuration, rules, versions, specs)."""
+        stored = self._read_result(None)
+        if stored is None or stored[2] != inputs_key:
+            return None
+        return stored
+
+    def _read_result(self, key: bytes | None) -> StoredResult | None:
+        if not self.enabled:
+            return None
+        path = self.result_file
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(len(RESULT_MAGIC) + 16)
+                # The key comes first: another state's findings are not even read.
+                if not head.startswith(RESULT_MAGIC) or (key is not None and head[len(RESULT_MAGIC) :] != key):
+                    return None
+                raw = fh.read()
+        except OSError:
+            return None
+        try:
+            checksum, payload = raw[:16], raw[16:]
+            if hashlib.blake2b(payload, digest_size=16).digest() != checksum:
+                raise ValueError("checksum mismatch")
+            plain, suppressed, inputs_key, digests = marshal.loads(payload)
+            if not isinstance(plain, list) or not isinstance(digests, dict):
+                raise ValueError("unexpected layout")
+            return plain, suppressed, inputs_key, digests
+        except Exception as exc:  # any damage means: compute afresh
+            log.debug("ignoring unusable result cache %s (%s)", path, exc)
             return None
 
     def save_result(
@@ -211,18 +231,23 @@ class FactsCache:
         key: bytes,
         diagnostics: Sequence[Diagnostic],
         suppressed: Sequence[tuple[str, ...]],
-        scoped: bool = False,
+        inputs_key: bytes = b"",
+        digests: dict[str, bytes] | None = None,
     ) -> None:
+        """Store a run's findings under ``key`` (16 bytes: the digest of everything they
+        were computed from), with the part of it that is not file contents
+        (``inputs_key``) and the files' content ``digests``."""
         if not self.enabled:
             return
         plain = encode_diagnostics(diagnostics)
-        if plain is None:
+        if plain is None or len(key) != 16:
             return
         try:
-            payload = marshal.dumps((key, plain, [tuple(locs) for locs in suppressed]))
+            payload = marshal.dumps((plain, [tuple(locs) for locs in suppressed], inputs_key, digests or {}))
         except ValueError:  # a finding's data holds something marshal cannot store
             return
-        self._write(self.scoped_result_file if scoped else self.result_file, RESULT_MAGIC + hashlib.blake2b(payload, digest_size=16).digest() + payload)
+        checksum = hashlib.blake2b(payload, digest_size=16).digest()
+        self._write(self.result_file, RESULT_MAGIC + key + checksum + payload)
 
     def _write(self, target: Path, blob: bytes) -> None:
         write_atomically(self.directory, target, blob)

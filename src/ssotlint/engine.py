@@ -39,6 +39,7 @@ from ssotlint.index.project import ProjectIndex
 from ssotlint.rules import ALL_RULES, Rule, is_selected
 from ssotlint.rules.cycles import analysis
 from ssotlint.rules.meta import StaleBaselineEntry, UnusedSuppression
+from ssotlint.shift import shifted
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +119,8 @@ class FactsTable(Mapping[str, FileFacts]):
         self._blobs = {rel: blobs[rel] for rel in sorted(blobs)}
         self.digests = {rel: digests[rel] for rel in self._blobs}
         self._decoded: dict[str, FileFacts] = {}
+        #: The stored facts of any content digest the cache knows (earlier versions of files).
+        self.stored_blob: Callable[[bytes], bytes | None] = lambda digest: None
 
     def __getitem__(self, rel: str) -> FileFacts:
         facts = self._decoded.get(rel)
@@ -203,7 +206,9 @@ def collect_facts(
         done = _store(todo, map(work, (t[3] for t in todo)), cache, blobs, progress, done, total)
     for rel, _, digest, _ in todo:
         digests[rel] = digest
-    return FactsTable(blobs, digests), len(todo)
+    table = FactsTable(blobs, digests)
+    table.stored_blob = cache.get
+    return table, len(todo)
 
 
 def _store(
@@ -373,33 +378,34 @@ def _run(config: Config, options: RunOptions) -> RunResult:
     rules = selected_rules(config, options)
     stored: tuple[list[Diagnostic], list[tuple[str, ...]]] | None = None
     key: bytes | None = None
+    inputs = b""
     results = FactsCache(config.root / config.cache_dir, config.extraction_key(), enabled=options.use_cache)
-    if results.enabled and isinstance(index.files, FactsTable) and all(r.facts_only for r in rules):
-        key = result_key(config, rules, index.files, _input_files(index, rules))
-        # A run on the whole project also answers any narrower one; a narrower run (the
-        # pre-commit hook's file list) keeps its own findings beside the whole run's.
+    table = index.files if isinstance(index.files, FactsTable) else None
+    if results.enabled and table is not None and all(r.facts_only for r in rules):
+        inputs = inputs_key(config, rules, _input_files(index, rules))
+        key = result_key(inputs, table)
         stored = results.load_result(key)
-        if stored is None and scope is not None:
-            key = result_key(config, rules, index.files, _input_files(index, rules), scope)
-            stored = results.load_result(key, scoped=True)
+        if stored is None:
+            moved = shifted(results.load_previous_result(inputs), table.digests, table.stored_blob, table.__getitem__)
+            if moved is not None:
+                stored = decode_diagnostics(moved[0]), moved[1]
+                results.save_result(key, stored[0], stored[1], inputs, table.digests)
     if stored is not None:
         diagnostics, hidden = stored
         for write in pending:
             write()
     else:
-        # Rules may skip what cannot touch the paths asked about; the findings that do are
-        # the same as in a whole-project run.
-        index.focus = scope
+        # Without a findings cache, rules skip what cannot touch the paths asked about
+        # (the findings that do are the same as in a whole-project run). With one, the
+        # whole project's findings are stored for later runs to reuse.
+        index.focus = scope if key is None else None
         jobs = options.jobs or config.jobs or default_jobs()
         if isinstance(index.edge_store, EdgeStore):
             pending.append(index.edge_store.save)
         diagnostics = check_rules(index, rules, jobs, then=pending)
         diagnostics, hidden = apply_suppressions(index, diagnostics, rules)
-        if scope is not None:
-            diagnostics = _touching(diagnostics, scope)
-            hidden = [locs for locs in hidden if _touches(locs, scope)]
-        if key is not None:
-            results.save_result(key, diagnostics, hidden, scoped=scope is not None)
+        if key is not None and table is not None:
+            results.save_result(key, diagnostics, hidden, inputs, table.digests)
     if scope is not None:
         hidden = [locs for locs in hidden if _touches(locs, scope)]
     suppressed = len(hidden)
@@ -556,29 +562,26 @@ def _input_files(index: ProjectIndex, rules: Sequence[type[Rule]]) -> dict[str, 
     return dict(sorted(digests.items()))
 
 
-def result_key(
-    config: Config,
-    rules: Sequence[type[Rule]],
-    facts: FactsTable,
-    inputs: dict[str, bytes] | None = None,
-    scope: tuple[str, ...] | None = None,
-) -> bytes:
-    """Identifies everything the findings (before baseline and scope) are computed from.
-
-    The content of every file and of every other input the rules read (event specs), the
-    configuration (its repr holds every setting and the project root), the selected rules
-    and the versions of ssotlint and of its facts.
-    """
+def inputs_key(config: Config, rules: Sequence[type[Rule]], inputs: dict[str, bytes] | None = None) -> bytes:
+    """Identifies what the findings are computed from besides the project's files: the
+    configuration (its repr holds every setting and the project root), the selected rules,
+    every other input the rules read (event specs), and the versions of ssotlint, of its
+    facts and of Python."""
     h = hashlib.blake2b(digest_size=16)
     h.update(repr((__version__, FACTS_SCHEMA, sys.version_info[:2], config, [r.code for r in rules])).encode())
+    for rel, digest in (inputs or {}).items():
+        h.update(b"\1" + rel.encode("utf-8", "surrogateescape") + b"\0" + digest)
+    return h.digest()
+
+
+def result_key(inputs: bytes, facts: FactsTable) -> bytes:
+    """Identifies everything the findings (before baseline and scope) are computed from:
+    ``inputs`` (see :func:`inputs_key`) and the content of every file."""
+    h = hashlib.blake2b(inputs, digest_size=16)
     for rel, digest in facts.digests.items():
         h.update(rel.encode("utf-8", "surrogateescape"))
         h.update(b"\0")
         h.update(digest)
-    for rel, digest in (inputs or {}).items():
-        h.update(b"\1" + rel.encode("utf-8", "surrogateescape") + b"\0" + digest)
-    if scope is not None:
-        h.update(b"\2" + "\0".join(sorted(scope)).encode("utf-8", "surrogateescape"))
     return h.digest()
 
 

@@ -222,9 +222,20 @@ class ImportGraph:
     def graph(self, kinds: frozenset[str], skip: frozenset[Edge] = frozenset()) -> Digraph:
         """A graph of modules; each edge holds its import sites in ``g[u][v]["sites"]``."""
         g = Digraph()
+        succ = g._succ  # built here rather than edge by edge through add_site: 200,000 edges on a large project
         for e in self.edges:
             if e.kind in kinds and (not skip or e not in skip):
-                g.add_site(e)
+                u, v = e.importer, e.imported
+                targets = succ.get(u)
+                if targets is None:
+                    targets = succ[u] = {}
+                attrs = targets.get(v)
+                if attrs is None:
+                    targets[v] = {"sites": [e]}
+                    if v not in succ:
+                        succ[v] = {}
+                else:
+                    attrs["sites"].append(e)
         return g
 
 

@@ -1,0 +1,168 @@
+"""Reuse the last run's findings when files changed only in ways that move lines.
+
+Most edits between two runs (a function body rewritten, lines added or removed, a
+comment) leave a file's facts the same except for their line numbers. Rules see files
+only through their facts, and use line numbers only to report and to order places within a
+file, so the findings of such a state are the previous findings with those files' lines
+renumbered. This module checks that condition exactly and renumbers:
+
+- the set of files is unchanged (so is the module table), and so is every input besides
+  file contents (configuration, selected rules, versions, specs: the caller's key);
+- for every changed file, its old and new facts are equal once every ``line`` and
+  ``end_line`` field is set aside, and the two sequences of line numbers are in the same
+  order (``old[i] < old[j]`` exactly when ``new[i] < new[j]``, equal exactly when equal):
+  renumbering is then one increasing map from old lines to new ones;
+- every line a stored finding names in a changed file (its anchor, related places, fix
+  edits, and ``path``/``line`` pairs in its data) is a line of the old facts.
+
+Anything else (a new import, a renamed class, a column that moved, a line the map does not
+know) returns None and the caller computes the findings afresh.
+"""
+
+from __future__ import annotations
+
+import itertools
+import marshal
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ssotlint.cache import StoredResult
+from ssotlint.facts.codec import decode
+from ssotlint.facts.model import FileFacts
+
+#: Beyond this many changed files, computing afresh is as quick as comparing.
+MAX_CHANGED = 200
+_LINE_FIELDS = frozenset({"line", "end_line"})
+_IGNORED_FIELDS = frozenset({"line_count"})  # read by no rule
+#: String fields that hold "line:column" (a field table's identity, see EventConsumer).
+_POSITION_STRINGS = frozenset({("EventConsumer", "tag")})
+
+
+class _NoShift(Exception):
+    pass
+
+
+def _shape(value: Any, lines: list[int]) -> Any:
+    """``value`` with its line numbers set aside (appended to ``lines`` in walk order)."""
+    if isinstance(value, tuple):
+        fields = getattr(value, "_fields", None)
+        if fields is None:
+            return tuple(_shape(v, lines) for v in value)
+        kind = type(value).__name__
+        out: list[Any] = [kind]
+        for name, v in zip(fields, value, strict=True):
+            if (kind, name) in _POSITION_STRINGS and isinstance(v, str):
+                line, sep, column = v.partition(":")
+                if sep and line.isdigit() and column.isdigit():
+                    lines.append(int(line))
+                    out.append(("line:", column))
+                    continue
+            if name in _LINE_FIELDS:
+                lines.append(v)
+                out.append(None)
+            elif name in _IGNORED_FIELDS:
+                out.append(None)
+            else:
+                out.append(_shape(v, lines))
+        return tuple(out)
+    return value
+
+
+def line_map(old: FileFacts, new: FileFacts) -> dict[int, int] | None:
+    """The increasing map from ``old``'s lines to ``new``'s, if they differ only by it."""
+    old_lines: list[int] = []
+    new_lines: list[int] = []
+    if _shape(old, old_lines) != _shape(new, new_lines):
+        return None
+    forward: dict[int, int] = {}
+    backward: dict[int, int] = {}
+    for o, n in zip(old_lines, new_lines, strict=True):
+        if forward.setdefault(o, n) != n or backward.setdefault(n, o) != o:
+            return None
+    pairs = sorted(forward.items())
+    if any(b[1] <= a[1] for a, b in itertools.pairwise(pairs)):
+        return None  # the order of two places changed
+    return forward
+
+
+def shifted(
+    previous: StoredResult | None,
+    digests: Mapping[str, bytes],
+    old_blob: Callable[[bytes], bytes | None],
+    new_facts: Callable[[str], FileFacts],
+) -> tuple[list[tuple[Any, ...]], list[tuple[str, ...]]] | None:
+    """The previous findings (plain) renumbered for the files' current ``digests``, or None."""
+    if previous is None:
+        return None
+    plain, suppressed, _, old_digests = previous
+    if old_digests.keys() != digests.keys():
+        return None
+    changed = [rel for rel, digest in digests.items() if old_digests[rel] != digest]
+    if len(changed) > MAX_CHANGED:
+        return None
+    maps: dict[str, dict[int, int]] = {}
+    for rel in changed:
+        blob = old_blob(old_digests[rel])
+        if blob is None:
+            return None
+        try:
+            old = decode(FileFacts, marshal.loads(blob))
+        except Exception:  # a damaged entry: compute afresh
+            return None
+        mapping = line_map(old, new_facts(rel))
+        if mapping is None:
+            return None
+        maps[rel] = mapping
+    if not maps:
+        return list(plain), list(suppressed)
+    try:
+        return [_shift_finding(d, maps) for d in plain], list(suppressed)
+    except _NoShift:
+        return None
+
+
+def _line(maps: Mapping[str, dict[int, int]], path: str, line: int) -> int:
+    mapping = maps.get(path)
+    if mapping is None:
+        return line
+    new = mapping.get(line)
+    if new is None:
+        raise _NoShift
+    return new
+
+
+def _shift_finding(d: tuple[Any, ...], maps: Mapping[str, dict[int, int]]) -> tuple[Any, ...]:
+    # The layout of cache.encode_diagnostics.
+    code, name, message, path, span, severity, fp, related, fix, data, touches = d
+    line, column, end_line, end_column = span
+    span = (_line(maps, path, line), column, _line(maps, path, end_line), end_column)
+    related = tuple((p, _line(maps, p, ln), msg, col) for p, ln, msg, col in related)
+    if fix is not None:
+        title, edits, safe = fix
+        edits = tuple(
+            (p, _line(maps, p, sl), sc, _line(maps, p, el), ec, text) for p, sl, sc, el, ec, text in edits
+        )
+        fix = (title, edits, safe)
+    return (code, name, message, path, span, severity, fp, related, fix, _shift_data(data, maps), touches)
+
+
+def _shift_data(value: Any, maps: Mapping[str, dict[int, int]]) -> Any:
+    if isinstance(value, dict):
+        out = {k: _shift_data(v, maps) for k, v in value.items()}
+        has_line = any(k in _LINE_FIELDS for k in out)
+        if has_line:
+            path = out.get("path")
+            if not isinstance(path, str):
+                # A line without its file: cannot tell whether it moved.
+                if maps:
+                    raise _NoShift
+                return out
+            for k in _LINE_FIELDS:
+                if isinstance(out.get(k), int):
+                    out[k] = _line(maps, path, out[k])
+        return out
+    if isinstance(value, list):
+        return [_shift_data(v, maps) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_shift_data(v, maps) for v in value)
+    return value

@@ -1,0 +1,111 @@
+"""Findings reused across edits that only move lines equal the findings computed afresh."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ssotlint import engine
+from ssotlint.facts.model import FileFacts, ImportFact, Suppression
+from ssotlint.shift import line_map
+from tests.conftest import EXAMPLE_DIR, FIXTURES, check
+
+PROJECTS = sorted(p.name for p in FIXTURES.iterdir() if (p / "pyproject.toml").exists())
+
+
+def _plain(result: engine.RunResult) -> list[tuple[object, ...]]:
+    return [
+        (d.code, d.path, d.span, d.message, d.related, d.fingerprint, d.touches, repr(d.data), d.fix)
+        for d in result.diagnostics
+    ]
+
+
+def _insert(path: Path, at: int, text: str) -> None:
+    lines = path.read_bytes().splitlines(keepends=True)
+    lines.insert(min(at, len(lines)), text.encode())
+    path.write_bytes(b"".join(lines))
+
+
+def _no_rules(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = engine.check_rules
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "check_rules", counting)
+    return calls
+
+
+@pytest.mark.parametrize("name", [*PROJECTS, "demo"])
+def test_lines_added_on_top_reuse_the_findings(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / name
+    shutil.copytree(EXAMPLE_DIR if name == "demo" else FIXTURES / name, root, ignore=shutil.ignore_patterns(".ssotlint_cache"))
+    check(root, use_cache=True)
+    files = sorted(root.rglob("*.py"))
+    for path in files[::2]:
+        _insert(path, 0, "# a comment pushed everything down\n\n")
+    calls = _no_rules(monkeypatch)
+    reused = check(root, use_cache=True)
+    fresh = check(root)
+    assert _plain(reused) == _plain(fresh)
+    assert reused.suppressed == fresh.suppressed
+    if name != "syntax":  # there, pushing the coding line down changes how the file decodes
+        assert calls == [1] or not fresh.diagnostics  # computed once: by the fresh run only
+        assert reused.cached_findings
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_edits_agree_with_a_fresh_run(seed: int, tmp_path: Path) -> None:
+    rng = random.Random(seed)
+    root = tmp_path / "demo"
+    shutil.copytree(EXAMPLE_DIR, root, ignore=shutil.ignore_patterns(".ssotlint_cache"))
+    files = sorted(root.rglob("*.py"))
+    check(root, use_cache=True)
+    for _ in range(4):  # successive hook runs, each on a few edited files
+        edited = rng.sample(files, 3)
+        for path in edited:
+            n = len(path.read_bytes().splitlines())
+            text = rng.choice(["\n", "# note\n", "    \n", "x_unused = 1\n", "import os\n", "pass\n"])
+            _insert(path, rng.randint(0, n), text)
+        reused = check(root, use_cache=True, paths=tuple(edited))
+        fresh = check(root, paths=tuple(edited))
+        assert _plain(reused) == _plain(fresh)
+        assert reused.suppressed == fresh.suppressed
+    assert _plain(check(root, use_cache=True)) == _plain(check(root))
+
+
+def test_structural_change_is_computed_afresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "demo"
+    shutil.copytree(EXAMPLE_DIR, root, ignore=shutil.ignore_patterns(".ssotlint_cache"))
+    check(root, use_cache=True)
+    manager = root / "services/backend/chat_backend/websocket/manager.py"
+    manager.write_text(manager.read_text().replace("class WebSocketManager", "class RenamedManager", 1))
+    calls = _no_rules(monkeypatch)
+    reused = check(root, use_cache=True)
+    assert calls == [1] and not reused.cached_findings
+    assert _plain(reused) == _plain(check(root))
+
+
+def _imp(line: int, column: int = 1, module: str = "a") -> ImportFact:
+    return ImportFact(line, column, line, column + 8, module, 0, (), None, False, "import-time", False, False, "", False)
+
+
+def _facts(*imports: ImportFact, suppressions: tuple[Suppression, ...] = ()) -> FileFacts:
+    return FileFacts(None, suppressions, 10, False, imports)
+
+
+def test_line_map() -> None:
+    old = _facts(_imp(1), _imp(5, module="b"), suppressions=(Suppression(5, 20, (), False),))
+    assert line_map(old, _facts(_imp(3), _imp(9, module="b"), suppressions=(Suppression(9, 20, (), False),))) == {1: 3, 5: 9}
+    # The comment no longer on the import's line: not a renumbering.
+    assert line_map(old, _facts(_imp(3), _imp(9, module="b"), suppressions=(Suppression(10, 20, (), False),))) is None
+    assert line_map(old, _facts(_imp(3), _imp(9, module="c"), suppressions=(Suppression(9, 20, (), False),))) is None
+    assert line_map(old, _facts(_imp(3, column=5), _imp(9, module="b"), suppressions=(Suppression(9, 20, (), False),))) is None
+    # Two places swapped order.
+    assert line_map(_facts(_imp(1), _imp(5)), _facts(_imp(5), _imp(1))) is None
+    assert line_map(_facts(_imp(1), _imp(5)), _facts(_imp(2), _imp(2))) is None
