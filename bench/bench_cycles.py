@@ -248,10 +248,14 @@ def packages_of(root: Path) -> list[str]:
 # --- the tools --------------------------------------------------------------------------------
 
 
+#: Extra options for every ssotlint run (``--select``, from the command line).
+SSOTLINT_EXTRA: list[str] = []
+
+
 def ssotlint_cmd(root: Path, out: Path, *extra: str) -> list[str]:
     return [
         sys.executable, "-m", "ssotlint", "check", "--format", "json", "-o", str(out),
-        "--exit-zero", "-q", "--no-progress", *extra, str(root),
+        "--exit-zero", "-q", "--no-progress", *SSOTLINT_EXTRA, *extra, str(root),
     ]
 
 
@@ -537,9 +541,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pylint-timeout", type=float, default=1800.0, help="seconds per pylint run")
     parser.add_argument("--pylint-on-synthetic", action="store_true", help="also run pylint on synthetic10k and real10k")
     parser.add_argument("--no-grimp", action="store_true")
+    parser.add_argument("--select", help="rules for every ssotlint run, e.g. SSOT2,SSOT9 (the engine and cycle rules)")
     parser.add_argument("--warm-repeat", type=int, default=3, help="warm runs (the median is kept)")
     parser.add_argument("--cold-repeat", type=int, default=3, help="cold and ast.parse runs (the fastest is kept)")
     args = parser.parse_args(argv)
+    if args.select:
+        SSOTLINT_EXTRA[:] = ["--select", args.select]
     names = args.names or list(corpora.ALL_NAMES)
     unknown = [n for n in names if n not in corpora.ALL_NAMES]
     if unknown:
