@@ -385,9 +385,12 @@ def _run(config: Config, options: RunOptions) -> RunResult:
         inputs = inputs_key(config, rules, _input_files(index, rules))
         key = result_key(inputs, table)
         stored = results.load_result(key)
-        if stored is None:
+        if stored is not None:
+            log.info("nothing changed since the last run: its findings are reused")
+        else:
             moved = shifted(results.load_previous_result(inputs), table.digests, table.stored_blob, table.__getitem__)
             if moved is not None:
+                log.info("the changed files differ only by where their lines are: findings renumbered")
                 stored = decode_diagnostics(moved[0]), moved[1]
                 results.save_result(key, stored[0], stored[1], inputs, table.digests)
     if stored is not None:
