@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ssotlint.engine import RunResult
+from ssotlint.reporters import indented_json
 
 if TYPE_CHECKING:
     from ssotlint.reporters import ReportOptions
@@ -36,5 +36,5 @@ def document(result: RunResult) -> list[dict[str, Any]]:
 
 
 def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
-    json.dump(document(result), out, indent=2, ensure_ascii=False)
+    indented_json.dump(document(result), out)
     out.write("\n")

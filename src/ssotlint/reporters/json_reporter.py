@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ssotlint.diagnostics import Diagnostic
 from ssotlint.engine import RunResult
+from ssotlint.reporters import indented_json
 from ssotlint.reporters.summary import summary
 
 if TYPE_CHECKING:
@@ -62,5 +62,5 @@ def document(result: RunResult, show_baselined: bool = False) -> dict[str, Any]:
 
 
 def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
-    json.dump(document(result, options.show_baselined), out, indent=2, sort_keys=False, ensure_ascii=False)
+    indented_json.dump(document(result, options.show_baselined), out)
     out.write("\n")

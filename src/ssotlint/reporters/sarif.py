@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ssotlint import __version__
 from ssotlint.diagnostics import Diagnostic
 from ssotlint.engine import RunResult
+from ssotlint.reporters import indented_json
 from ssotlint.rules import ALL_RULES
 
 if TYPE_CHECKING:
@@ -91,5 +91,5 @@ def document(result: RunResult, show_baselined: bool = False) -> dict[str, Any]:
 
 
 def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
-    json.dump(document(result, options.show_baselined), out, indent=2, ensure_ascii=False)
+    indented_json.dump(document(result, options.show_baselined), out)
     out.write("\n")
