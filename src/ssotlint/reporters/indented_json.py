@@ -52,7 +52,31 @@ def _key(k: object) -> str:
     raise _Unsupported
 
 
+#: Encoders of the scalar types, by exact type (subclasses take the general path).
+_SCALARS: dict[type, Any] = {
+    str: _encode_str,
+    int: int.__repr__,
+    bool: lambda b: "true" if b else "false",
+    type(None): lambda _: "null",
+    float: _float,
+}
+
+
 def _encode(o: Any, parts: list[str], newline: str) -> None:
+    scalars = _SCALARS
+    # A container of scalars only (most of a report) is built in one join.
+    if type(o) is dict and o and all(type(v) in scalars and type(k) is str for k, v in o.items()):
+        inner = newline + "  "
+        parts.append(
+            "{" + inner
+            + ("," + inner).join(_encode_str(k) + ": " + scalars[type(v)](v) for k, v in o.items())
+            + newline + "}"
+        )
+        return
+    if type(o) in (list, tuple) and o and all(type(v) in scalars for v in o):
+        inner = newline + "  "
+        parts.append("[" + inner + ("," + inner).join(scalars[type(v)](v) for v in o) + newline + "]")
+        return
     if isinstance(o, str):
         parts.append(_encode_str(o))
     elif o is None:
