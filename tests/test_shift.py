@@ -109,3 +109,97 @@ def test_line_map() -> None:
     # Two places swapped order.
     assert line_map(_facts(_imp(1), _imp(5)), _facts(_imp(5), _imp(1))) is None
     assert line_map(_facts(_imp(1), _imp(5)), _facts(_imp(2), _imp(2))) is None
+
+
+def _spy_duplicates(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from ssotlint.rules.duplicates import DuplicateImplementation
+
+    calls: list[int] = []
+    real = DuplicateImplementation.check
+
+    def counting(self: DuplicateImplementation, index: object) -> object:
+        calls.append(1)
+        return real(self, index)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(DuplicateImplementation, "check", counting)
+    return calls
+
+
+def _demo(tmp_path: Path) -> Path:
+    root = tmp_path / "demo"
+    shutil.copytree(EXAMPLE_DIR, root, ignore=shutil.ignore_patterns(".ssotlint_cache"))
+    return root
+
+
+def test_new_plain_import_keeps_the_duplicate_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _demo(tmp_path)
+    check(root, use_cache=True)
+    legacy = root / "services/backend/chat_backend/websocket/manager.py"
+    _insert(legacy, 0, "import os\n")
+    compat = root / "services/backend/chat_backend/websocket/compat.py"
+    _insert(compat, 10**6, "\nimport chat_backend.startup\n")  # a first-party import: the graph changes
+    calls = _spy_duplicates(monkeypatch)
+    reused = check(root, use_cache=True)
+    assert calls == []  # the duplicate rules did not run: their findings were renumbered
+    assert not reused.cached_findings
+    monkeypatch.undo()
+    assert _plain(reused) == _plain(check(root))
+    # ...and the state carries on to the next edit.
+    _insert(legacy, 0, "\n\n")
+    calls = _spy_duplicates(monkeypatch)
+    again = check(root, use_cache=True)
+    monkeypatch.undo()
+    assert _plain(again) == _plain(check(root))
+
+
+def test_binding_a_name_the_rules_looked_up_reruns_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/helpers.py": "class Base:\n    def run(self):\n        return 1\n",
+        "app/a.py": "class Worker(helpers.Base):\n    def run(self):\n        return 2\n\n    def stop(self):\n        return 3\n",
+        "app/b.py": "class Worker:\n    def run(self):\n        return 2\n\n    def stop(self):\n        return 3\n",
+    }
+    from tests.conftest import write_project
+
+    root = write_project(tmp_path / "p", files)
+    first = check(root, use_cache=True)
+    _insert(root / "app/a.py", 0, "import app.helpers as helpers\n")  # now Worker subclasses a first-party class
+    calls = _spy_duplicates(monkeypatch)
+    second = check(root, use_cache=True)
+    assert calls == [1]  # (app.a, helpers) was looked up last time: the rules run again
+    monkeypatch.undo()
+    assert _plain(second) == _plain(check(root))
+    assert first.cached_findings is False
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_import_edits_agree_with_a_fresh_run(seed: int, tmp_path: Path) -> None:
+    rng = random.Random(seed)
+    root = _demo(tmp_path)
+    files = sorted(root.rglob("*.py"))
+    check(root, use_cache=True)
+    for _ in range(4):
+        edited = rng.sample(files, 2)
+        for path in edited:
+            n = len(path.read_bytes().splitlines())
+            text = rng.choice(
+                ["import os\n", "import json as chat_backend\n", "import chat_backend.startup\n", "import shared\n",
+                 "from shared import config\n", "\n", "import typing\n"]
+            )
+            _insert(path, rng.randint(0, n), text)
+        reused = check(root, use_cache=True, paths=tuple(edited))
+        fresh = check(root, paths=tuple(edited))
+        assert _plain(reused) == _plain(fresh)
+        assert reused.suppressed == fresh.suppressed
+    assert _plain(check(root, use_cache=True)) == _plain(check(root))
+
+
+def test_lookups_come_back_from_the_forked_duplicate_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _demo(tmp_path)
+    monkeypatch.setattr(engine, "FORK_THRESHOLD", 0)
+    check(root, use_cache=True, jobs=2)  # the duplicate rules run in a child, which sends its lookups
+    _insert(root / "services/backend/chat_backend/websocket/manager.py", 0, "import os\n")
+    calls = _spy_duplicates(monkeypatch)
+    reused = check(root, use_cache=True, jobs=2)
+    assert calls == []
+    assert _plain(reused) == _plain(check(root))

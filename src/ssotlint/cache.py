@@ -32,9 +32,13 @@ log = logging.getLogger(__name__)
 
 MAGIC = b"SSOTLINT-FACTS\x02"
 RESULT_MAGIC = b"SSOTLINT-RESULT\x04"
+FAMILY_MAGIC = b"SSOTLINT-DUPLICATES\x01"
 StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 #: Findings as stored: (plain findings, suppressed findings' locations, inputs key, digests).
 StoredResult = tuple[list[tuple[Any, ...]], list[tuple[str, ...]], bytes, dict[str, bytes]]
+#: The duplicate rules' own state: (inputs key, digests, their findings before
+#: suppression (plain), the (module, name) lookups they made).
+FamilyState = tuple[bytes, dict[str, bytes], list[tuple[Any, ...]], set[tuple[str, str]]]
 
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -144,6 +148,7 @@ class FactsCache:
         self.pack = DeltaPack(directory, f"facts-{key}", MAGIC, 2)
         self.file = self.pack.file
         self.result_file = directory / f"result-{key}.bin"
+        self.family_file = directory / f"duplicates-{key}.bin"
         self.entries: dict[bytes, bytes] = {}
         self.stats: dict[str, tuple[StatKey, bytes]] = {}
         self.used: dict[bytes, bytes] = {}
@@ -248,6 +253,45 @@ class FactsCache:
             return
         checksum = hashlib.blake2b(payload, digest_size=16).digest()
         self._write(self.result_file, RESULT_MAGIC + key + checksum + payload)
+
+    def save_duplicates_state(
+        self, inputs_key: bytes, digests: dict[str, bytes], diagnostics: Sequence[Diagnostic], queried: set[tuple[str, str]]
+    ) -> None:
+        """Keep the duplicate rules' findings (before suppression) and the lookups they made."""
+        if not self.enabled:
+            return
+        plain = encode_diagnostics(diagnostics)
+        if plain is None:
+            return
+        try:
+            payload = marshal.dumps((inputs_key, digests, plain, queried))
+        except ValueError:
+            return
+        checksum = hashlib.blake2b(payload, digest_size=16).digest()
+        self._write(self.family_file, FAMILY_MAGIC + checksum + payload)
+
+    def load_duplicates_state(self, inputs_key: bytes) -> FamilyState | None:
+        if not self.enabled:
+            return None
+        try:
+            raw = self.family_file.read_bytes()
+        except OSError:
+            return None
+        try:
+            if not raw.startswith(FAMILY_MAGIC):
+                raise ValueError("bad header")
+            checksum, payload = raw[len(FAMILY_MAGIC) : len(FAMILY_MAGIC) + 16], raw[len(FAMILY_MAGIC) + 16 :]
+            if hashlib.blake2b(payload, digest_size=16).digest() != checksum:
+                raise ValueError("checksum mismatch")
+            stored_inputs, digests, plain, queried = marshal.loads(payload)
+            if stored_inputs != inputs_key:
+                return None
+            if not isinstance(digests, dict) or not isinstance(plain, list) or not isinstance(queried, (set, frozenset)):
+                raise ValueError("unexpected layout")
+            return stored_inputs, digests, plain, set(queried)
+        except Exception as exc:  # any damage means: compute afresh
+            log.debug("ignoring unusable duplicates state %s (%s)", self.family_file, exc)
+            return None
 
     def _write(self, target: Path, blob: bytes) -> None:
         write_atomically(self.directory, target, blob)

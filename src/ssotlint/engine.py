@@ -18,12 +18,14 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ssotlint import __version__
 from ssotlint import baseline as baseline_mod
 from ssotlint.cache import (
     EdgeStore,
     FactsCache,
+    FamilyState,
     StatKey,
     content_digest,
     decode_diagnostics,
@@ -35,11 +37,13 @@ from ssotlint.discovery import SourceFile, discover, in_scope, resolve_scope
 from ssotlint.facts.codec import decode, encode
 from ssotlint.facts.extract import FACTS_SCHEMA, FAMILIES, extract
 from ssotlint.facts.model import FileFacts, ParseError
+from ssotlint.index.imports import Resolver
 from ssotlint.index.project import ProjectIndex
+from ssotlint.index.symbols import build_namespace
 from ssotlint.rules import ALL_RULES, Rule, is_selected
 from ssotlint.rules.cycles import analysis
 from ssotlint.rules.meta import StaleBaselineEntry, UnusedSuppression
-from ssotlint.shift import shifted
+from ssotlint.shift import shifted, shifted_duplicates
 
 log = logging.getLogger(__name__)
 
@@ -405,10 +409,29 @@ def _run(config: Config, options: RunOptions) -> RunResult:
         jobs = options.jobs or config.jobs or default_jobs()
         if isinstance(index.edge_store, EdgeStore):
             pending.append(index.edge_store.save)
-        diagnostics = check_rules(index, rules, jobs, then=pending)
+        duplicate_rules = [r for r in rules if "classes" in r.families]
+        reused = None
+        if key is not None and table is not None and duplicate_rules:
+            reused = _reused_duplicates(results.load_duplicates_state(inputs), index, table)
+        if reused is None:
+            diagnostics = check_rules(index, rules, jobs, then=pending)
+        else:
+            log.info("the changes do not reach the duplicate rules: their findings renumbered, the rest computed")
+            by_rule: dict[str, list[Diagnostic]] = {r.code: [] for r in duplicate_rules}
+            for d in reused:  # each duplicate rule reports under its own code
+                by_rule[d.code].append(d)
+            for r in rules:
+                if r not in duplicate_rules:
+                    by_rule[r.code] = list(r().check(index))
+            for work in pending:
+                work()
+            diagnostics = [d for r in rules for d in by_rule[r.code]]
+        raw_duplicates = [d for d in diagnostics if d.code in {r.code for r in duplicate_rules}]
         diagnostics, hidden = apply_suppressions(index, diagnostics, rules)
         if key is not None and table is not None:
             results.save_result(key, diagnostics, hidden, inputs, table.digests)
+            if index.symbol_queries is not None:
+                results.save_duplicates_state(inputs, table.digests, raw_duplicates, index.symbol_queries)
     if scope is not None:
         hidden = [locs for locs in hidden if _touches(locs, scope)]
     suppressed = len(hidden)
@@ -476,6 +499,8 @@ def check_rules(
     rest = [r for r in rules if r not in forked]
     if jobs < 2 or not forked or not rest or len(index.files) < FORK_THRESHOLD or not hasattr(os, "fork"):
         diagnostics = [d for rule in rules for d in rule().check(index)]
+        if forked:
+            index.symbol_queries = _queries(index)
         for work in then:
             work()
         return diagnostics
@@ -513,7 +538,7 @@ def _fork_rules(index: ProjectIndex, rules: Sequence[type[Rule]]) -> tuple[int, 
     try:
         os.close(read_fd)
         found = {r.code: encode_diagnostics(list(r().check(index))) for r in rules}
-        payload = marshal.dumps(found) if all(v is not None for v in found.values()) else b""
+        payload = marshal.dumps((found, _queries(index))) if all(v is not None for v in found.values()) else b""
         with os.fdopen(write_fd, "wb") as pipe:
             pipe.write(payload)
     except BaseException:  # the parent runs the rules itself, and reports their errors
@@ -534,11 +559,41 @@ def _join_rules(
             payload = b""
     if payload:
         try:
-            found = marshal.loads(payload)
-            return {code: decode_diagnostics(found[code]) for code in (r.code for r in rules)}
+            found, queries = marshal.loads(payload)
+            decoded = {code: decode_diagnostics(found[code]) for code in (r.code for r in rules)}
+            index.symbol_queries = set(queries)
+            return decoded
         except Exception as exc:  # run them here instead
             log.debug("unusable findings from the child process: %s", exc)
-    return {r.code: list(r().check(index)) for r in rules}
+    decoded = {r.code: list(r().check(index)) for r in rules}
+    index.symbol_queries = _queries(index)
+    return decoded
+
+
+def _queries(index: ProjectIndex) -> set[tuple[str, str]]:
+    symbols = index.__dict__.get("symbols")  # built by the rules, if they needed it
+    return symbols.queried() if symbols is not None else set()
+
+
+def _reused_duplicates(state: FamilyState | None, index: ProjectIndex, table: FactsTable) -> list[Diagnostic] | None:
+    """The duplicate rules' findings of the last run, renumbered, when the changed files
+    cannot change them (see ``shift.shifted_duplicates``); the lookups they depend on are
+    carried over to ``index.symbol_queries``."""
+    if state is None:
+        return None
+    resolver = Resolver(index.modules)
+
+    def bindings(rel: str, facts: FileFacts) -> tuple[str, Any] | None:
+        info = index.modules.by_rel.get(rel)
+        if info is None:
+            return None
+        return info.name, build_namespace(facts, functools.partial(resolver._absolute_base, info))
+
+    plain = shifted_duplicates(state, table.digests, table.stored_blob, table.__getitem__, bindings)
+    if plain is None:
+        return None
+    index.symbol_queries = state[3]
+    return decode_diagnostics(plain)
 
 
 def _touches(locations: Iterable[str], scope: tuple[str, ...]) -> bool:

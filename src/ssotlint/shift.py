@@ -26,7 +26,7 @@ import marshal
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ssotlint.cache import StoredResult
+from ssotlint.cache import FamilyState, StoredResult
 from ssotlint.facts.codec import decode
 from ssotlint.facts.model import FileFacts
 
@@ -68,8 +68,9 @@ def _shape(value: Any, lines: list[int]) -> Any:
     return value
 
 
-def line_map(old: FileFacts, new: FileFacts) -> dict[int, int] | None:
-    """The increasing map from ``old``'s lines to ``new``'s, if they differ only by it."""
+def line_map(old: Any, new: Any) -> dict[int, int] | None:
+    """The increasing map from ``old``'s lines to ``new``'s, if they differ only by it
+    (``old`` and ``new``: facts, or any tuples of them)."""
     old_lines: list[int] = []
     new_lines: list[int] = []
     if _shape(old, old_lines) != _shape(new, new_lines):
@@ -166,3 +167,72 @@ def _shift_data(value: Any, maps: Mapping[str, dict[int, int]]) -> Any:
     if isinstance(value, tuple):
         return tuple(_shift_data(v, maps) for v in value)
     return value
+
+
+# --- the duplicate rules alone -------------------------------------------------------------
+#
+# When the whole-state reuse above fails (an import added, a class changed), the duplicate
+# rules may still be unaffected. They read, of each file: its classes, aliases, constants,
+# factories, `__all__` and from-imports (all of which must then be equal but for a
+# renumbering), and its top-level bindings, only through lookups of (module, name) in the
+# symbol table. A binding that changed (a plain `import x` added, say) changes nothing if
+# the previous run never looked that (module, name) up: the rules make the same lookups,
+# in the same order, and get the same answers.
+
+
+def duplicate_view(facts: FileFacts) -> tuple[Any, ...]:
+    """What the duplicate rules read of a file besides its top-level bindings."""
+    from_imports = tuple(f for f in facts.imports if f.is_from and not f.dynamic)
+    return (facts.error, facts.classes, facts.aliases, facts.constants, facts.factories, facts.dunder_all, from_imports)
+
+
+def changed_bindings(old: Any, new: Any) -> set[str]:
+    """Names bound differently at the top level (``old``/``new``: namespaces)."""
+    names = set(old.imports) | set(new.imports)
+    return {n for n in names if old.imports.get(n) != new.imports.get(n)}
+
+
+def shifted_duplicates(
+    previous: FamilyState | None,
+    digests: Mapping[str, bytes],
+    old_blob: Callable[[bytes], bytes | None],
+    new_facts: Callable[[str], FileFacts],
+    bindings: Callable[[str, FileFacts], tuple[str, Any] | None],
+) -> list[tuple[Any, ...]] | None:
+    """The previous raw duplicate findings (plain) renumbered for the current files, or None.
+
+    ``bindings(rel, facts)``: the file's module name and top-level namespace.
+    """
+    if previous is None:
+        return None
+    _, old_digests, plain, queried = previous
+    if old_digests.keys() != digests.keys():
+        return None
+    changed = [rel for rel, digest in digests.items() if old_digests[rel] != digest]
+    if len(changed) > MAX_CHANGED:
+        return None
+    maps: dict[str, dict[int, int]] = {}
+    for rel in changed:
+        blob = old_blob(old_digests[rel])
+        if blob is None:
+            return None
+        try:
+            old = decode(FileFacts, marshal.loads(blob))
+        except Exception:
+            return None
+        new = new_facts(rel)
+        mapping = line_map(duplicate_view(old), duplicate_view(new))
+        if mapping is None:
+            return None
+        before, after = bindings(rel, old), bindings(rel, new)
+        if (before is None) != (after is None):
+            return None
+        if before is not None and after is not None:
+            module = after[0]
+            if any((module, name) in queried for name in changed_bindings(before[1], after[1])):
+                return None
+        maps[rel] = mapping
+    try:
+        return [_shift_finding(d, maps) for d in plain]
+    except _NoShift:
+        return None

@@ -27,6 +27,8 @@ class ProjectIndex:
     focus: tuple[str, ...] | None = None
     #: Import edges resolved by an earlier run, reused for unchanged files (set by the engine).
     edge_store: EdgeMemo | None = None
+    #: The (module, name) lookups the duplicate rules made, once they ran (set by the engine).
+    symbol_queries: set[tuple[str, str]] | None = None
 
     def __post_init__(self) -> None:
         roots = source_roots(self.config.root, self.config.src)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import NamedTuple
@@ -135,6 +135,36 @@ def public_interface(fact: ClassFact) -> frozenset[tuple[str, int]]:
     return frozenset((m.name, len(m.params)) for m in fact.methods if not m.name.startswith("_"))
 
 
+def build_namespace(facts: FileFacts, absolute: Callable[[ImportFact], str | None]) -> _Namespace:
+    """The top-level bindings of a module: classes, aliases, imports (``absolute`` gives
+    a relative import's base)."""
+    ns = _Namespace()
+    for fact in facts.imports:
+        if fact.scope or fact.dynamic:
+            continue
+        base = fact.module if fact.level == 0 else absolute(fact)
+        if not base:
+            continue
+        if not fact.is_from:
+            if fact.asname:
+                ns.imports[fact.asname] = (base, None)
+            else:
+                head = base.split(".", 1)[0]
+                ns.imports.setdefault(head, (head, None))
+            continue
+        for imported in fact.names:
+            if imported.name == "*":
+                ns.stars.append(base)
+            else:
+                ns.imports[imported.asname or imported.name] = (base, imported.name)
+    for alias in facts.aliases:
+        ns.aliases[alias.name] = alias.target
+    for c in facts.classes:
+        if c.qualname == c.name:
+            ns.classes[c.name] = c
+    return ns
+
+
 class SymbolTable:
     def __init__(self, config: Config, modules: ModuleTable, files: Mapping[str, FileFacts]) -> None:
         self.config = config
@@ -145,6 +175,7 @@ class SymbolTable:
         self._namespaces: dict[str, _Namespace | None] = {}
         self._memo: dict[Hop, Resolved | None] = {}
         self._active: set[Hop] = set()
+        self._refused: set[Hop] = set()  # looked up too deep: answered None, not memoised
         self._roles: dict[str, Role] = {}
         self._bases: dict[str, tuple[Symbol, ...]] = {}
         self._lineage: dict[str, frozenset[str]] = {}
@@ -196,31 +227,12 @@ class SymbolTable:
         return ns
 
     def _build_namespace(self, info: ModuleInfo, facts: FileFacts) -> _Namespace:
-        ns = _Namespace()
-        for fact in facts.imports:
-            if fact.scope or fact.dynamic:
-                continue
-            base = fact.module if fact.level == 0 else self.absolute_import(info, fact)
-            if not base:
-                continue
-            if not fact.is_from:
-                if fact.asname:
-                    ns.imports[fact.asname] = (base, None)
-                else:
-                    head = base.split(".", 1)[0]
-                    ns.imports.setdefault(head, (head, None))
-                continue
-            for imported in fact.names:
-                if imported.name == "*":
-                    ns.stars.append(base)
-                else:
-                    ns.imports[imported.asname or imported.name] = (base, imported.name)
-        for alias in facts.aliases:
-            ns.aliases[alias.name] = alias.target
-        for c in facts.classes:
-            if c.qualname == c.name:
-                ns.classes[c.name] = c
-        return ns
+        return build_namespace(facts, lambda fact: self.absolute_import(info, fact))
+
+    def queried(self) -> set[Hop]:
+        """Every (module, name) looked up so far: which top-level bindings the answers
+        so far depended on (a binding never looked up changed nothing)."""
+        return set(self._memo) | self._refused
 
     # --- resolution ------------------------------------------------------------------------
     def lookup(self, module: str, name: str) -> Resolved | None:
@@ -228,7 +240,10 @@ class SymbolTable:
         key = (module, name)
         if key in self._memo:
             return self._memo[key]
-        if key in self._active or len(self._active) > _MAX_DEPTH:
+        if key in self._active:
+            return None  # on a cycle: memoised once the outer lookup of the key ends
+        if len(self._active) > _MAX_DEPTH:
+            self._refused.add(key)
             return None
         self._active.add(key)
         try:
