@@ -382,7 +382,7 @@ def decode_diagnostics(plain: list[tuple[Any, ...]]) -> list[Diagnostic]:
 
 # --- resolved import edges -----------------------------------------------------------------
 
-EDGES_MAGIC = b"SSOTLINT-EDGES\x03"
+EDGES_MAGIC = b"SSOTLINT-EDGES\x04"
 
 
 class EdgeStore:

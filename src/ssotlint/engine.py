@@ -34,7 +34,7 @@ from ssotlint.cache import (
 from ssotlint.config import Config, default_jobs
 from ssotlint.diagnostics import Diagnostic, Span
 from ssotlint.discovery import SourceFile, discover, in_scope, resolve_scope
-from ssotlint.facts.codec import decode, encode
+from ssotlint.facts.blob import SUPPRESSIONS, flagged, pack, unpack
 from ssotlint.facts.extract import FACTS_SCHEMA, FAMILIES, extract
 from ssotlint.facts.model import FileFacts, ParseError
 from ssotlint.index.imports import Resolver
@@ -110,7 +110,7 @@ def _extract_blob(data: bytes, emitters: tuple[str, ...] = (), families: frozens
     finally:
         if gc_was_enabled:
             gc.enable()
-    return marshal.dumps(encode(facts))
+    return pack(facts)
 
 
 class FactsTable(Mapping[str, FileFacts]):
@@ -129,9 +129,13 @@ class FactsTable(Mapping[str, FileFacts]):
     def __getitem__(self, rel: str) -> FileFacts:
         facts = self._decoded.get(rel)
         if facts is None:
-            facts = decode(FileFacts, marshal.loads(self._blobs[rel]))
+            facts = unpack(self._blobs[rel])
             self._decoded[rel] = facts
         return facts
+
+    def having(self, flags: int) -> Iterator[str]:
+        """The files whose stored facts have any of ``flags`` (see ``facts.blob``)."""
+        return (rel for rel, b in self._blobs.items() if b[0] & flags)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._blobs)
@@ -275,9 +279,11 @@ def apply_suppressions(
         used |= cycles.runtime_suppression.used_comments
     if "SSOT202" in selected_codes:
         used |= cycles.deferred_suppression.used_comments
-    # An unused-suppression finding lies in the comment's file only: with a focus, only
-    # the files in focus need reading.
-    for path in index.files if index.focus is None else [p for p in index.files if index.in_focus(p)]:
+    # An unused-suppression finding lies in the comment's file only: only the files with
+    # suppression comments (and in focus, if there is one) need reading.
+    for path in flagged(index.files, SUPPRESSIONS):
+        if not index.in_focus(path):
+            continue
         facts = index.files[path]
         for s in facts.suppressions:
             if (path, s.line) in used:

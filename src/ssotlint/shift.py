@@ -22,12 +22,11 @@ know) returns None and the caller computes the findings afresh.
 from __future__ import annotations
 
 import itertools
-import marshal
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from ssotlint.cache import FamilyState, StoredResult
-from ssotlint.facts.codec import decode
+from ssotlint.facts import blob
 from ssotlint.facts.model import FileFacts
 
 #: Beyond this many changed files, computing afresh is as quick as comparing.
@@ -103,11 +102,11 @@ def shifted(
         return None
     maps: dict[str, dict[int, int]] = {}
     for rel in changed:
-        blob = old_blob(old_digests[rel])
-        if blob is None:
+        stored = old_blob(old_digests[rel])
+        if stored is None:
             return None
         try:
-            old = decode(FileFacts, marshal.loads(blob))
+            old = blob.unpack(stored)
         except Exception:  # a damaged entry: compute afresh
             return None
         mapping = line_map(old, new_facts(rel))
@@ -213,11 +212,11 @@ def shifted_duplicates(
         return None
     maps: dict[str, dict[int, int]] = {}
     for rel in changed:
-        blob = old_blob(old_digests[rel])
-        if blob is None:
+        stored = old_blob(old_digests[rel])
+        if stored is None:
             return None
         try:
-            old = decode(FileFacts, marshal.loads(blob))
+            old = blob.unpack(stored)
         except Exception:
             return None
         new = new_facts(rel)

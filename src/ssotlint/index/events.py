@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from ssotlint.facts import blob
 from ssotlint.facts.model import (
     EventConsumer,
     EventKey,
@@ -87,7 +88,9 @@ class Constants:
         self.files = files
         self.resolver = Resolver(modules)
         self.local: dict[str, dict[str, StringConstant]] = {
-            rel: {c.name: c for c in facts.string_constants} for rel, facts in files.items() if facts.string_constants
+            rel: {c.name: c for c in facts.string_constants}
+            for rel, facts in blob.having(files, blob.STRING_CONSTANTS)
+            if facts.string_constants
         }
 
     def resolve(self, rel: str, ref: EventRef) -> str | None:
@@ -156,7 +159,7 @@ class EventIndex:
         self.constants = Constants(index.modules, index.files)
         self.producers: list[Producer] = []
         self.consumers: list[Consumer] = []
-        for rel, facts in index.files.items():
+        for rel, facts in blob.having(index.files, blob.EVENTS):
             for p in facts.event_producers:
                 made = self._producer(rel, p)
                 if made is not None:

@@ -6,7 +6,15 @@ import functools
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple, Protocol
 
-from ssotlint.facts.model import DEFERRED, IMPORT_TIME, TYPING, FileFacts, ImportFact, Suppression
+from ssotlint.facts.model import (
+    DEFERRED,
+    IMPORT_TIME,
+    TYPING,
+    FileFacts,
+    ImportFact,
+    ParseError,
+    Suppression,
+)
 from ssotlint.index.graph import Digraph
 from ssotlint.index.modules import ModuleInfo, ModuleTable
 
@@ -173,17 +181,24 @@ class EdgeMemo(Protocol):
     def put(self, rel: str, digest: bytes, entry: StoredEdges) -> None: ...
 
 
-#: (edges, suppression comments) of one file, as plain tuples.
-StoredEdges = tuple[tuple[tuple[Any, ...], ...], tuple[tuple[Any, ...], ...]]
+#: (edges, suppression comments, parse error or None) of one file, as plain tuples.
+StoredEdges = tuple[tuple[tuple[Any, ...], ...], tuple[tuple[Any, ...], ...], tuple[Any, ...] | None]
 
 
 class ImportGraph:
     """All first-party import edges of the project, by kind, and every file's
     suppression comments (which may remove edges)."""
 
-    def __init__(self, edges: Iterable[Edge], suppressions: Mapping[str, tuple[Suppression, ...]] | None = None) -> None:
+    def __init__(
+        self,
+        edges: Iterable[Edge],
+        suppressions: Mapping[str, tuple[Suppression, ...]] | None = None,
+        errors: Mapping[str, ParseError] | None = None,
+    ) -> None:
         self.edges: tuple[Edge, ...] = tuple(sorted(edges, key=lambda e: (e.path, e.line, e.column, e.imported)))
         self.suppressions: dict[str, tuple[Suppression, ...]] = dict(sorted((suppressions or {}).items()))
+        #: Files that could not be parsed, by path (kept here as they come with the edges).
+        self.errors: dict[str, ParseError] = dict(sorted((errors or {}).items()))
 
     @classmethod
     def build(
@@ -199,6 +214,7 @@ class ImportGraph:
         resolver = Resolver(modules)
         edges: list[Edge] = []
         suppressions: dict[str, tuple[Suppression, ...]] = {}
+        errors: dict[str, ParseError] = {}
         make_edge, make_suppression = Edge._make, Suppression._make
         for rel in files:
             digest = digests.get(rel) if store is not None and digests is not None else None
@@ -208,16 +224,21 @@ class ImportGraph:
                     edges.extend(map(make_edge, known[0]))
                     if known[1]:
                         suppressions[rel] = tuple(map(make_suppression, known[1]))
+                    if known[2] is not None:
+                        errors[rel] = ParseError._make(known[2])
                     continue
             facts = files[rel]
             importer = modules.by_rel.get(rel)
             own = [] if importer is None else [e for fact in facts.imports for e in resolver.edges(importer, fact)]
             if facts.suppressions:
                 suppressions[rel] = facts.suppressions
+            if facts.error is not None:
+                errors[rel] = facts.error
             if digest is not None and store is not None:
-                store.put(rel, digest, (tuple(map(tuple, own)), tuple(map(tuple, facts.suppressions))))
+                error = None if facts.error is None else tuple(facts.error)
+                store.put(rel, digest, (tuple(map(tuple, own)), tuple(map(tuple, facts.suppressions)), error))
             edges.extend(own)
-        return cls(edges, suppressions)
+        return cls(edges, suppressions, errors)
 
     def graph(self, kinds: frozenset[str], skip: frozenset[Edge] = frozenset()) -> Digraph:
         """A graph of modules; each edge holds its import sites in ``g[u][v]["sites"]``."""

@@ -51,10 +51,9 @@ class SyntaxErrorRule(Rule):
     INVALID = (Case({"bad.py": "x = 1\ndef broken(:\n    pass\n"}, expected=("SSOT901 bad.py:2:12",)),)
 
     def check(self, index: ProjectIndex) -> Iterable[Diagnostic]:
-        for path, facts in index.files.items():
-            err = facts.error
-            if err is None:
-                continue
+        # The import graph keeps every file's parse error with its edges: a run that
+        # reuses stored edges reads no other facts.
+        for path, err in index.imports.errors.items():
             yield self.diagnostic(
                 message=f"cannot parse file: {err.message}",
                 path=path,
