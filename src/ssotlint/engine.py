@@ -436,7 +436,9 @@ def _run(config: Config, options: RunOptions) -> RunResult:
         diagnostics, hidden = apply_suppressions(index, diagnostics, rules)
         if key is not None and table is not None:
             results.save_result(key, diagnostics, hidden, inputs, table.digests)
-            if index.symbol_queries is not None:
+            # After a reuse the stored state stays as it was: an earlier state of the same
+            # project, against which the next run's changes are compared just as well.
+            if reused is None and index.symbol_queries is not None:
                 results.save_duplicates_state(inputs, table.digests, raw_duplicates, index.symbol_queries)
     if scope is not None:
         hidden = [locs for locs in hidden if _touches(locs, scope)]
