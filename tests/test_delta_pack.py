@@ -113,6 +113,6 @@ def test_hook_run_leaves_the_facts_pack_alone(tmp_path: Path) -> None:
     (root / "app/m3.py").write_text("import app.m4\nimport app.m0\n")  # a new import: edges change
     hook = findings(check(root, use_cache=True, paths=(root / "app/m3.py",)))
     assert {n: (cache / n).read_bytes() for n in packs} == packs  # only deltas were written
-    assert sorted(p.name.split("-")[0] for p in cache.glob("*.delta")) == ["edges", "facts"]
+    assert {"edges", "facts"} <= {p.name.split("-")[0] for p in cache.glob("*.delta")}
     assert hook == findings(check(root, paths=(root / "app/m3.py",)))  # as without any cache
     assert findings(check(root, use_cache=True)) == findings(check(root))

@@ -73,3 +73,40 @@ def test_damaged_edge_cache_is_ignored(tmp_path: Path) -> None:
     edges.write_bytes(b"")
     (root / "app/c.py").write_text("import app.a\n\n\n")
     assert findings(check(root, use_cache=True)) == expected
+
+
+def _spy_analyse(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
+    from ssotlint.rules import cycles as cycle_rules
+
+    analysed: list[tuple[str, ...]] = []
+    real = cycle_rules.analyse_component
+
+    def counting(g: object, members: tuple[str, ...], *args: object, **kwargs: object) -> object:
+        analysed.append(members)
+        return real(g, members, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cycle_rules, "analyse_component", counting)
+    return analysed
+
+
+def test_cycle_groups_untouched_by_a_change_are_not_analysed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {
+        **FILES,
+        "app/c.py": "import app.a\n",  # a -> b -> c -> a
+        "lib/__init__.py": "",
+        "lib/x.py": "from lib import y\n",
+        "lib/y.py": "from lib import x\n",  # x <-> y
+        "lib/z.py": "VALUE = 1\n",
+    }
+    root = write_project(tmp_path / "p", files)
+    expected = findings(check(root, use_cache=True))
+    assert len(expected) == 2
+    analysed = _spy_analyse(monkeypatch)
+    (root / "lib/z.py").write_text("import os\nVALUE = 2\n")  # in no cycle
+    assert findings(check(root, use_cache=True)) == expected
+    assert analysed == []
+    (root / "lib/y.py").write_text("import os\nfrom lib import x\n")  # moves the import of a cycle
+    result = findings(check(root, use_cache=True))
+    assert analysed == [("lib.x", "lib.y")]
+    monkeypatch.undo()
+    assert result == findings(check(root))

@@ -431,3 +431,41 @@ class EdgeStore:
         if not self.enabled or not self._loaded:
             return
         self.pack.save(self.modules_key, (self.new,))
+
+
+# --- analysed cycle groups -------------------------------------------------------------------
+
+CYCLES_MAGIC = b"SSOTLINT-CYCLES\x01"
+
+
+class CycleStore:
+    """Cycle groups analysed by earlier runs (shortest cycle and cut), keyed by a digest of
+    the group's own imports: a group no changed file takes part in is not analysed again."""
+
+    def __init__(self, directory: Path, extraction_key: str, enabled: bool = True) -> None:
+        key = hashlib.blake2b(
+            f"{__version__}\x1f{FACTS_SCHEMA}\x1f{extraction_key}".encode(), digest_size=8
+        ).hexdigest()
+        self.pack = DeltaPack(directory, f"cycles-{key}", CYCLES_MAGIC, 1)
+        self.enabled = enabled
+        self.entries: dict[bytes, Any] = {}
+        self.used: dict[bytes, Any] = {}
+        self._loaded = False
+
+    def get(self, key: bytes) -> Any:
+        if not self._loaded:
+            self._loaded = True
+            loaded = self.pack.load() if self.enabled else None
+            if loaded is not None:
+                self.entries = loaded[1][0]
+        found = self.entries.get(key)
+        if found is not None:
+            self.used[key] = found
+        return found
+
+    def put(self, key: bytes, report: Any) -> None:
+        self.used[key] = report
+
+    def save(self) -> None:
+        if self.enabled and self._loaded:
+            self.pack.save(None, (self.used,))

@@ -23,6 +23,7 @@ from typing import Any
 from ssotlint import __version__
 from ssotlint import baseline as baseline_mod
 from ssotlint.cache import (
+    CycleStore,
     EdgeStore,
     FactsCache,
     FamilyState,
@@ -366,6 +367,7 @@ def index_project(
         pending.append(cache.save)
     index = ProjectIndex(config, facts)
     index.edge_store = EdgeStore(cache.directory, key, index.modules.key(), enabled=options.use_cache)
+    index.cycle_store = CycleStore(cache.directory, key, enabled=options.use_cache)
     return index, scope, parsed
 
 
@@ -415,6 +417,8 @@ def _run(config: Config, options: RunOptions) -> RunResult:
         jobs = options.jobs or config.jobs or default_jobs()
         if isinstance(index.edge_store, EdgeStore):
             pending.append(index.edge_store.save)
+        if isinstance(index.cycle_store, CycleStore):
+            pending.append(index.cycle_store.save)
         duplicate_rules = [r for r in rules if "classes" in r.families]
         reused = None
         if key is not None and table is not None and duplicate_rules:

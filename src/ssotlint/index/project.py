@@ -6,6 +6,7 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 from ssotlint.config import Config
 from ssotlint.facts.model import FileFacts
@@ -13,6 +14,12 @@ from ssotlint.index.concepts import ConceptTable, build_concepts
 from ssotlint.index.imports import EdgeMemo, ImportGraph
 from ssotlint.index.modules import ModuleTable, source_roots
 from ssotlint.index.symbols import SymbolTable
+
+
+class CycleMemo(Protocol):
+    def get(self, key: bytes) -> Any: ...
+
+    def put(self, key: bytes, report: Any) -> None: ...
 
 
 @dataclass
@@ -27,6 +34,8 @@ class ProjectIndex:
     focus: tuple[str, ...] | None = None
     #: Import edges resolved by an earlier run, reused for unchanged files (set by the engine).
     edge_store: EdgeMemo | None = None
+    #: Cycle groups analysed by an earlier run (set by the engine; see cache.CycleStore).
+    cycle_store: CycleMemo | None = None
     #: The (module, name) lookups the duplicate rules made, once they ran (set by the engine).
     symbol_queries: set[tuple[str, str]] | None = None
 

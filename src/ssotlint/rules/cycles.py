@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Callable, Iterable
 
 from ssotlint.diagnostics import Diagnostic, Related, Severity, Span
 from ssotlint.facts.model import DEFERRED
@@ -105,10 +106,39 @@ class CycleAnalysis:
             return True
         return any((info := index.modules.get(m)) is not None and index.in_focus(info.rel) for m in comp)
 
+    def _analysed(
+        self,
+        tag: str,
+        g: Digraph,
+        comp: tuple[str, ...],
+        weight: Callable[[str, str], float],
+        must_use: Callable[[str, str], bool] | None = None,
+    ) -> CycleReport:
+        """``analyse_component``, or its result from an earlier run when the group's own
+        imports (every site of every edge between its members) are the same."""
+        store = self.index.cycle_store
+        if store is None:
+            return analyse_component(g, comp, weight, must_use)
+        members = frozenset(comp)
+        h = hashlib.blake2b(repr((tag, comp)).encode(), digest_size=16)
+        for u in comp:
+            targets = g[u]
+            for v in sorted(targets):
+                if v in members:
+                    h.update(repr((v, targets[v]["sites"])).encode())
+        key = h.digest()
+        plain = store.get(key)
+        if plain is not None:
+            modules, cycle, sites, cut = plain
+            return CycleReport(tuple(modules), tuple(cycle), tuple(map(Edge._make, sites)), tuple(map(Edge._make, cut)))
+        report = analyse_component(g, comp, weight, must_use)
+        store.put(key, (report.modules, report.cycle, tuple(map(tuple, report.cycle_sites)), tuple(map(tuple, report.cut))))
+        return report
+
     def runtime_reports(self) -> list[CycleReport]:
         g = self.runtime_graph
         weight = names_weight(g)
-        return [analyse_component(g, comp, weight) for comp in self.runtime_components if self._reported(comp)]
+        return [self._analysed("runtime", g, comp, weight) for comp in self.runtime_components if self._reported(comp)]
 
     def deferred_reports(self) -> list[CycleReport]:
         g = self.combined_graph
@@ -129,7 +159,7 @@ class CycleAnalysis:
             members = set(comp)
             if not any(has_deferred(u, v) for u in comp for v in g.successors(u) if v in members):
                 continue  # only import-time edges that SSOT201 was told to ignore
-            reports.append(analyse_component(g, comp, weight, must_use=has_deferred))
+            reports.append(self._analysed("deferred", g, comp, weight, must_use=has_deferred))
         return reports
 
 
