@@ -160,7 +160,8 @@ def test_stored_findings_are_keyed(tmp_path: Path) -> None:
     assert cache.load_result(k1) == ([d], [("a.py",), ("b.py", "a.py")])
     assert cache.load_result(k2) is None
     previous = cache.load_previous_result(b"inputs")
-    assert previous is not None and previous[1:] == ([("a.py",), ("b.py", "a.py")], b"inputs", {"a.py": b"x"})
+    assert previous is not None and previous.digests == {"a.py": b"x"}
+    assert previous.findings()[1] == [("a.py",), ("b.py", "a.py")]
     assert cache.load_previous_result(b"other inputs") is None
     assert cache.load_result(b"k2") is None
     assert FactsCache(tmp_path / "c", "", enabled=False).load_result(b"k1") is None

@@ -20,7 +20,7 @@ import marshal
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +31,22 @@ from ssotlint.facts.extract import FACTS_SCHEMA
 log = logging.getLogger(__name__)
 
 MAGIC = b"SSOTLINT-FACTS\x02"
-RESULT_MAGIC = b"SSOTLINT-RESULT\x04"
+RESULT_MAGIC = b"SSOTLINT-RESULT\x05"
 FAMILY_MAGIC = b"SSOTLINT-DUPLICATES\x01"
 StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
-#: Findings as stored: (plain findings, suppressed findings' locations, inputs key, digests).
-StoredResult = tuple[list[tuple[Any, ...]], list[tuple[str, ...]], bytes, dict[str, bytes]]
+@dataclass(frozen=True)
+class StoredResult:
+    """A run's stored findings: what they were computed from, and the findings themselves,
+    read (:meth:`findings`) only when needed."""
+
+    inputs_key: bytes  # everything but the files (see engine.inputs_key)
+    digests: dict[str, bytes]  # every file's content digest
+    body: bytes
+
+    def findings(self) -> tuple[list[tuple[Any, ...]], list[tuple[str, ...]]]:
+        """(plain findings, the locations of each suppressed finding)."""
+        plain, suppressed = marshal.loads(self.body)
+        return plain, suppressed
 #: The duplicate rules' own state: (inputs key, digests, their findings before
 #: suppression (plain), the (module, name) lookups they made).
 FamilyState = tuple[bytes, dict[str, bytes], list[tuple[Any, ...]], set[tuple[str, str]]]
@@ -191,8 +202,8 @@ class FactsCache:
         stored = self._read_result(key)
         if stored is None:
             return None
-        plain, suppressed = stored[0], stored[1]
         try:
+            plain, suppressed = stored.findings()
             return decode_diagnostics(plain), [tuple(locs) for locs in suppressed]
         except Exception as exc:  # any damage means: compute afresh
             log.debug("ignoring unusable result cache %s (%s)", self.result_file, exc)
@@ -202,7 +213,7 @@ class FactsCache:
         """The stored findings, whatever the files' contents were, if they were computed
         from the same inputs besides the files (configuration, rules, versions, specs)."""
         stored = self._read_result(None)
-        if stored is None or stored[2] != inputs_key:
+        if stored is None or stored.inputs_key != inputs_key:
             return None
         return stored
 
@@ -223,10 +234,11 @@ class FactsCache:
             checksum, payload = raw[:16], raw[16:]
             if hashlib.blake2b(payload, digest_size=16).digest() != checksum:
                 raise ValueError("checksum mismatch")
-            plain, suppressed, inputs_key, digests = marshal.loads(payload)
-            if not isinstance(plain, list) or not isinstance(digests, dict):
+            size = int.from_bytes(payload[:8], "big")
+            inputs_key, digests = marshal.loads(payload[8 : 8 + size])
+            if not isinstance(inputs_key, bytes) or not isinstance(digests, dict):
                 raise ValueError("unexpected layout")
-            return plain, suppressed, inputs_key, digests
+            return StoredResult(inputs_key, digests, payload[8 + size :])
         except Exception as exc:  # any damage means: compute afresh
             log.debug("ignoring unusable result cache %s (%s)", path, exc)
             return None
@@ -248,9 +260,11 @@ class FactsCache:
         if plain is None or len(key) != 16:
             return
         try:
-            payload = marshal.dumps((plain, [tuple(locs) for locs in suppressed], inputs_key, digests or {}))
+            head = marshal.dumps((inputs_key, digests or {}))
+            body = marshal.dumps((plain, [tuple(locs) for locs in suppressed]))
         except ValueError:  # a finding's data holds something marshal cannot store
             return
+        payload = len(head).to_bytes(8, "big") + head + body
         checksum = hashlib.blake2b(payload, digest_size=16).digest()
         self._write(self.result_file, RESULT_MAGIC + key + checksum + payload)
 

@@ -255,8 +255,9 @@ def apply_suppressions(
     used: set[tuple[str, int]] = set()
     kept: list[Diagnostic] = []
     suppressed: list[tuple[str, ...]] = []
+    commented = set(flagged(index.files, SUPPRESSIONS))  # the other files have no comments to read
     for d in diagnostics:
-        facts = index.files.get(d.path)
+        facts = index.files.get(d.path) if d.path in commented else None
         hidden = False
         for spec, codes in pfi:
             if any(d.code.startswith(c) or c == "ALL" for c in codes) and spec.match_file(d.path):

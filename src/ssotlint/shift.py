@@ -94,7 +94,7 @@ def shifted(
     """The previous findings (plain) renumbered for the files' current ``digests``, or None."""
     if previous is None:
         return None
-    plain, suppressed, _, old_digests = previous
+    old_digests = previous.digests
     if old_digests.keys() != digests.keys():
         return None
     changed = [rel for rel, digest in digests.items() if old_digests[rel] != digest]
@@ -113,11 +113,14 @@ def shifted(
         if mapping is None:
             return None
         maps[rel] = mapping
-    if not maps:
-        return list(plain), list(suppressed)
     try:
+        plain, suppressed = previous.findings()
+        if not maps:
+            return list(plain), list(suppressed)
         return [_shift_finding(d, maps) for d in plain], list(suppressed)
     except _NoShift:
+        return None
+    except Exception:  # a damaged file: compute afresh
         return None
 
 
