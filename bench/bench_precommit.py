@@ -10,7 +10,9 @@ A copy of the project is checked once to fill the cache. Then, each repetition:
 3. the same hook call again with nothing changed since (a retried commit),
 4. five other files each get a new module-level import of their top-level package (the
    imports, and so the import graph, change; some of these close new cycles) and the hook
-   runs on them.
+   runs on them,
+5. five other files each get a new class (what the duplicate rules read changes) and the
+   hook runs on them.
 Wall and CPU seconds (the process and its children) are printed as a table and written
 to bench/out/precommit.json.
 """
@@ -75,9 +77,10 @@ def main(argv: list[str] | None = None) -> int:
             "hook, files changed": [],
             "hook, rerun": [],
             "hook, imports added": [],
+            "hook, classes added": [],
         }
-        step = max(1, len(files) // (2 * args.changed * args.repeat + 1))
-        picks = iter(files[i * step] for i in range(2 * args.changed * args.repeat))
+        step = max(1, len(files) // (3 * args.changed * args.repeat + 1))
+        picks = iter(files[i * step] for i in range(3 * args.changed * args.repeat))
         for r in range(args.repeat):
             name = "warm, nothing changed"
             rows[name].append(timed(base, root, name))
@@ -92,6 +95,12 @@ def main(argv: list[str] | None = None) -> int:
                 with open(root / rel, "a", encoding="utf-8") as fh:
                     fh.write(f"\nimport {rel.split('/', 1)[0]}  # added in round {r}\n")
             name = "hook, imports added"
+            rows[name].append(timed([*base, *changed], root, name))
+            changed = [next(picks) for _ in range(args.changed)]
+            for i, rel in enumerate(changed):
+                with open(root / rel, "a", encoding="utf-8") as fh:
+                    fh.write(f"\n\nclass AddedInRound{r}x{i}:\n    def handle(self, event):\n        return event\n")
+            name = "hook, classes added"
             rows[name].append(timed([*base, *changed], root, name))
 
     print(f"{args.corpus}: {len(files)} files; cache filled in {fill:.2f} s; {args.changed} files changed per round")
