@@ -108,3 +108,34 @@ def test_corrupt_result_cache_changes_nothing(tmp_path: Path, damage: str) -> No
         results[0].mkdir()
     assert _json(root) == reference
     assert _json(root) == reference
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "flipped", "swapped"])
+def test_every_damaged_cache_file_changes_nothing(demo: Path, damage: str) -> None:
+    """Facts, edges, cycles, findings, duplicate state and their deltas: all damaged at once."""
+    _json(demo)
+    edited = demo / "services/backend/chat_backend/websocket/manager.py"
+    edited.write_text(edited.read_text() + "\n# moved\n")
+    _json(demo)  # writes deltas and renumbered findings
+    edited.write_text("import os\n" + edited.read_text())
+    reference = _json(demo, "--no-cache")
+    files = sorted(p for p in (demo / CACHE).iterdir() if p.suffix in (".bin", ".delta"))
+    assert {p.name.split("-")[0] for p in files} >= {"facts", "edges", "cycles", "result", "duplicates"}
+    contents = [p.read_bytes() for p in files]
+    for i, (path, data) in enumerate(zip(files, contents, strict=True)):
+        if damage == "garbage":
+            path.write_bytes(os.urandom(len(data)))
+        elif damage == "truncated":
+            path.write_bytes(data[: len(data) // 2])
+        elif damage == "flipped":
+            path.write_bytes(data[:-10] + bytes(b ^ 0xFF for b in data[-10:]))
+        else:  # each file holds another file's valid content
+            path.write_bytes(contents[(i + 1) % len(contents)])
+    proc = subprocess.run(
+        [*ssotlint_exe(), "check", str(demo), "--format", "json", "--no-progress"],
+        capture_output=True, text=True, check=False, cwd=demo, env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+    assert proc.returncode == 1
+    assert proc.stdout == reference
+    assert _json(demo) == reference
