@@ -57,6 +57,25 @@ CACHEDIR_TAG = (
 )
 
 
+def _stem(extraction_key: str) -> str:
+    """The name part shared by every cache file of one ssotlint version, facts schema and
+    extraction configuration."""
+    return hashlib.blake2b(f"{__version__}\x1f{FACTS_SCHEMA}\x1f{extraction_key}".encode(), digest_size=8).hexdigest()
+
+
+def _sealed(payload: bytes) -> bytes:
+    """``payload`` behind its checksum, as every cache file stores it."""
+    return hashlib.blake2b(payload, digest_size=16).digest() + payload
+
+
+def _unsealed(raw: bytes) -> bytes:
+    """The payload of :func:`_sealed` bytes; ValueError when they were damaged."""
+    checksum, payload = raw[:16], raw[16:]
+    if len(checksum) != 16 or hashlib.blake2b(payload, digest_size=16).digest() != checksum:
+        raise ValueError("checksum mismatch")
+    return payload
+
+
 def content_digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
@@ -96,9 +115,7 @@ class DeltaPack:
             if not raw.startswith(magic):
                 raise ValueError("bad header")
             checksum = raw[len(magic) : len(magic) + 16]
-            payload = raw[len(magic) + 16 :]
-            if hashlib.blake2b(payload, digest_size=16).digest() != checksum:
-                raise ValueError("checksum mismatch")
+            payload = _unsealed(raw[len(magic) :])
             meta, dicts = marshal.loads(payload)
             if not isinstance(dicts, tuple) or len(dicts) != self.size or not all(isinstance(d, dict) for d in dicts):
                 raise ValueError("unexpected layout")
@@ -146,16 +163,14 @@ class DeltaPack:
             payload = marshal.dumps(value)
         except ValueError:  # something marshal cannot store: no cache rather than a crash
             return
-        write_atomically(self.directory, target, magic + hashlib.blake2b(payload, digest_size=16).digest() + payload)
+        write_atomically(self.directory, target, magic + _sealed(payload))
 
 
 class FactsCache:
     def __init__(self, directory: Path, extraction_key: str, enabled: bool = True) -> None:
         self.directory = directory
         self.enabled = enabled
-        key = hashlib.blake2b(
-            f"{__version__}\x1f{FACTS_SCHEMA}\x1f{extraction_key}".encode(), digest_size=8
-        ).hexdigest()
+        key = _stem(extraction_key)
         self.pack = DeltaPack(directory, f"facts-{key}", MAGIC, 2)
         self.file = self.pack.file
         self.result_file = directory / f"result-{key}.bin"
@@ -231,9 +246,7 @@ class FactsCache:
         except OSError:
             return None
         try:
-            checksum, payload = raw[:16], raw[16:]
-            if hashlib.blake2b(payload, digest_size=16).digest() != checksum:
-                raise ValueError("checksum mismatch")
+            payload = _unsealed(raw)
             size = int.from_bytes(payload[:8], "big")
             inputs_key, digests = marshal.loads(payload[8 : 8 + size])
             if not isinstance(inputs_key, bytes) or not isinstance(digests, dict):
@@ -265,8 +278,7 @@ class FactsCache:
         except ValueError:  # a finding's data holds something marshal cannot store
             return
         payload = len(head).to_bytes(8, "big") + head + body
-        checksum = hashlib.blake2b(payload, digest_size=16).digest()
-        self._write(self.result_file, RESULT_MAGIC + key + checksum + payload)
+        self._write(self.result_file, RESULT_MAGIC + key + _sealed(payload))
 
     def save_duplicates_state(
         self, inputs_key: bytes, digests: dict[str, bytes], diagnostics: Sequence[Diagnostic], queried: set[tuple[str, str]]
@@ -281,8 +293,7 @@ class FactsCache:
             payload = marshal.dumps((inputs_key, digests, plain, queried))
         except ValueError:
             return
-        checksum = hashlib.blake2b(payload, digest_size=16).digest()
-        self._write(self.family_file, FAMILY_MAGIC + checksum + payload)
+        self._write(self.family_file, FAMILY_MAGIC + _sealed(payload))
 
     def load_duplicates_state(self, inputs_key: bytes) -> FamilyState | None:
         if not self.enabled:
@@ -294,9 +305,7 @@ class FactsCache:
         try:
             if not raw.startswith(FAMILY_MAGIC):
                 raise ValueError("bad header")
-            checksum, payload = raw[len(FAMILY_MAGIC) : len(FAMILY_MAGIC) + 16], raw[len(FAMILY_MAGIC) + 16 :]
-            if hashlib.blake2b(payload, digest_size=16).digest() != checksum:
-                raise ValueError("checksum mismatch")
+            payload = _unsealed(raw[len(FAMILY_MAGIC) :])
             stored_inputs, digests, plain, queried = marshal.loads(payload)
             if stored_inputs != inputs_key:
                 return None
@@ -399,8 +408,41 @@ def decode_diagnostics(plain: list[tuple[Any, ...]]) -> list[Diagnostic]:
 EDGES_MAGIC = b"SSOTLINT-EDGES\x04"
 
 
-class EdgeStore:
-    """Each file's resolved import edges (and ignore comments) from the last run, as plain tuples.
+class KeyedStore:
+    """One dict of plain values in a :class:`DeltaPack`, read on first use and valid only
+    under ``meta``; saving keeps the entries this run read or wrote, nothing else."""
+
+    def __init__(self, pack: DeltaPack, meta: Any, enabled: bool) -> None:
+        self.pack = pack
+        self.file = pack.file
+        self.meta = meta
+        self.enabled = enabled
+        self.entries: dict[Any, Any] = {}
+        self.used: dict[Any, Any] = {}
+        self._loaded = False
+
+    def lookup(self, key: Any) -> Any:
+        if not self._loaded:
+            self._loaded = True
+            loaded = self.pack.load() if self.enabled else None
+            if loaded is not None and loaded[0] == self.meta:
+                self.entries = loaded[1][0]
+        found = self.entries.get(key)
+        if found is not None:
+            self.used[key] = found
+        return found
+
+    def store(self, key: Any, value: Any) -> None:
+        self.used[key] = value
+
+    def save(self) -> None:
+        if self.enabled and self._loaded:
+            self.pack.save(self.meta, (self.used,))
+
+
+class EdgeStore(KeyedStore):
+    """Each file's resolved import edges, ignore comments and parse error from the last run,
+    as plain tuples.
 
     Resolving an import depends on the importing file's content and on the project's
     module table (which files exist under which source roots), nothing else: entries are
@@ -410,41 +452,14 @@ class EdgeStore:
     """
 
     def __init__(self, directory: Path, extraction_key: str, modules_key: bytes, enabled: bool = True) -> None:
-        key = hashlib.blake2b(
-            f"{__version__}\x1f{FACTS_SCHEMA}\x1f{extraction_key}".encode(), digest_size=8
-        ).hexdigest()
-        self.pack = DeltaPack(directory, f"edges-{key}", EDGES_MAGIC, 1)
-        self.file = self.pack.file
-        self.modules_key = modules_key
-        self.enabled = enabled
-        self.entries: dict[str, tuple[bytes, Any]] = {}
-        self.new: dict[str, tuple[bytes, Any]] = {}
-        self._loaded = False
-
-    def load(self) -> None:
-        self._loaded = True
-        if not self.enabled:
-            return
-        loaded = self.pack.load()
-        if loaded is not None and loaded[0] == self.modules_key:
-            self.entries = loaded[1][0]
+        super().__init__(DeltaPack(directory, f"edges-{_stem(extraction_key)}", EDGES_MAGIC, 1), modules_key, enabled)
 
     def get(self, rel: str, digest: bytes) -> Any:
-        if not self._loaded:
-            self.load()
-        hit = self.entries.get(rel)
-        if hit is not None and hit[0] == digest:
-            self.new[rel] = hit
-            return hit[1]
-        return None
+        hit = self.lookup(rel)
+        return hit[1] if hit is not None and hit[0] == digest else None
 
     def put(self, rel: str, digest: bytes, entry: Any) -> None:
-        self.new[rel] = (digest, entry)
-
-    def save(self) -> None:
-        if not self.enabled or not self._loaded:
-            return
-        self.pack.save(self.modules_key, (self.new,))
+        self.store(rel, (digest, entry))
 
 
 # --- analysed cycle groups -------------------------------------------------------------------
@@ -452,34 +467,15 @@ class EdgeStore:
 CYCLES_MAGIC = b"SSOTLINT-CYCLES\x01"
 
 
-class CycleStore:
+class CycleStore(KeyedStore):
     """Cycle groups analysed by earlier runs (shortest cycle and cut), keyed by a digest of
     the group's own imports: a group no changed file takes part in is not analysed again."""
 
     def __init__(self, directory: Path, extraction_key: str, enabled: bool = True) -> None:
-        key = hashlib.blake2b(
-            f"{__version__}\x1f{FACTS_SCHEMA}\x1f{extraction_key}".encode(), digest_size=8
-        ).hexdigest()
-        self.pack = DeltaPack(directory, f"cycles-{key}", CYCLES_MAGIC, 1)
-        self.enabled = enabled
-        self.entries: dict[bytes, Any] = {}
-        self.used: dict[bytes, Any] = {}
-        self._loaded = False
+        super().__init__(DeltaPack(directory, f"cycles-{_stem(extraction_key)}", CYCLES_MAGIC, 1), None, enabled)
 
     def get(self, key: bytes) -> Any:
-        if not self._loaded:
-            self._loaded = True
-            loaded = self.pack.load() if self.enabled else None
-            if loaded is not None:
-                self.entries = loaded[1][0]
-        found = self.entries.get(key)
-        if found is not None:
-            self.used[key] = found
-        return found
+        return self.lookup(key)
 
     def put(self, key: bytes, report: Any) -> None:
-        self.used[key] = report
-
-    def save(self) -> None:
-        if self.enabled and self._loaded:
-            self.pack.save(None, (self.used,))
+        self.store(key, report)

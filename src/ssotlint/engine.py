@@ -120,12 +120,17 @@ class FactsTable(Mapping[str, FileFacts]):
     ``digests`` holds each file's content digest: together they identify the project state.
     """
 
-    def __init__(self, blobs: Mapping[str, bytes], digests: Mapping[str, bytes]) -> None:
+    def __init__(
+        self,
+        blobs: Mapping[str, bytes],
+        digests: Mapping[str, bytes],
+        stored_blob: Callable[[bytes], bytes | None] = lambda digest: None,
+    ) -> None:
         self._blobs = {rel: blobs[rel] for rel in sorted(blobs)}
         self.digests = {rel: digests[rel] for rel in self._blobs}
         self._decoded: dict[str, FileFacts] = {}
         #: The stored facts of any content digest the cache knows (earlier versions of files).
-        self.stored_blob: Callable[[bytes], bytes | None] = lambda digest: None
+        self.stored_blob = stored_blob
 
     def __getitem__(self, rel: str) -> FileFacts:
         facts = self._decoded.get(rel)
@@ -215,9 +220,7 @@ def collect_facts(
         done = _store(todo, map(work, (t[3] for t in todo)), cache, blobs, progress, done, total)
     for rel, _, digest, _ in todo:
         digests[rel] = digest
-    table = FactsTable(blobs, digests)
-    table.stored_blob = cache.get
-    return table, len(todo)
+    return FactsTable(blobs, digests, cache.get), len(todo)
 
 
 def _store(
@@ -420,24 +423,24 @@ def _run(config: Config, options: RunOptions) -> RunResult:
             pending.append(index.edge_store.save)
         if isinstance(index.cycle_store, CycleStore):
             pending.append(index.cycle_store.save)
-        duplicate_rules = [r for r in rules if "classes" in r.families]
+        duplicates = duplicate_rules(rules)
         reused = None
-        if key is not None and table is not None and duplicate_rules:
+        if key is not None and table is not None and duplicates:
             reused = _reused_duplicates(results.load_duplicates_state(inputs), index, table)
         if reused is None:
             diagnostics = check_rules(index, rules, jobs, then=pending)
         else:
             log.info("the changes do not reach the duplicate rules: their findings renumbered, the rest computed")
-            by_rule: dict[str, list[Diagnostic]] = {r.code: [] for r in duplicate_rules}
+            by_rule: dict[str, list[Diagnostic]] = {r.code: [] for r in duplicates}
             for d in reused:  # each duplicate rule reports under its own code
                 by_rule[d.code].append(d)
             for r in rules:
-                if r not in duplicate_rules:
+                if r not in duplicates:
                     by_rule[r.code] = list(r().check(index))
             for work in pending:
                 work()
             diagnostics = [d for r in rules for d in by_rule[r.code]]
-        raw_duplicates = [d for d in diagnostics if d.code in {r.code for r in duplicate_rules}]
+        raw_duplicates = [d for d in diagnostics if d.code in {r.code for r in duplicates}]
         diagnostics, hidden = apply_suppressions(index, diagnostics, rules)
         if key is not None and table is not None:
             results.save_result(key, diagnostics, hidden, inputs, table.digests)
@@ -493,6 +496,12 @@ def _run(config: Config, options: RunOptions) -> RunResult:
     )
 
 
+def duplicate_rules(rules: Sequence[type[Rule]]) -> list[type[Rule]]:
+    """The rules that read class facts (the duplicate family): they share nothing with the
+    others but the facts, and are the ones run apart and reused apart."""
+    return [r for r in rules if "classes" in r.families]
+
+
 #: From this many files on, the duplicate rules run in a forked process beside the others.
 FORK_THRESHOLD = 1000
 
@@ -508,7 +517,7 @@ def check_rules(
     forked child process while this one runs the rest, and their findings come back as
     plain data. If the child fails in any way, they run here instead.
     """
-    forked = [r for r in rules if "classes" in r.families]
+    forked = duplicate_rules(rules)
     rest = [r for r in rules if r not in forked]
     if jobs < 2 or not forked or not rest or len(index.files) < FORK_THRESHOLD or not hasattr(os, "fork"):
         diagnostics = [d for rule in rules for d in rule().check(index)]
@@ -610,14 +619,12 @@ def _reused_duplicates(state: FamilyState | None, index: ProjectIndex, table: Fa
 
 
 def _touches(locations: Iterable[str], scope: tuple[str, ...]) -> bool:
-    return any(p in scope or p.startswith(tuple(f + "/" for f in scope)) for p in locations)
+    return any(in_scope(p, scope) for p in locations)
 
 
 def _touching(diagnostics: list[Diagnostic], scope: tuple[str, ...]) -> list[Diagnostic]:
     """The findings with a location inside ``scope``."""
-    files = frozenset(scope)
-    folders = tuple(f + "/" for f in scope)
-    return [d for d in diagnostics if any(p in files or p.startswith(folders) for p in d.locations())]
+    return [d for d in diagnostics if _touches(d.locations(), scope)]
 
 
 def _input_files(index: ProjectIndex, rules: Sequence[type[Rule]]) -> dict[str, bytes]:

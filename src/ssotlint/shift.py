@@ -94,22 +94,12 @@ def shifted(
     """The previous findings (plain) renumbered for the files' current ``digests``, or None."""
     if previous is None:
         return None
-    old_digests = previous.digests
-    if old_digests.keys() != digests.keys():
-        return None
-    changed = [rel for rel, digest in digests.items() if old_digests[rel] != digest]
-    if len(changed) > MAX_CHANGED:
+    changed = _changed_files(previous.digests, digests, old_blob, new_facts)
+    if changed is None:
         return None
     maps: dict[str, dict[int, int]] = {}
-    for rel in changed:
-        stored = old_blob(old_digests[rel])
-        if stored is None:
-            return None
-        try:
-            old = blob.unpack(stored)
-        except Exception:  # a damaged entry: compute afresh
-            return None
-        mapping = line_map(old, new_facts(rel))
+    for rel, old, new in changed:
+        mapping = line_map(old, new)
         if mapping is None:
             return None
         maps[rel] = mapping
@@ -122,6 +112,32 @@ def shifted(
         return None
     except Exception:  # a damaged file: compute afresh
         return None
+
+
+def _changed_files(
+    old_digests: Mapping[str, bytes],
+    digests: Mapping[str, bytes],
+    old_blob: Callable[[bytes], bytes | None],
+    new_facts: Callable[[str], FileFacts],
+) -> list[tuple[str, FileFacts, FileFacts]] | None:
+    """(path, old facts, new facts) of every changed file; None when files were added or
+    removed, too many changed, or an old version is no longer in the cache."""
+    if old_digests.keys() != digests.keys():
+        return None
+    changed = [rel for rel, digest in digests.items() if old_digests[rel] != digest]
+    if len(changed) > MAX_CHANGED:
+        return None
+    out = []
+    for rel in changed:
+        stored = old_blob(old_digests[rel])
+        if stored is None:
+            return None
+        try:
+            old = blob.unpack(stored)
+        except Exception:  # a damaged entry: compute afresh
+            return None
+        out.append((rel, old, new_facts(rel)))
+    return out
 
 
 def _line(maps: Mapping[str, dict[int, int]], path: str, line: int) -> int:
@@ -208,21 +224,11 @@ def shifted_duplicates(
     if previous is None:
         return None
     _, old_digests, plain, queried = previous
-    if old_digests.keys() != digests.keys():
-        return None
-    changed = [rel for rel, digest in digests.items() if old_digests[rel] != digest]
-    if len(changed) > MAX_CHANGED:
+    changed = _changed_files(old_digests, digests, old_blob, new_facts)
+    if changed is None:
         return None
     maps: dict[str, dict[int, int]] = {}
-    for rel in changed:
-        stored = old_blob(old_digests[rel])
-        if stored is None:
-            return None
-        try:
-            old = blob.unpack(stored)
-        except Exception:
-            return None
-        new = new_facts(rel)
+    for rel, old, new in changed:
         mapping = line_map(duplicate_view(old), duplicate_view(new))
         if mapping is None:
             return None

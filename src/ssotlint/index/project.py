@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ssotlint.config import Config
+from ssotlint.discovery import in_scope
 from ssotlint.facts.model import FileFacts
 from ssotlint.index.concepts import ConceptTable, build_concepts
 from ssotlint.index.imports import EdgeMemo, ImportGraph
@@ -63,10 +64,7 @@ class ProjectIndex:
 
     def in_focus(self, path: str) -> bool:
         """Whether a finding at ``path`` is reported by this run."""
-        focus = self.focus
-        if focus is None:
-            return True
-        return any(path == f or path.startswith(f + "/") for f in focus)
+        return in_scope(path, self.focus)
 
     def suppressions_at(self, path: str, line: int) -> tuple[tuple[str, ...], ...]:
         """Code lists of the line-level ``ignore`` comments on ``line`` (``()`` = all codes)."""

@@ -210,13 +210,18 @@ def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
                 else:
                     show(f"  [dim]=[/dim] {escape(r.path)}:{r.line}: {escape(r.message)}", plain)
             show("", "")
-        if options.statistics:
-            for line in _statistics(result):
-                show.text(line)
-        if not options.quiet:
-            show.text(_summary_line(result))
+        _footer(show, result, options)
     finally:
         show.flush()
+
+
+def _footer(show: _Printer, result: RunResult, options: ReportOptions) -> None:
+    """The counts per rule (``--statistics``) and the summary line (unless quiet)."""
+    if options.statistics:
+        for line in _statistics(result):
+            show.text(line)
+    if not options.quiet:
+        show.text(_summary_line(result))
 
 
 def render_concise(result: RunResult, out: TextIO, options: ReportOptions) -> None:
@@ -224,10 +229,6 @@ def render_concise(result: RunResult, out: TextIO, options: ReportOptions) -> No
     try:
         for d in result.diagnostics:
             show.header(d)
-        if options.statistics:
-            for line in _statistics(result):
-                show.text(line)
-        if not options.quiet:
-            show.text(_summary_line(result))
+        _footer(show, result, options)
     finally:
         show.flush()
