@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 MAGIC = b"SSOTLINT-FACTS\x02"
 RESULT_MAGIC = b"SSOTLINT-RESULT\x05"
-FAMILY_MAGIC = b"SSOTLINT-DUPLICATES\x01"
+FAMILY_MAGIC = b"SSOTLINT-DUPLICATES\x02"
 StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 @dataclass(frozen=True)
 class StoredResult:
@@ -48,8 +48,9 @@ class StoredResult:
         plain, suppressed = marshal.loads(self.body)
         return plain, suppressed
 #: The duplicate rules' own state: (inputs key, digests, their findings before
-#: suppression (plain), the (module, name) lookups they made).
-FamilyState = tuple[bytes, dict[str, bytes], list[tuple[Any, ...]], set[tuple[str, str]]]
+#: suppression (plain), the (module, name) lookups they made, what they made of the
+#: classes (index.class_changes.ConceptSummary; b"" when they built no concepts)).
+FamilyState = tuple[bytes, dict[str, bytes], list[tuple[Any, ...]], set[tuple[str, str]], bytes]
 
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -281,16 +282,22 @@ class FactsCache:
         self._write(self.result_file, RESULT_MAGIC + key + _sealed(payload))
 
     def save_duplicates_state(
-        self, inputs_key: bytes, digests: dict[str, bytes], diagnostics: Sequence[Diagnostic], queried: set[tuple[str, str]]
+        self,
+        inputs_key: bytes,
+        digests: dict[str, bytes],
+        diagnostics: Sequence[Diagnostic],
+        queried: set[tuple[str, str]],
+        summary: bytes = b"",
     ) -> None:
-        """Keep the duplicate rules' findings (before suppression) and the lookups they made."""
+        """Keep the duplicate rules' findings (before suppression), the lookups they made,
+        and the summary of the classes they read."""
         if not self.enabled:
             return
         plain = encode_diagnostics(diagnostics)
         if plain is None:
             return
         try:
-            payload = marshal.dumps((inputs_key, digests, plain, queried))
+            payload = marshal.dumps((inputs_key, digests, plain, queried, summary))
         except ValueError:
             return
         self._write(self.family_file, FAMILY_MAGIC + _sealed(payload))
@@ -306,12 +313,17 @@ class FactsCache:
             if not raw.startswith(FAMILY_MAGIC):
                 raise ValueError("bad header")
             payload = _unsealed(raw[len(FAMILY_MAGIC) :])
-            stored_inputs, digests, plain, queried = marshal.loads(payload)
+            stored_inputs, digests, plain, queried, summary = marshal.loads(payload)
             if stored_inputs != inputs_key:
                 return None
-            if not isinstance(digests, dict) or not isinstance(plain, list) or not isinstance(queried, (set, frozenset)):
+            if (
+                not isinstance(digests, dict)
+                or not isinstance(plain, list)
+                or not isinstance(queried, (set, frozenset))
+                or not isinstance(summary, bytes)
+            ):
                 raise ValueError("unexpected layout")
-            return stored_inputs, digests, plain, set(queried)
+            return stored_inputs, digests, plain, set(queried), summary
         except Exception as exc:  # any damage means: compute afresh
             log.debug("ignoring unusable duplicates state %s (%s)", self.family_file, exc)
             return None

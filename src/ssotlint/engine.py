@@ -38,13 +38,14 @@ from ssotlint.discovery import SourceFile, discover, in_scope, resolve_scope
 from ssotlint.facts.blob import SUPPRESSIONS, flagged, pack, unpack
 from ssotlint.facts.extract import FACTS_SCHEMA, FAMILIES, extract
 from ssotlint.facts.model import FileFacts, ParseError
+from ssotlint.index import class_changes
 from ssotlint.index.imports import Resolver
 from ssotlint.index.project import ProjectIndex
 from ssotlint.index.symbols import build_namespace
 from ssotlint.rules import ALL_RULES, Rule, is_selected
 from ssotlint.rules.cycles import analysis
 from ssotlint.rules.meta import StaleBaselineEntry, UnusedSuppression
-from ssotlint.shift import shifted, shifted_duplicates
+from ssotlint.shift import ClassVersions, shifted, shifted_duplicates
 
 log = logging.getLogger(__name__)
 
@@ -447,7 +448,9 @@ def _run(config: Config, options: RunOptions) -> RunResult:
             # After a reuse the stored state stays as it was: an earlier state of the same
             # project, against which the next run's changes are compared just as well.
             if reused is None and index.symbol_queries is not None:
-                results.save_duplicates_state(inputs, table.digests, raw_duplicates, index.symbol_queries)
+                results.save_duplicates_state(
+                    inputs, table.digests, raw_duplicates, index.symbol_queries, index.concept_summary
+                )
     if scope is not None:
         hidden = [locs for locs in hidden if _touches(locs, scope)]
     suppressed = len(hidden)
@@ -522,7 +525,7 @@ def check_rules(
     if jobs < 2 or not forked or not rest or len(index.files) < FORK_THRESHOLD or not hasattr(os, "fork"):
         diagnostics = [d for rule in rules for d in rule().check(index)]
         if forked:
-            index.symbol_queries = _queries(index)
+            index.symbol_queries, index.concept_summary = _family(index)
         for work in then:
             work()
         return diagnostics
@@ -560,7 +563,7 @@ def _fork_rules(index: ProjectIndex, rules: Sequence[type[Rule]]) -> tuple[int, 
     try:
         os.close(read_fd)
         found = {r.code: encode_diagnostics(list(r().check(index))) for r in rules}
-        payload = marshal.dumps((found, _queries(index))) if all(v is not None for v in found.values()) else b""
+        payload = marshal.dumps((found, *_family(index))) if all(v is not None for v in found.values()) else b""
         with os.fdopen(write_fd, "wb") as pipe:
             pipe.write(payload)
     except BaseException:  # the parent runs the rules itself, and reports their errors
@@ -581,20 +584,28 @@ def _join_rules(
             payload = b""
     if payload:
         try:
-            found, queries = marshal.loads(payload)
+            found, queries, summary = marshal.loads(payload)
             decoded = {code: decode_diagnostics(found[code]) for code in (r.code for r in rules)}
-            index.symbol_queries = set(queries)
+            index.symbol_queries, index.concept_summary = set(queries), summary
             return decoded
         except Exception as exc:  # run them here instead
             log.debug("unusable findings from the child process: %s", exc)
     decoded = {r.code: list(r().check(index)) for r in rules}
-    index.symbol_queries = _queries(index)
+    index.symbol_queries, index.concept_summary = _family(index)
     return decoded
 
 
-def _queries(index: ProjectIndex) -> set[tuple[str, str]]:
+def _family(index: ProjectIndex) -> tuple[set[tuple[str, str]], bytes]:
+    """The lookups the duplicate rules made, and the summary of what they made of the
+    classes (b"" when they built no concepts)."""
     symbols = index.__dict__.get("symbols")  # built by the rules, if they needed it
-    return symbols.queried() if symbols is not None else set()
+    concepts = index.__dict__.get("concepts")
+    if symbols is None:
+        return set(), b""
+    summary = b""
+    if concepts is not None:
+        summary = class_changes.summarise(symbols, concepts, index.config.min_methods).dumps()
+    return symbols.queried(), summary
 
 
 def _reused_duplicates(state: FamilyState | None, index: ProjectIndex, table: FactsTable) -> list[Diagnostic] | None:
@@ -611,7 +622,13 @@ def _reused_duplicates(state: FamilyState | None, index: ProjectIndex, table: Fa
             return None
         return info.name, build_namespace(facts, functools.partial(resolver._absolute_base, info))
 
-    plain = shifted_duplicates(state, table.digests, table.stored_blob, table.__getitem__, bindings)
+    def classes_inert(old: ClassVersions, new: ClassVersions) -> bool:
+        summary = class_changes.ConceptSummary.loads(state[4]) if state[4] else None
+        if summary is None:
+            return False
+        return class_changes.inert(summary, index.config, index.modules, table, old, new)
+
+    plain = shifted_duplicates(state, table.digests, table.stored_blob, table.__getitem__, bindings, classes_inert)
     if plain is None:
         return None
     index.symbol_queries = state[3]

@@ -192,16 +192,34 @@ def _shift_data(value: Any, maps: Mapping[str, dict[int, int]]) -> Any:
 # When the whole-state reuse above fails (an import added, a class changed), the duplicate
 # rules may still be unaffected. They read, of each file: its classes, aliases, constants,
 # factories, `__all__` and from-imports (all of which must then be equal but for a
-# renumbering), and its top-level bindings, only through lookups of (module, name) in the
-# symbol table. A binding that changed (a plain `import x` added, say) changes nothing if
-# the previous run never looked that (module, name) up: the rules make the same lookups,
-# in the same order, and get the same answers.
+# renumbering, classes aside), and its top-level bindings, only through lookups of
+# (module, name) in the symbol table. A binding that changed (a plain `import x` added,
+# a class added) changes nothing if the previous run never looked that (module, name) up:
+# the rules make the same lookups, in the same order, and get the same answers. Classes
+# that changed are handed to ``classes_inert`` (see index.class_changes), which decides
+# whether the passes over every class can notice them.
 
 
-def duplicate_view(facts: FileFacts) -> tuple[Any, ...]:
-    """What the duplicate rules read of a file besides its top-level bindings."""
+def duplicate_view(facts: FileFacts, skip: frozenset[str] = frozenset()) -> tuple[Any, ...]:
+    """What the duplicate rules read of a file besides its top-level bindings (without the
+    classes whose qualnames are in ``skip``)."""
     from_imports = tuple(f for f in facts.imports if f.is_from and not f.dynamic)
-    return (facts.error, facts.classes, facts.aliases, facts.constants, facts.factories, facts.dunder_all, from_imports)
+    classes = tuple(c for c in facts.classes if c.qualname not in skip) if skip else facts.classes
+    return (facts.error, classes, facts.aliases, facts.constants, facts.factories, facts.dunder_all, from_imports)
+
+
+def changed_classes(old: FileFacts, new: FileFacts) -> frozenset[str]:
+    """Qualnames of the classes added, removed, or changed beyond their line numbers (none
+    when a qualname is defined twice in a file: such classes are compared in place)."""
+    before = {c.qualname: c for c in old.classes}
+    after = {c.qualname: c for c in new.classes}
+    if len(before) != len(old.classes) or len(after) != len(new.classes):
+        return frozenset()
+    return frozenset(
+        q
+        for q in before.keys() | after.keys()
+        if q not in before or q not in after or _shape(before[q], []) != _shape(after[q], [])
+    )
 
 
 def changed_bindings(old: Any, new: Any) -> set[str]:
@@ -210,36 +228,52 @@ def changed_bindings(old: Any, new: Any) -> set[str]:
     return {n for n in names if old.imports.get(n) != new.imports.get(n)}
 
 
+ClassVersions = list[tuple[str, str, Any]]  # (path, module, ClassFact)
+
+
 def shifted_duplicates(
     previous: FamilyState | None,
     digests: Mapping[str, bytes],
     old_blob: Callable[[bytes], bytes | None],
     new_facts: Callable[[str], FileFacts],
     bindings: Callable[[str, FileFacts], tuple[str, Any] | None],
+    classes_inert: Callable[[ClassVersions, ClassVersions], bool] | None = None,
 ) -> list[tuple[Any, ...]] | None:
     """The previous raw duplicate findings (plain) renumbered for the current files, or None.
 
     ``bindings(rel, facts)``: the file's module name and top-level namespace.
+    ``classes_inert(old, new)``: whether the changed classes, before and after, leave the
+    findings as they were; without it, every class must be unchanged but for its lines.
     """
     if previous is None:
         return None
-    _, old_digests, plain, queried = previous
+    _, old_digests, plain, queried = previous[:4]
     changed = _changed_files(old_digests, digests, old_blob, new_facts)
     if changed is None:
         return None
     maps: dict[str, dict[int, int]] = {}
+    old_classes: ClassVersions = []
+    new_classes: ClassVersions = []
     for rel, old, new in changed:
-        mapping = line_map(duplicate_view(old), duplicate_view(new))
-        if mapping is None:
-            return None
         before, after = bindings(rel, old), bindings(rel, new)
         if (before is None) != (after is None):
+            return None
+        classes = changed_classes(old, new) if classes_inert is not None else frozenset()
+        mapping = line_map(duplicate_view(old, classes), duplicate_view(new, classes))
+        if mapping is None:
             return None
         if before is not None and after is not None:
             module = after[0]
             if any((module, name) in queried for name in changed_bindings(before[1], after[1])):
                 return None
+            if classes:
+                if any((module, q.partition(".")[0]) in queried for q in classes):
+                    return None
+                old_classes += [(rel, module, c) for c in old.classes if c.qualname in classes]
+                new_classes += [(rel, module, c) for c in new.classes if c.qualname in classes]
         maps[rel] = mapping
+    if (old_classes or new_classes) and (classes_inert is None or not classes_inert(old_classes, new_classes)):
+        return None
     try:
         return [_shift_finding(d, maps) for d in plain]
     except _NoShift:

@@ -102,6 +102,9 @@ class ConceptTable:
     unresolved: list[UnresolvedConcept]
     implementations: list[ClassInfo]
     compared_pairs: int  # interface comparisons made (for benchmarks)
+    interfaces: list[frozenset[tuple[str, int]]] = field(default_factory=list)  # of the implementations
+    unioned: frozenset[str] = frozenset()  # keys of implementations joined to another one
+    patterns: tuple[str, ...] = ()  # the name patterns of the declared concepts that resolved
 
 
 def build_concepts(
@@ -179,6 +182,7 @@ def build_concepts(
     concepts: list[ConceptGroup] = []
     unresolved: list[UnresolvedConcept] = []
     claimed: set[int] = set()
+    all_patterns: list[str] = []
     for spec in sorted(declared, key=lambda s: s.name):
         module, _, cls_name = spec.canonical.partition(":")
         head, _, rest = cls_name.partition(".")
@@ -188,6 +192,7 @@ def build_concepts(
             unresolved.append(UnresolvedConcept(spec))
             continue
         patterns = spec.match or default_match(canonical.name)
+        all_patterns += patterns
         member_ids: set[int] = set()
         joined: dict[str, str] = {canonical.key: CANONICAL}
         ci = position.get(canonical.key)
@@ -230,4 +235,5 @@ def build_concepts(
         name = canonical.name if same_name else f"{canonical.name} interface"
         concepts.append(ConceptGroup(name, canonical, None, members, joined))
     concepts.sort(key=lambda c: (c.name, c.canonical.key))
-    return ConceptTable(concepts, unresolved, impls, compared)
+    unioned = frozenset(impls[i].key for i in how)
+    return ConceptTable(concepts, unresolved, impls, compared, interfaces, unioned, tuple(all_patterns))

@@ -39,6 +39,8 @@ class ProjectIndex:
     cycle_store: CycleMemo | None = None
     #: The (module, name) lookups the duplicate rules made, once they ran (set by the engine).
     symbol_queries: set[tuple[str, str]] | None = None
+    #: What they made of the classes (index.class_changes.ConceptSummary, dumped; set with it).
+    concept_summary: bytes = b""
 
     def __post_init__(self) -> None:
         roots = source_roots(self.config.root, self.config.src)

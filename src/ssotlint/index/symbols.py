@@ -165,8 +165,36 @@ def build_namespace(facts: FileFacts, absolute: Callable[[ImportFact], str | Non
     return ns
 
 
+class _ClassesByKey(dict[str, "ClassInfo"]):
+    """``SymbolTable.classes`` built one module at a time, as keys are asked for: a table
+    that answers questions about a few classes reads only the files those touch."""
+
+    def __init__(self, modules: ModuleTable, files: Mapping[str, FileFacts], test_spec: pathspec.GitIgnoreSpec) -> None:
+        super().__init__()
+        self._modules = modules
+        self._files = files
+        self._test_spec = test_spec
+        self._read: set[str] = set()
+
+    def get(self, key: str, default: ClassInfo | None = None) -> ClassInfo | None:  # type: ignore[override]
+        module = key.rpartition(":")[0]
+        if module not in self._read:
+            self._read.add(module)
+            info = self._modules.get(module)
+            facts = self._files.get(info.rel) if info is not None else None
+            if info is not None and facts is not None and facts.classes:
+                in_tests = bool(self._test_spec.match_file(info.rel))
+                for fact in facts.classes:
+                    self.setdefault(f"{module}:{fact.qualname}", ClassInfo(module, info.rel, fact, in_tests, f"{module}:{fact.qualname}"))
+        return super().get(key, default)
+
+
 class SymbolTable:
-    def __init__(self, config: Config, modules: ModuleTable, files: Mapping[str, FileFacts]) -> None:
+    def __init__(
+        self, config: Config, modules: ModuleTable, files: Mapping[str, FileFacts], *, lazy: bool = False
+    ) -> None:
+        """``lazy``: read a file's classes only once a lookup reaches its module (for
+        questions about a few classes; ``classes`` then holds only what was read)."""
         self.config = config
         self.modules = modules
         self.files = files
@@ -182,9 +210,12 @@ class SymbolTable:
         self._parents: dict[str, tuple[ClassInfo, ...]] = {}
         self._ancestors: dict[str, tuple[ClassInfo, ...]] = {}
         self._external: dict[str, tuple[str, ...]] = {}
+        #: Some answer was cut short (a cyclic binding, or a chain too deep): such answers
+        #: depend on the order of the lookups.
+        self.cut = False
         test_spec = pathspec.GitIgnoreSpec.from_lines(config.test_paths)
-        self.classes: dict[str, ClassInfo] = {}
-        for rel, facts in files.items():
+        self.classes: dict[str, ClassInfo] = _ClassesByKey(modules, files, test_spec) if lazy else {}
+        for rel, facts in () if lazy else files.items():
             info = modules.by_rel.get(rel)
             if info is None or not facts.classes:
                 continue
@@ -234,6 +265,10 @@ class SymbolTable:
         so far depended on (a binding never looked up changed nothing)."""
         return set(self._memo) | self._refused
 
+    def refused(self) -> bool:
+        """Whether some lookup went too deep and was answered None (see :attr:`cut`)."""
+        return bool(self._refused)
+
     # --- resolution ------------------------------------------------------------------------
     def lookup(self, module: str, name: str) -> Resolved | None:
         """What ``name`` is bound to at the top level of first-party ``module`` (None: unbound)."""
@@ -241,8 +276,10 @@ class SymbolTable:
         if key in self._memo:
             return self._memo[key]
         if key in self._active:
+            self.cut = True
             return None  # on a cycle: memoised once the outer lookup of the key ends
         if len(self._active) > _MAX_DEPTH:
+            self.cut = True
             self._refused.add(key)
             return None
         self._active.add(key)

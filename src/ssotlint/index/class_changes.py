@@ -1,0 +1,195 @@
+"""Whether classes changed since the last run can change the duplicate rules' findings.
+
+The duplicate rules read classes two ways. Through lookups of ``(module, name)`` in the
+symbol table (a base class, a factory's constructor, a re-export): the caller checks that
+no changed class was looked up by the last run. And by going over every class: each
+top-level class gets a role, implementations are joined into concepts by name and by
+interface, declared concepts match class names against patterns, a concept's findings
+list the classes named like its members, and a thin subclass of a canonical class is
+reported as an alias.
+
+A changed class (added, removed, or changed beyond its line numbers) leaves all of that
+as it was when, in the state where it exists,
+
+- its name is no concept member's and matches no declared concept's pattern;
+- it is no thin subclass of a canonical class;
+- as an implementation, it was joined to no other (its old version) or can be joined to
+  none (its new version): no other implementation has its name, and none shares enough of
+  its interface to reach the similarity threshold;
+- the lists of the interface index that unchanged classes share stay on the same side of
+  the limit above which a method is too common to propose candidates;
+- the lookups its role and bases need are not cut short by a cycle or by depth (their
+  answers do not depend on the order of lookups), and the last run cut none short by
+  depth.
+
+A :class:`ConceptSummary` of the last run holds what these checks need of the classes
+that did not change; the changed ones are looked at through symbol tables that read only
+the files their lookups reach.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import marshal
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ssotlint.config import Config
+from ssotlint.facts.model import BODY_REAL, ClassFact, FileFacts
+from ssotlint.index.concepts import COMMON_METHOD_LIMIT, ConceptTable
+from ssotlint.index.modules import ModuleTable
+from ssotlint.index.symbols import IMPLEMENTATION, ClassInfo, SymbolTable, public_interface
+
+_LAYOUT = 1
+MethodKey = tuple[str, int]
+#: (path, module, class) of one version of a changed class.
+ChangedClass = tuple[str, str, ClassFact]
+
+
+@dataclass(frozen=True)
+class ConceptSummary:
+    """What the duplicate rules made of the classes in one run."""
+
+    sizes: dict[str, int]  # implementation key -> size of its public interface
+    postings: dict[MethodKey, list[str]]  # (method, arity) -> implementations with enough methods that define it
+    unioned: frozenset[str]  # implementations joined to another one
+    member_names: frozenset[str]  # names of every concept's members
+    canonicals: frozenset[str]  # keys of the canonical classes
+    patterns: tuple[str, ...]  # name patterns of the declared concepts
+    refused: bool  # some lookup went too deep and was answered None
+
+    def dumps(self) -> bytes:
+        return marshal.dumps(
+            (
+                _LAYOUT,
+                self.sizes,
+                self.postings,
+                sorted(self.unioned),
+                sorted(self.member_names),
+                sorted(self.canonicals),
+                list(self.patterns),
+                self.refused,
+            )
+        )
+
+    @classmethod
+    def loads(cls, data: bytes) -> ConceptSummary | None:
+        try:
+            layout, sizes, postings, unioned, names, canonicals, patterns, refused = marshal.loads(data)
+        except Exception:
+            return None
+        if layout != _LAYOUT or not isinstance(sizes, dict) or not isinstance(postings, dict):
+            return None
+        return cls(sizes, postings, frozenset(unioned), frozenset(names), frozenset(canonicals), tuple(patterns), bool(refused))
+
+
+def summarise(symbols: SymbolTable, table: ConceptTable, min_methods: int) -> ConceptSummary:
+    sizes: dict[str, int] = {}
+    postings: dict[MethodKey, list[str]] = {}
+    for c, iface in zip(table.implementations, table.interfaces, strict=True):
+        sizes[c.key] = len(iface)
+        if len(iface) >= min_methods:
+            for k in iface:
+                postings.setdefault(k, []).append(c.key)
+    return ConceptSummary(
+        sizes,
+        postings,
+        table.unioned,
+        frozenset(m.name for concept in table.concepts for m in concept.members),
+        frozenset(concept.canonical.key for concept in table.concepts),
+        table.patterns,
+        symbols.refused(),
+    )
+
+
+def _thin_subclass_of(symbols: SymbolTable, c: ClassInfo, keys: frozenset[str]) -> bool:
+    """``c`` adds nothing to a base whose key is in ``keys`` (see CompatAlias)."""
+    if not c.fact.bases or c.fact.body == BODY_REAL:
+        return False
+    return any(b.kind == "class" and b.key in keys for b in symbols.bases(c))
+
+
+def inert(
+    summary: ConceptSummary,
+    config: Config,
+    modules: ModuleTable,
+    files: Mapping[str, FileFacts],
+    old: Sequence[ChangedClass],
+    new: Sequence[ChangedClass],
+) -> bool:
+    """Whether replacing the ``old`` versions of the changed classes by the ``new`` ones
+    leaves the duplicate rules' findings as the ``summary``'s run found them (``files``:
+    the current facts). The caller has checked that the last run looked none of them up."""
+    if summary.refused:
+        return False
+
+    def named(name: str) -> bool:
+        return name in summary.member_names or any(fnmatch.fnmatchcase(name, p) for p in summary.patterns)
+
+    # Bases resolve the same in both states (no binding the last run looked up changed):
+    # the current files answer for the old versions too.
+    before = SymbolTable(config, modules, files, lazy=True)
+    after = SymbolTable(config, modules, files, lazy=True)
+    removed: dict[str, frozenset[MethodKey]] = {}
+    for path, module, fact in old:
+        if fact.qualname != fact.name:
+            continue  # reached only through its outer class, which nothing looked up
+        c = ClassInfo(module, path, fact, before.in_tests(path), f"{module}:{fact.qualname}")
+        if named(fact.name) or c.key in summary.unioned or _thin_subclass_of(before, c, summary.canonicals):
+            return False
+        before.role(c)  # the lookups the last run made for it
+        if c.key in summary.sizes:
+            removed[c.key] = public_interface(fact)
+    added: dict[str, frozenset[MethodKey]] = {}
+    for path, module, fact in new:
+        if fact.qualname != fact.name:
+            continue
+        c = ClassInfo(module, path, fact, after.in_tests(path), f"{module}:{fact.qualname}")
+        if named(fact.name) or _thin_subclass_of(after, c, summary.canonicals):
+            return False
+        if after.role(c).role == IMPLEMENTATION and not fact.typing_only:
+            added[c.key] = public_interface(fact)
+    if before.cut or after.cut:
+        return False
+    if not removed and not added:
+        return True
+
+    if added:
+        kept_names = Counter(k.rpartition(":")[2] for k in summary.sizes if k not in removed)
+        added_names = Counter(k.rpartition(":")[2] for k in added)
+        if any(kept_names[n] or count > 1 for n, count in added_names.items()):
+            return False
+
+    # The interface index after the change, for the method keys it touches.
+    minimum = config.min_methods
+    lists: dict[MethodKey, list[str]] = {}
+    for key, iface in removed.items():
+        if summary.sizes[key] < minimum:
+            continue
+        for k in iface:
+            entries = lists.setdefault(k, list(summary.postings.get(k, ())))
+            if key not in entries:
+                return False  # not the summary of these facts
+            entries.remove(key)
+    for key, iface in added.items():
+        if len(iface) >= minimum:
+            for k in iface:
+                lists.setdefault(k, list(summary.postings.get(k, ()))).append(key)
+
+    def proposes(n: int) -> bool:
+        return 1 < n <= COMMON_METHOD_LIMIT
+
+    for k, entries in lists.items():
+        kept = sum(1 for e in entries if e not in added)
+        if kept >= 2 and proposes(len(summary.postings.get(k, ()))) != proposes(len(entries)):
+            return False  # pairs of unchanged classes compared before and not now, or the reverse
+    for key, iface in added.items():
+        if len(iface) < minimum:
+            continue
+        shared = Counter(e for k in iface if proposes(len(lists[k])) for e in lists[k] if e != key)
+        for other, count in shared.items():
+            size = len(added[other]) if other in added else summary.sizes[other]
+            if count / max(len(iface), size) >= config.min_similarity:
+                return False
+    return True

@@ -1,0 +1,193 @@
+"""Classes added, removed or changed since the last run: the duplicate rules' findings are
+reused only when the changes cannot reach them, and always agree with a fresh run."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ssotlint import engine
+from ssotlint.index.class_changes import ConceptSummary
+from ssotlint.index.concepts import COMMON_METHOD_LIMIT
+from tests.conftest import EXAMPLE_DIR, check, findings, write_project
+from tests.test_shift import _insert, _plain, _spy_duplicates
+
+FOUR = "    def get(self, k):\n        return k\n\n    def put(self, k, v):\n        return v\n\n" \
+    "    def delete(self, k):\n        return k\n\n    def keys(self):\n        return []\n"
+BASE_FILES = {
+    "app/__init__.py": "",
+    "app/a.py": "class Store:\n" + FOUR,
+    "app/b.py": "class Cache:\n" + FOUR,
+    "app/c.py": "X = 1\n",
+    "app/base.py": "class Base:\n    def run(self):\n        return 1\n",
+    "app/d.py": "from app.base import Base\n\n\nclass Job(Base):\n    def run(self):\n        return 2\n",
+}
+UNRELATED = "\n\nclass Unrelated:\n    def handle(self, event):\n        return event\n"
+
+
+def _project(tmp_path: Path, config: str = "") -> Path:
+    return write_project(tmp_path / "p", BASE_FILES, config)
+
+
+def _hook(root: Path, monkeypatch: pytest.MonkeyPatch, *paths: str) -> tuple[engine.RunResult, list[int]]:
+    """A cached run (on ``paths``, like the hook) and whether the duplicate rules ran;
+    it must agree with a run without cache."""
+    calls = _spy_duplicates(monkeypatch)
+    cached = check(root, use_cache=True, paths=tuple(root / p for p in paths))
+    monkeypatch.undo()
+    fresh = check(root, paths=tuple(root / p for p in paths))
+    assert _plain(cached) == _plain(fresh)
+    assert cached.suppressed == fresh.suppressed
+    return cached, calls
+
+
+def test_a_new_unrelated_class_keeps_the_duplicate_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _project(tmp_path)
+    first = check(root, use_cache=True)
+    assert findings(first, "SSOT101") == ["SSOT101 app/b.py:1:1"]
+    _insert(root / "app/a.py", 10**6, UNRELATED)
+    _insert(root / "app/a.py", 0, "# pushed down\n")
+    result, calls = _hook(root, monkeypatch, "app/a.py")
+    assert calls == []  # renumbered, not computed
+    assert findings(result, "SSOT101") == ["SSOT101 app/b.py:1:1"]
+    assert result.diagnostics[0].related[0].line == 2  # the canonical Store moved down a line
+    # A method added to a class no concept holds, and a subclass of a class nobody looked up.
+    _insert(root / "app/c.py", 10**6, "\n\nclass Plain:\n    def one(self):\n        return 1\n")
+    _, calls = _hook(root, monkeypatch, "app/c.py")
+    assert calls == []
+    _insert(root / "app/c.py", 10**6, "    def two(self):\n        return 2\n")
+    _insert(root / "app/c.py", 0, "import app.base\n\n\nclass Child(app.base.Base):\n    def walk(self):\n        return 0\n")
+    _, calls = _hook(root, monkeypatch, "app/c.py")
+    assert calls == []
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "expected"),
+    [
+        # Same name as an implementation elsewhere: joined to it by name.
+        ("app/c.py", "\n\nclass Store:\n    def get(self, k):\n        return k\n", ["SSOT101 app/b.py:1:1", "SSOT101 app/c.py:4:1"]),
+        # Another interface like theirs: joined by interface overlap.
+        ("app/c.py", "\n\nclass Registry:\n" + FOUR, ["SSOT101 app/b.py:1:1", "SSOT101 app/c.py:4:1"]),
+        # Named like a member: listed among the classes not counted (an exception here).
+        ("app/c.py", "\n\nclass Cache(Exception):\n    pass\n", ["SSOT101 app/b.py:1:1"]),
+        # A changed class that another one resolved as its base.
+        ("app/base.py", "    def stop(self):\n        return 0\n", ["SSOT101 app/b.py:1:1"]),
+        # A concept member that changed.
+        ("app/b.py", "    def extra(self):\n        return 0\n", ["SSOT101 app/b.py:1:1"]),
+    ],
+)
+def test_classes_the_rules_can_notice_make_them_run(
+    path: str, text: str, expected: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _project(tmp_path)
+    check(root, use_cache=True)
+    _insert(root / path, 10**6, text)
+    result, calls = _hook(root, monkeypatch)
+    assert calls == [1]
+    assert findings(result, "SSOT101") == expected
+
+
+def test_a_removed_member_makes_them_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _project(tmp_path)
+    check(root, use_cache=True)
+    (root / "app/b.py").write_text("Y = 2\n")
+    result, calls = _hook(root, monkeypatch)
+    assert calls == [1]
+    assert findings(result, "SSOT101") == []
+
+
+def test_a_thin_subclass_of_a_canonical_class_makes_them_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _project(tmp_path)
+    check(root, use_cache=True)
+    _insert(root / "app/c.py", 10**6, "import app.a\n\n\nclass Shim(app.a.Store):\n    pass\n")
+    result, calls = _hook(root, monkeypatch)
+    assert calls == [1]
+    assert findings(result, "SSOT102") == ["SSOT102 app/c.py:5:1"]
+
+
+def test_a_name_a_declared_concept_matches_makes_them_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _project(tmp_path, '[tool.ssotlint.concepts.store]\ncanonical = "app.a:Store"\n')
+    check(root, use_cache=True)
+    _insert(root / "app/c.py", 10**6, "\n\nclass SqlStore:\n    def query(self):\n        return 1\n")
+    result, calls = _hook(root, monkeypatch)
+    assert calls == [1]
+    assert "SSOT101 app/c.py:4:1" in findings(result, "SSOT101")
+
+
+def test_a_method_becoming_too_common_makes_them_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # COMMON_METHOD_LIMIT classes share `run`; one more and `run` proposes no candidates.
+    def cls(i: int) -> str:
+        return f"class C{i}:\n" + "".join(f"    def {m}(self):\n        return 0\n\n" for m in ("run", f"a{i}", f"b{i}", f"c{i}"))
+
+    files = {"app/__init__.py": "", **{f"app/m{i}.py": cls(i) for i in range(COMMON_METHOD_LIMIT)}, "app/z.py": "Z = 0\n"}
+    root = write_project(tmp_path / "p", files)
+    check(root, use_cache=True)
+    _insert(root / "app/z.py", 10**6, "\n\n" + cls(COMMON_METHOD_LIMIT))
+    _, calls = _hook(root, monkeypatch)
+    assert calls == [1]
+    # Below the limit the same kind of class is inert.
+    (root / "app/m0.py").write_text("M = 0\n")
+    check(root, use_cache=True)
+    _insert(root / "app/m1.py", 10**6, "\n\nclass D:\n    def elsewhere(self):\n        return 1\n")
+    _, calls = _hook(root, monkeypatch)
+    assert calls == []
+
+
+def test_summary_round_trip_and_damage() -> None:
+    summary = ConceptSummary({"m:A": 4}, {("run", 0): ["m:A"]}, frozenset({"m:A"}), frozenset({"A"}), frozenset({"m:A"}), ("*A*",), False)
+    assert ConceptSummary.loads(summary.dumps()) == summary
+    assert ConceptSummary.loads(b"\x00garbage") is None
+    assert ConceptSummary.loads(b"") is None
+
+
+def test_the_summary_comes_back_from_the_forked_duplicate_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _project(tmp_path)
+    monkeypatch.setattr(engine, "FORK_THRESHOLD", 0)
+    check(root, use_cache=True, jobs=2)
+    _insert(root / "app/c.py", 10**6, UNRELATED)
+    calls = _spy_duplicates(monkeypatch)
+    cached = check(root, use_cache=True, jobs=2)
+    assert calls == []
+    monkeypatch.undo()
+    assert _plain(cached) == _plain(check(root))
+
+
+_CLASS_EDITS = [
+    UNRELATED,
+    "\n\nclass WebSocketManager:\n    async def connect(self, user_id, socket):\n        return 1\n",
+    "\n\nclass FakeWebSocketManager:\n    def connect(self, user_id, socket):\n        return 1\n",
+    "\n\nclass ChatHub:\n    async def connect(self, user_id, socket):\n        return 1\n\n"
+    "    async def disconnect(self, user_id):\n        return 1\n\n    async def send_to_user(self, user_id, message):\n"
+    "        return 1\n\n    async def broadcast(self, message):\n        return 1\n",
+    "\n\nclass User:\n    def name(self):\n        return 'x'\n",
+    "\n\nclass Token(Exception):\n    pass\n",
+    "\n\nclass Helper:\n    class Inner:\n        def deep(self):\n            return 0\n",
+    "\n\nclass LoggingMixin:\n    def log(self, message):\n        return message\n",
+    "\n\nimport chat_backend.websocket.unified_manager as um\n\n\nclass Thin(um.UnifiedWebSocketManager):\n    pass\n",
+]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_class_edits_agree_with_a_fresh_run(seed: int, tmp_path: Path) -> None:
+    rng = random.Random(seed)
+    root = tmp_path / "demo"
+    shutil.copytree(EXAMPLE_DIR, root, ignore=shutil.ignore_patterns(".ssotlint_cache"))
+    files = sorted(p for p in root.rglob("*.py") if "services" in p.parts)
+    check(root, use_cache=True)
+    for _ in range(4):  # successive hook runs, each on a few edited files
+        edited = rng.sample(files, 2)
+        for path in edited:
+            if rng.random() < 0.3 and "class " in path.read_text():
+                # drop a class: cut the file at its last class statement
+                text = path.read_text()
+                path.write_text(text[: text.rindex("class ")] + "pass\n")
+            else:
+                _insert(path, 10**6, rng.choice(_CLASS_EDITS))
+        cached = check(root, use_cache=True, paths=tuple(edited))
+        fresh = check(root, paths=tuple(edited))
+        assert _plain(cached) == _plain(fresh)
+        assert cached.suppressed == fresh.suppressed
+    assert _plain(check(root, use_cache=True)) == _plain(check(root))
