@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 MAGIC = b"SSOTLINT-FACTS\x02"
 RESULT_MAGIC = b"SSOTLINT-RESULT\x05"
 FAMILY_MAGIC = b"SSOTLINT-DUPLICATES\x02"
+CYCLES_STATE_MAGIC = b"SSOTLINT-CYCLE-FINDINGS\x01"
 StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 @dataclass(frozen=True)
 class StoredResult:
@@ -51,6 +52,14 @@ class StoredResult:
 #: suppression (plain), the (module, name) lookups they made, what they made of the
 #: classes (index.class_changes.ConceptSummary; b"" when they built no concepts)).
 FamilyState = tuple[bytes, dict[str, bytes], list[tuple[Any, ...]], set[tuple[str, str]], bytes]
+#: (ignore comments as (path, line), the same for SSOT202, imports.allow entries, the same
+#: for SSOT202): the suppressions that removed an edge of a cycle.
+SuppressionUsage = tuple[
+    frozenset[tuple[str, int]], frozenset[tuple[str, int]], frozenset[str], frozenset[str]
+]
+#: The cycle rules' own state: (inputs key, digests, their findings before suppression
+#: (plain), the suppressions they used).
+CyclesState = tuple[bytes, dict[str, bytes], list[tuple[Any, ...]], SuppressionUsage]
 
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -176,6 +185,7 @@ class FactsCache:
         self.file = self.pack.file
         self.result_file = directory / f"result-{key}.bin"
         self.family_file = directory / f"duplicates-{key}.bin"
+        self.cycles_state_file = directory / f"cycle-findings-{key}.bin"
         self.entries: dict[bytes, bytes] = {}
         self.stats: dict[str, tuple[StatKey, bytes]] = {}
         self.used: dict[bytes, bytes] = {}
@@ -291,41 +301,86 @@ class FactsCache:
     ) -> None:
         """Keep the duplicate rules' findings (before suppression), the lookups they made,
         and the summary of the classes they read."""
+        self._save_state(self.family_file, FAMILY_MAGIC, inputs_key, digests, diagnostics, (queried, summary))
+
+    def load_duplicates_state(self, inputs_key: bytes) -> FamilyState | None:
+        found = self._load_state(self.family_file, FAMILY_MAGIC, inputs_key)
+        if found is None:
+            return None
+        stored_inputs, digests, plain, queried, summary = found
+        if not isinstance(queried, (set, frozenset)) or not isinstance(summary, bytes):
+            log.debug("ignoring unusable duplicates state %s", self.family_file)
+            return None
+        return stored_inputs, digests, plain, set(queried), summary
+
+    def save_cycles_state(
+        self, inputs_key: bytes, digests: dict[str, bytes], diagnostics: Sequence[Diagnostic], usage: SuppressionUsage
+    ) -> None:
+        """Keep the cycle rules' findings (before suppression) and which ignore comments and
+        ``imports.allow`` entries removed an edge of a cycle."""
+        plain_usage = tuple(sorted(u) for u in usage)
+        self._save_state(self.cycles_state_file, CYCLES_STATE_MAGIC, inputs_key, digests, diagnostics, (plain_usage,))
+
+    def load_cycles_state(self, inputs_key: bytes) -> CyclesState | None:
+        found = self._load_state(self.cycles_state_file, CYCLES_STATE_MAGIC, inputs_key)
+        if found is None:
+            return None
+        stored_inputs, digests, plain, usage = found
+        try:
+            comments, deferred_comments, allow, deferred_allow = usage
+            typed = (
+                frozenset((str(p), int(n)) for p, n in comments),
+                frozenset((str(p), int(n)) for p, n in deferred_comments),
+                frozenset(map(str, allow)),
+                frozenset(map(str, deferred_allow)),
+            )
+        except Exception as exc:
+            log.debug("ignoring unusable cycles state %s (%s)", self.cycles_state_file, exc)
+            return None
+        return stored_inputs, digests, plain, typed
+
+    def _save_state(
+        self,
+        target: Path,
+        magic: bytes,
+        inputs_key: bytes,
+        digests: dict[str, bytes],
+        diagnostics: Sequence[Diagnostic],
+        extra: tuple[Any, ...],
+    ) -> None:
+        """One rule family's findings (plain) with what they were computed from."""
         if not self.enabled:
             return
         plain = encode_diagnostics(diagnostics)
         if plain is None:
             return
         try:
-            payload = marshal.dumps((inputs_key, digests, plain, queried, summary))
+            payload = marshal.dumps((inputs_key, digests, plain, *extra))
         except ValueError:
             return
-        self._write(self.family_file, FAMILY_MAGIC + _sealed(payload))
+        self._write(target, magic + _sealed(payload))
 
-    def load_duplicates_state(self, inputs_key: bytes) -> FamilyState | None:
+    def _load_state(self, target: Path, magic: bytes, inputs_key: bytes) -> tuple[Any, ...] | None:
+        """What :meth:`_save_state` kept, if it was computed under ``inputs_key``."""
         if not self.enabled:
             return None
         try:
-            raw = self.family_file.read_bytes()
+            raw = target.read_bytes()
         except OSError:
             return None
         try:
-            if not raw.startswith(FAMILY_MAGIC):
+            if not raw.startswith(magic):
                 raise ValueError("bad header")
-            payload = _unsealed(raw[len(FAMILY_MAGIC) :])
-            stored_inputs, digests, plain, queried, summary = marshal.loads(payload)
-            if stored_inputs != inputs_key:
-                return None
-            if (
-                not isinstance(digests, dict)
-                or not isinstance(plain, list)
-                or not isinstance(queried, (set, frozenset))
-                or not isinstance(summary, bytes)
-            ):
+            found = marshal.loads(_unsealed(raw[len(magic) :]))
+            if not isinstance(found, tuple) or len(found) < 3:
                 raise ValueError("unexpected layout")
-            return stored_inputs, digests, plain, set(queried), summary
+            if found[0] != inputs_key:
+                return None
+            if not isinstance(found[1], dict) or not isinstance(found[2], list):
+                raise ValueError("unexpected layout")
+            return found
         except Exception as exc:  # any damage means: compute afresh
-            log.debug("ignoring unusable duplicates state %s (%s)", self.family_file, exc)
+            log.debug("ignoring unusable state %s (%s)", target, exc)
             return None
 
     def _write(self, target: Path, blob: bytes) -> None:

@@ -23,11 +23,13 @@ from typing import Any
 from ssotlint import __version__
 from ssotlint import baseline as baseline_mod
 from ssotlint.cache import (
+    CyclesState,
     CycleStore,
     EdgeStore,
     FactsCache,
     FamilyState,
     StatKey,
+    SuppressionUsage,
     content_digest,
     decode_diagnostics,
     encode_diagnostics,
@@ -43,9 +45,9 @@ from ssotlint.index.imports import Resolver
 from ssotlint.index.project import ProjectIndex
 from ssotlint.index.symbols import build_namespace
 from ssotlint.rules import ALL_RULES, Rule, is_selected
-from ssotlint.rules.cycles import analysis
+from ssotlint.rules.cycles import CYCLE_RULES, analysis
 from ssotlint.rules.meta import StaleBaselineEntry, UnusedSuppression
-from ssotlint.shift import ClassVersions, shifted, shifted_duplicates
+from ssotlint.shift import ClassVersions, shifted, shifted_cycles, shifted_duplicates
 
 log = logging.getLogger(__name__)
 
@@ -245,10 +247,31 @@ def _store(
 # --- suppression ---------------------------------------------------------------------------
 
 
+def suppression_usage(index: ProjectIndex, rules: Sequence[type[Rule]]) -> SuppressionUsage:
+    """Which ignore comments and ``imports.allow`` entries removed an edge of a cycle, for
+    the cycle rules among ``rules`` (see cache.SuppressionUsage)."""
+    codes = {r.code for r in rules}
+    if not {"SSOT201", "SSOT202"} & codes:
+        return frozenset(), frozenset(), frozenset(), frozenset()
+    cycles = analysis(index)
+    runtime = cycles.runtime_suppression if "SSOT201" in codes else None
+    deferred = cycles.deferred_suppression if "SSOT202" in codes else None
+    return (
+        runtime.used_comments if runtime else frozenset(),
+        deferred.used_comments if deferred else frozenset(),
+        runtime.used_allow if runtime else frozenset(),
+        deferred.used_allow if deferred else frozenset(),
+    )
+
+
 def apply_suppressions(
-    index: ProjectIndex, diagnostics: list[Diagnostic], rules: tuple[type[Rule], ...]
+    index: ProjectIndex,
+    diagnostics: list[Diagnostic],
+    rules: tuple[type[Rule], ...],
+    usage: SuppressionUsage | None = None,
 ) -> tuple[list[Diagnostic], list[tuple[str, ...]]]:
-    """Drop suppressed findings; add SSOT902 for suppressions that suppressed nothing.
+    """Drop suppressed findings; add SSOT902 for suppressions that suppressed nothing
+    (``usage``: :func:`suppression_usage`, when already known).
 
     Returns the findings kept and the locations of each finding dropped.
     """
@@ -280,11 +303,10 @@ def apply_suppressions(
     if UnusedSuppression.code not in selected_codes:
         return kept, suppressed
 
-    cycles = analysis(index)
-    if "SSOT201" in selected_codes:
-        used |= cycles.runtime_suppression.used_comments
-    if "SSOT202" in selected_codes:
-        used |= cycles.deferred_suppression.used_comments
+    if usage is None:
+        usage = suppression_usage(index, rules)
+    comments, deferred_comments, allow, deferred_allow = usage
+    used |= comments | deferred_comments
     # An unused-suppression finding lies in the comment's file only: only the files with
     # suppression comments (and in focus, if there is one) need reading.
     for path in flagged(index.files, SUPPRESSIONS):
@@ -307,11 +329,7 @@ def apply_suppressions(
             )
             if not _line_suppresses(facts, s.line, d.code):
                 kept.append(d)
-    allow_used: set[str] = set()
-    if "SSOT201" in selected_codes:
-        allow_used |= cycles.runtime_suppression.used_allow
-    if "SSOT202" in selected_codes:
-        allow_used |= cycles.deferred_suppression.used_allow
+    allow_used = allow | deferred_allow
     if {"SSOT201", "SSOT202"} & selected_codes:
         cfg = index.config.display_config
         for entry in index.config.allow_imports:
@@ -424,33 +442,47 @@ def _run(config: Config, options: RunOptions) -> RunResult:
             pending.append(index.edge_store.save)
         if isinstance(index.cycle_store, CycleStore):
             pending.append(index.cycle_store.save)
+        # Each family's findings may be the last run's, renumbered, when the changed files
+        # differ only in what the family does not read. Each rule reports under its own code.
+        by_rule: dict[str, list[Diagnostic]] = {r.code: [] for r in rules}
+        cycles = cycle_rules(rules)
+        kept_cycles = None
+        if key is not None and table is not None and cycles:
+            kept_cycles = _reused_cycles(results.load_cycles_state(inputs), table)
+        if kept_cycles is not None:
+            log.info("the changes do not reach the cycle rules: their findings renumbered")
+            for d in kept_cycles[0]:
+                by_rule[d.code].append(d)
+        to_run = [r for r in rules if kept_cycles is None or r not in cycles]
         duplicates = duplicate_rules(rules)
         reused = None
         if key is not None and table is not None and duplicates:
             reused = _reused_duplicates(results.load_duplicates_state(inputs), index, table)
         if reused is None:
-            diagnostics = check_rules(index, rules, jobs, then=pending)
+            for d in check_rules(index, to_run, jobs, then=pending):
+                by_rule[d.code].append(d)
         else:
             log.info("the changes do not reach the duplicate rules: their findings renumbered, the rest computed")
-            by_rule: dict[str, list[Diagnostic]] = {r.code: [] for r in duplicates}
-            for d in reused:  # each duplicate rule reports under its own code
+            for d in reused:
                 by_rule[d.code].append(d)
-            for r in rules:
+            for r in to_run:
                 if r not in duplicates:
-                    by_rule[r.code] = list(r().check(index))
+                    by_rule[r.code] += r().check(index)
             for work in pending:
                 work()
-            diagnostics = [d for r in rules for d in by_rule[r.code]]
-        raw_duplicates = [d for d in diagnostics if d.code in {r.code for r in duplicates}]
-        diagnostics, hidden = apply_suppressions(index, diagnostics, rules)
+        diagnostics = [d for r in rules for d in by_rule[r.code]]
+        usage = kept_cycles[1] if kept_cycles is not None else suppression_usage(index, rules)
+        diagnostics, hidden = apply_suppressions(index, diagnostics, rules, usage)
         if key is not None and table is not None:
             results.save_result(key, diagnostics, hidden, inputs, table.digests)
             # After a reuse the stored state stays as it was: an earlier state of the same
             # project, against which the next run's changes are compared just as well.
             if reused is None and index.symbol_queries is not None:
-                results.save_duplicates_state(
-                    inputs, table.digests, raw_duplicates, index.symbol_queries, index.concept_summary
-                )
+                raw = [d for r in duplicates for d in by_rule[r.code]]
+                results.save_duplicates_state(inputs, table.digests, raw, index.symbol_queries, index.concept_summary)
+            if kept_cycles is None and cycles:
+                raw = [d for r in cycles for d in by_rule[r.code]]
+                results.save_cycles_state(inputs, table.digests, raw, usage)
     if scope is not None:
         hidden = [locs for locs in hidden if _touches(locs, scope)]
     suppressed = len(hidden)
@@ -606,6 +638,29 @@ def _family(index: ProjectIndex) -> tuple[set[tuple[str, str]], bytes]:
     if concepts is not None:
         summary = class_changes.summarise(symbols, concepts, index.config.min_methods).dumps()
     return symbols.queried(), summary
+
+
+def cycle_rules(rules: Sequence[type[Rule]]) -> list[type[Rule]]:
+    """The rules that read only imports, ignore comments and parse errors: reused apart."""
+    return [r for r in rules if r in CYCLE_RULES]
+
+
+def _reused_cycles(
+    state: CyclesState | None, table: FactsTable
+) -> tuple[list[Diagnostic], SuppressionUsage] | None:
+    """The cycle rules' findings of the last run and the suppressions they used,
+    renumbered, when no changed file's imports, comments or parse error changed (see
+    ``shift.shifted_cycles``)."""
+    if state is None:
+        return None
+    _, old_digests, plain, (comments, deferred_comments, allow, deferred_allow) = state
+    moved = shifted_cycles(
+        old_digests, plain, (comments, deferred_comments), table.digests, table.stored_blob, table.__getitem__
+    )
+    if moved is None:
+        return None
+    findings, (comments, deferred_comments) = moved
+    return decode_diagnostics(findings), (comments, deferred_comments, allow, deferred_allow)
 
 
 def _reused_duplicates(state: FamilyState | None, index: ProjectIndex, table: FactsTable) -> list[Diagnostic] | None:

@@ -187,6 +187,48 @@ def _shift_data(value: Any, maps: Mapping[str, dict[int, int]]) -> Any:
     return value
 
 
+# --- the cycle rules alone ----------------------------------------------------------------
+#
+# The cycle rules read, of each file, its imports, its ignore comments and its parse error
+# (and the module table, which is the same while the set of files is). When those are
+# equal but for a renumbering in every changed file (a class added, a function body
+# rewritten), their findings, and which suppressions removed an edge of a cycle, are the
+# last run's renumbered.
+
+
+def cycle_view(facts: FileFacts) -> tuple[Any, ...]:
+    """What the cycle rules read of a file."""
+    return (facts.error, facts.imports, facts.suppressions)
+
+
+def shifted_cycles(
+    old_digests: Mapping[str, bytes],
+    plain: list[tuple[Any, ...]],
+    places: tuple[frozenset[tuple[str, int]], ...],
+    digests: Mapping[str, bytes],
+    old_blob: Callable[[bytes], bytes | None],
+    new_facts: Callable[[str], FileFacts],
+) -> tuple[list[tuple[Any, ...]], tuple[frozenset[tuple[str, int]], ...]] | None:
+    """The last cycle findings (plain) and the (path, line) ``places`` of the ignore
+    comments they used, renumbered for the current files; None when a changed file's
+    imports, comments or parse error changed beyond their lines."""
+    changed = _changed_files(old_digests, digests, old_blob, new_facts)
+    if changed is None:
+        return None
+    maps: dict[str, dict[int, int]] = {}
+    for rel, old, new in changed:
+        mapping = line_map(cycle_view(old), cycle_view(new))
+        if mapping is None:
+            return None
+        maps[rel] = mapping
+    try:
+        findings = [_shift_finding(d, maps) for d in plain] if maps else list(plain)
+        moved = tuple(frozenset((path, _line(maps, path, line)) for path, line in group) for group in places)
+    except _NoShift:
+        return None
+    return findings, moved
+
+
 # --- the duplicate rules alone -------------------------------------------------------------
 #
 # When the whole-state reuse above fails (an import added, a class changed), the duplicate

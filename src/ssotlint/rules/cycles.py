@@ -350,3 +350,8 @@ class DeferredImportCycle(Rule):
     def check(self, index: ProjectIndex) -> Iterable[Diagnostic]:
         for report in analysis(index).deferred_reports():
             yield cycle_diagnostic(type(self), report, "import cycle through deferred imports", index)
+
+
+#: The rules that read nothing but imports, ignore comments and parse errors (see
+#: engine.cycle_rules).
+CYCLE_RULES: tuple[type[Rule], ...] = (ImportCycle, DeferredImportCycle)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ssotlint.diagnostics import Diagnostic, Severity, Span
+from ssotlint.facts.blob import ERROR, having
 from ssotlint.index.project import ProjectIndex
 from ssotlint.rules.base import Case, Rule
 
@@ -51,9 +52,11 @@ class SyntaxErrorRule(Rule):
     INVALID = (Case({"bad.py": "x = 1\ndef broken(:\n    pass\n"}, expected=("SSOT901 bad.py:2:12",)),)
 
     def check(self, index: ProjectIndex) -> Iterable[Diagnostic]:
-        # The import graph keeps every file's parse error with its edges: a run that
-        # reuses stored edges reads no other facts.
-        for path, err in index.imports.errors.items():
+        # Stored facts are flagged when they hold a parse error: only those are read.
+        for path, facts in having(index.files, ERROR):
+            err = facts.error
+            if err is None:
+                continue
             yield self.diagnostic(
                 message=f"cannot parse file: {err.message}",
                 path=path,
