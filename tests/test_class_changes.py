@@ -3,6 +3,7 @@ reused only when the changes cannot reach them, and always agree with a fresh ru
 
 from __future__ import annotations
 
+import marshal
 import random
 import shutil
 from pathlib import Path
@@ -10,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from ssotlint import engine
+from ssotlint.cache import CYCLES_STATE_MAGIC, FAMILY_MAGIC, FactsCache, _unsealed
+from ssotlint.config import load_config
 from ssotlint.index.class_changes import ConceptSummary
 from ssotlint.index.concepts import COMMON_METHOD_LIMIT
 from tests.conftest import EXAMPLE_DIR, check, findings, write_project
@@ -191,3 +194,57 @@ def test_random_class_edits_agree_with_a_fresh_run(seed: int, tmp_path: Path) ->
         assert _plain(cached) == _plain(fresh)
         assert cached.suppressed == fresh.suppressed
     assert _plain(check(root, use_cache=True)) == _plain(check(root))
+
+
+def _stored_digests(root: Path) -> list[dict[str, bytes]]:
+    """The file digests each family state (duplicates, cycles) describes."""
+    config = load_config(root)
+    results = FactsCache(root / config.cache_dir, config.extraction_key())
+    out = []
+    for file, magic in ((results.family_file, FAMILY_MAGIC), (results.cycles_state_file, CYCLES_STATE_MAGIC)):
+        out.append(marshal.loads(_unsealed(file.read_bytes()[len(magic) :]))[1])
+    return out
+
+
+def test_the_states_follow_the_files_across_reuses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _project(tmp_path)
+    check(root, use_cache=True)
+    for i, rel in enumerate(["app/a.py", "app/c.py", "app/d.py", "app/c.py"]):
+        _insert(root / rel, 10**6, UNRELATED.replace("Unrelated", f"Unrelated{i}"))
+        result, calls = _hook(root, monkeypatch, rel)
+        assert calls == []
+        # Both states now describe the current files: the facts of the files' earlier
+        # versions are not kept for long, and the next change is compared against these.
+        files = result.index.files
+        assert isinstance(files, engine.FactsTable)
+        assert _stored_digests(root) == [files.digests, files.digests]
+
+
+def test_a_class_added_by_a_reuse_counts_for_the_next_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    methods = "".join(f"    def {m}(self):\n        return 0\n\n" for m in ("open", "read", "seek", "close"))
+    root = _project(tmp_path)
+    check(root, use_cache=True)
+    _insert(root / "app/c.py", 10**6, "\n\nclass Reader:\n" + methods)
+    _, calls = _hook(root, monkeypatch)
+    assert calls == []  # alone, it is no duplicate of anything
+    _insert(root / "app/d.py", 10**6, "\n\nclass Stream:\n" + methods)
+    result, calls = _hook(root, monkeypatch)
+    assert calls == [1]  # the summary kept from the reuse knows Reader's interface
+    assert findings(result, "SSOT101") == ["SSOT101 app/b.py:1:1", "SSOT101 app/d.py:9:1"]
+
+
+def test_lookups_of_a_class_added_by_a_reuse_are_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _project(tmp_path)
+    check(root, use_cache=True)
+    _insert(root / "app/c.py", 10**6, "\n\nimport app.base\n\n\nclass Child(app.base.Later):\n    def walk(self):\n        return 0\n")
+    _, calls = _hook(root, monkeypatch)
+    assert calls == []
+    # A run on these files resolves Child's base: binding `Later` in app.base later must
+    # make the rules run, so the state keeps that lookup.
+    config = load_config(root)
+    results = FactsCache(root / config.cache_dir, config.extraction_key())
+    queried = marshal.loads(_unsealed(results.family_file.read_bytes()[len(FAMILY_MAGIC) :]))[3]
+    assert ("app.base", "Later") in queried
+    _insert(root / "app/base.py", 10**6, "\n\nclass Later:\n    def walk(self):\n        return 1\n")
+    _, calls = _hook(root, monkeypatch)
+    assert calls == [1]

@@ -463,7 +463,7 @@ def _run(config: Config, options: RunOptions) -> RunResult:
                 by_rule[d.code].append(d)
         else:
             log.info("the changes do not reach the duplicate rules: their findings renumbered, the rest computed")
-            for d in reused:
+            for d in reused[0]:
                 by_rule[d.code].append(d)
             for r in to_run:
                 if r not in duplicates:
@@ -475,12 +475,13 @@ def _run(config: Config, options: RunOptions) -> RunResult:
         diagnostics, hidden = apply_suppressions(index, diagnostics, rules, usage)
         if key is not None and table is not None:
             results.save_result(key, diagnostics, hidden, inputs, table.digests)
-            # After a reuse the stored state stays as it was: an earlier state of the same
-            # project, against which the next run's changes are compared just as well.
-            if reused is None and index.symbol_queries is not None:
+            # Each family's state follows the files (renumbered after a reuse): the facts
+            # of the files' earlier versions, which the next run compares against, are
+            # kept only as long as they are current.
+            if index.symbol_queries is not None and not (reused is not None and reused[1] == table.digests):
                 raw = [d for r in duplicates for d in by_rule[r.code]]
                 results.save_duplicates_state(inputs, table.digests, raw, index.symbol_queries, index.concept_summary)
-            if kept_cycles is None and cycles:
+            if cycles and not (kept_cycles is not None and kept_cycles[2] == table.digests):
                 raw = [d for r in cycles for d in by_rule[r.code]]
                 results.save_cycles_state(inputs, table.digests, raw, usage)
     if scope is not None:
@@ -647,10 +648,10 @@ def cycle_rules(rules: Sequence[type[Rule]]) -> list[type[Rule]]:
 
 def _reused_cycles(
     state: CyclesState | None, table: FactsTable
-) -> tuple[list[Diagnostic], SuppressionUsage] | None:
+) -> tuple[list[Diagnostic], SuppressionUsage, dict[str, bytes]] | None:
     """The cycle rules' findings of the last run and the suppressions they used,
     renumbered, when no changed file's imports, comments or parse error changed (see
-    ``shift.shifted_cycles``)."""
+    ``shift.shifted_cycles``), and the digests they were computed for."""
     if state is None:
         return None
     _, old_digests, plain, (comments, deferred_comments, allow, deferred_allow) = state
@@ -660,13 +661,16 @@ def _reused_cycles(
     if moved is None:
         return None
     findings, (comments, deferred_comments) = moved
-    return decode_diagnostics(findings), (comments, deferred_comments, allow, deferred_allow)
+    return decode_diagnostics(findings), (comments, deferred_comments, allow, deferred_allow), old_digests
 
 
-def _reused_duplicates(state: FamilyState | None, index: ProjectIndex, table: FactsTable) -> list[Diagnostic] | None:
+def _reused_duplicates(
+    state: FamilyState | None, index: ProjectIndex, table: FactsTable
+) -> tuple[list[Diagnostic], dict[str, bytes]] | None:
     """The duplicate rules' findings of the last run, renumbered, when the changed files
-    cannot change them (see ``shift.shifted_duplicates``); the lookups they depend on are
-    carried over to ``index.symbol_queries``."""
+    cannot change them (see ``shift.shifted_duplicates``), and the digests they were
+    computed for; the lookups they depend on and the summary of the classes, brought up
+    to date, go to ``index.symbol_queries`` and ``index.concept_summary``."""
     if state is None:
         return None
     resolver = Resolver(index.modules)
@@ -677,17 +681,22 @@ def _reused_duplicates(state: FamilyState | None, index: ProjectIndex, table: Fa
             return None
         return info.name, build_namespace(facts, functools.partial(resolver._absolute_base, info))
 
-    def classes_inert(old: ClassVersions, new: ClassVersions) -> bool:
+    def classes_inert(old: ClassVersions, new: ClassVersions) -> Any:
         summary = class_changes.ConceptSummary.loads(state[4]) if state[4] else None
         if summary is None:
-            return False
+            return None
         return class_changes.inert(summary, index.config, index.modules, table, old, new)
 
-    plain = shifted_duplicates(state, table.digests, table.stored_blob, table.__getitem__, bindings, classes_inert)
-    if plain is None:
+    shifted = shifted_duplicates(state, table.digests, table.stored_blob, table.__getitem__, bindings, classes_inert)
+    if shifted is None:
         return None
-    index.symbol_queries = state[3]
-    return decode_diagnostics(plain)
+    plain, verdict = shifted
+    if verdict is None:
+        index.symbol_queries, index.concept_summary = state[3], state[4]
+    else:
+        summary, lookups = verdict
+        index.symbol_queries, index.concept_summary = state[3] | lookups, summary.dumps()
+    return decode_diagnostics(plain), state[1]
 
 
 def _touches(locations: Iterable[str], scope: tuple[str, ...]) -> bool:

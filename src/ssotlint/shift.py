@@ -279,13 +279,15 @@ def shifted_duplicates(
     old_blob: Callable[[bytes], bytes | None],
     new_facts: Callable[[str], FileFacts],
     bindings: Callable[[str, FileFacts], tuple[str, Any] | None],
-    classes_inert: Callable[[ClassVersions, ClassVersions], bool] | None = None,
-) -> list[tuple[Any, ...]] | None:
-    """The previous raw duplicate findings (plain) renumbered for the current files, or None.
+    classes_inert: Callable[[ClassVersions, ClassVersions], Any] | None = None,
+) -> tuple[list[tuple[Any, ...]], Any] | None:
+    """The previous raw duplicate findings (plain) renumbered for the current files, and
+    what ``classes_inert`` said of the changed classes (None when no class changed); or None.
 
     ``bindings(rel, facts)``: the file's module name and top-level namespace.
-    ``classes_inert(old, new)``: whether the changed classes, before and after, leave the
-    findings as they were; without it, every class must be unchanged but for its lines.
+    ``classes_inert(old, new)``: given the changed classes before and after, None unless
+    they leave the findings as they were; without it, every class must be unchanged but
+    for its lines.
     """
     if previous is None:
         return None
@@ -314,9 +316,12 @@ def shifted_duplicates(
                 old_classes += [(rel, module, c) for c in old.classes if c.qualname in classes]
                 new_classes += [(rel, module, c) for c in new.classes if c.qualname in classes]
         maps[rel] = mapping
-    if (old_classes or new_classes) and (classes_inert is None or not classes_inert(old_classes, new_classes)):
-        return None
+    verdict = None
+    if old_classes or new_classes:
+        verdict = classes_inert(old_classes, new_classes) if classes_inert is not None else None
+        if verdict is None:
+            return None
     try:
-        return [_shift_finding(d, maps) for d in plain]
+        return [_shift_finding(d, maps) for d in plain], verdict
     except _NoShift:
         return None

@@ -39,7 +39,7 @@ from ssotlint.config import Config
 from ssotlint.facts.model import BODY_REAL, ClassFact, FileFacts
 from ssotlint.index.concepts import COMMON_METHOD_LIMIT, ConceptTable
 from ssotlint.index.modules import ModuleTable
-from ssotlint.index.symbols import IMPLEMENTATION, ClassInfo, SymbolTable, public_interface
+from ssotlint.index.symbols import IMPLEMENTATION, ClassInfo, Hop, SymbolTable, public_interface
 
 _LAYOUT = 1
 MethodKey = tuple[str, int]
@@ -117,12 +117,15 @@ def inert(
     files: Mapping[str, FileFacts],
     old: Sequence[ChangedClass],
     new: Sequence[ChangedClass],
-) -> bool:
+) -> tuple[ConceptSummary, set[Hop]] | None:
     """Whether replacing the ``old`` versions of the changed classes by the ``new`` ones
     leaves the duplicate rules' findings as the ``summary``'s run found them (``files``:
-    the current facts). The caller has checked that the last run looked none of them up."""
+    the current facts). The caller has checked that the last run looked none of them up.
+
+    If so: the summary of the current state, and the lookups the changed classes need
+    (with the last run's, a superset of those a run on the current state makes)."""
     if summary.refused:
-        return False
+        return None
 
     def named(name: str) -> bool:
         return name in summary.member_names or any(fnmatch.fnmatchcase(name, p) for p in summary.patterns)
@@ -137,7 +140,7 @@ def inert(
             continue  # reached only through its outer class, which nothing looked up
         c = ClassInfo(module, path, fact, before.in_tests(path), f"{module}:{fact.qualname}")
         if named(fact.name) or c.key in summary.unioned or _thin_subclass_of(before, c, summary.canonicals):
-            return False
+            return None
         before.role(c)  # the lookups the last run made for it
         if c.key in summary.sizes:
             removed[c.key] = public_interface(fact)
@@ -147,19 +150,20 @@ def inert(
             continue
         c = ClassInfo(module, path, fact, after.in_tests(path), f"{module}:{fact.qualname}")
         if named(fact.name) or _thin_subclass_of(after, c, summary.canonicals):
-            return False
+            return None
         if after.role(c).role == IMPLEMENTATION and not fact.typing_only:
             added[c.key] = public_interface(fact)
     if before.cut or after.cut:
-        return False
+        return None
+    lookups = before.queried() | after.queried()
     if not removed and not added:
-        return True
+        return summary, lookups
 
     if added:
         kept_names = Counter(k.rpartition(":")[2] for k in summary.sizes if k not in removed)
         added_names = Counter(k.rpartition(":")[2] for k in added)
         if any(kept_names[n] or count > 1 for n, count in added_names.items()):
-            return False
+            return None
 
     # The interface index after the change, for the method keys it touches.
     minimum = config.min_methods
@@ -170,7 +174,7 @@ def inert(
         for k in iface:
             entries = lists.setdefault(k, list(summary.postings.get(k, ())))
             if key not in entries:
-                return False  # not the summary of these facts
+                return None  # not the summary of these facts
             entries.remove(key)
     for key, iface in added.items():
         if len(iface) >= minimum:
@@ -183,7 +187,7 @@ def inert(
     for k, entries in lists.items():
         kept = sum(1 for e in entries if e not in added)
         if kept >= 2 and proposes(len(summary.postings.get(k, ()))) != proposes(len(entries)):
-            return False  # pairs of unchanged classes compared before and not now, or the reverse
+            return None  # pairs of unchanged classes compared before and not now, or the reverse
     for key, iface in added.items():
         if len(iface) < minimum:
             continue
@@ -191,5 +195,17 @@ def inert(
         for other, count in shared.items():
             size = len(added[other]) if other in added else summary.sizes[other]
             if count / max(len(iface), size) >= config.min_similarity:
-                return False
-    return True
+                return None
+
+    sizes = {k: v for k, v in summary.sizes.items() if k not in removed}
+    sizes.update((k, len(iface)) for k, iface in added.items())
+    postings = dict(summary.postings)
+    for k, entries in lists.items():
+        if entries:
+            postings[k] = sorted(entries)
+        else:
+            postings.pop(k, None)
+    after_summary = ConceptSummary(
+        sizes, postings, summary.unioned, summary.member_names, summary.canonicals, summary.patterns, summary.refused
+    )
+    return after_summary, lookups
