@@ -11,7 +11,7 @@ import pytest
 
 from ssotlint.engine import RunResult
 from ssotlint.rules.cycles import DeferredImportCycle, ImportCycle
-from tests.conftest import check, copy_fixture, findings
+from tests.conftest import check, copy_fixture, findings, write_project
 from tests.test_shift import _insert, _plain
 
 CLASS = "class Added:\n    def run(self):\n        return 1\n\n\n"
@@ -108,3 +108,22 @@ def test_random_edits_on_cycles_agree_with_a_fresh_run(name: str, tmp_path: Path
         assert _plain(cached) == _plain(fresh)
         assert cached.suppressed == fresh.suppressed
     assert _plain(check(root, use_cache=True)) == _plain(check(root))
+
+
+def test_analysed_groups_follow_the_allow_list(tmp_path: Path) -> None:
+    # One group under two `imports.allow` lists: the stored analysis holds for the edges
+    # the first list left, not for those of the second (same files, same modules).
+    files = {
+        "app/__init__.py": "",
+        "app/a.py": "import app.b\nimport app.c\n",
+        "app/b.py": "import app.c\n",
+        "app/c.py": "import app.a\n",
+    }
+    root = write_project(tmp_path / "p", files, '[tool.ssotlint.imports]\nallow = ["app.a -> app.c"]\n')
+    first = check(root, use_cache=True)
+    assert findings(first, "SSOT201") == ["SSOT201 app/a.py:1:1"]
+    config = root / "pyproject.toml"
+    config.write_text(config.read_text().replace('"app.a -> app.c"', '"app.x -> app.y"'))
+    cached = check(root, use_cache=True)
+    assert _plain(cached) == _plain(check(root))
+    assert _plain(cached) != _plain(first)

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 MAGIC = b"SSOTLINT-FACTS\x02"
 RESULT_MAGIC = b"SSOTLINT-RESULT\x05"
-FAMILY_MAGIC = b"SSOTLINT-DUPLICATES\x02"
+FAMILY_MAGIC = b"SSOTLINT-DUPLICATES\x03"
 CYCLES_STATE_MAGIC = b"SSOTLINT-CYCLE-FINDINGS\x01"
 StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 @dataclass(frozen=True)
@@ -298,28 +298,38 @@ class FactsCache:
         diagnostics: Sequence[Diagnostic],
         queried: set[tuple[str, str]],
         summary: bytes = b"",
+        plain: list[tuple[Any, ...]] | None = None,
     ) -> None:
         """Keep the duplicate rules' findings (before suppression), the lookups they made,
-        and the summary of the classes they read."""
-        self._save_state(self.family_file, FAMILY_MAGIC, inputs_key, digests, diagnostics, (queried, summary))
+        and the summary of the classes they read (``plain``: the findings, encoded already)."""
+        # A list: marshal writes a set's items sorted, ten times slower.
+        extra = (list(queried), summary)
+        self._save_state(self.family_file, FAMILY_MAGIC, inputs_key, digests, diagnostics, extra, plain)
 
     def load_duplicates_state(self, inputs_key: bytes) -> FamilyState | None:
         found = self._load_state(self.family_file, FAMILY_MAGIC, inputs_key)
         if found is None:
             return None
         stored_inputs, digests, plain, queried, summary = found
-        if not isinstance(queried, (set, frozenset)) or not isinstance(summary, bytes):
+        if not isinstance(queried, list) or not isinstance(summary, bytes):
             log.debug("ignoring unusable duplicates state %s", self.family_file)
             return None
         return stored_inputs, digests, plain, set(queried), summary
 
     def save_cycles_state(
-        self, inputs_key: bytes, digests: dict[str, bytes], diagnostics: Sequence[Diagnostic], usage: SuppressionUsage
+        self,
+        inputs_key: bytes,
+        digests: dict[str, bytes],
+        diagnostics: Sequence[Diagnostic],
+        usage: SuppressionUsage,
+        plain: list[tuple[Any, ...]] | None = None,
     ) -> None:
         """Keep the cycle rules' findings (before suppression) and which ignore comments and
         ``imports.allow`` entries removed an edge of a cycle."""
         plain_usage = tuple(sorted(u) for u in usage)
-        self._save_state(self.cycles_state_file, CYCLES_STATE_MAGIC, inputs_key, digests, diagnostics, (plain_usage,))
+        self._save_state(
+            self.cycles_state_file, CYCLES_STATE_MAGIC, inputs_key, digests, diagnostics, (plain_usage,), plain
+        )
 
     def load_cycles_state(self, inputs_key: bytes) -> CyclesState | None:
         found = self._load_state(self.cycles_state_file, CYCLES_STATE_MAGIC, inputs_key)
@@ -347,11 +357,14 @@ class FactsCache:
         digests: dict[str, bytes],
         diagnostics: Sequence[Diagnostic],
         extra: tuple[Any, ...],
+        plain: list[tuple[Any, ...]] | None = None,
     ) -> None:
-        """One rule family's findings (plain) with what they were computed from."""
+        """One rule family's findings (plain: ``plain``, or ``diagnostics`` encoded) with
+        what they were computed from."""
         if not self.enabled:
             return
-        plain = encode_diagnostics(diagnostics)
+        if plain is None:
+            plain = encode_diagnostics(diagnostics)
         if plain is None:
             return
         try:

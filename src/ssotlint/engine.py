@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ssotlint import __version__
 from ssotlint import baseline as baseline_mod
@@ -451,7 +451,7 @@ def _run(config: Config, options: RunOptions) -> RunResult:
             kept_cycles = _reused_cycles(results.load_cycles_state(inputs), table)
         if kept_cycles is not None:
             log.info("the changes do not reach the cycle rules: their findings renumbered")
-            for d in kept_cycles[0]:
+            for d in kept_cycles.findings:
                 by_rule[d.code].append(d)
         to_run = [r for r in rules if kept_cycles is None or r not in cycles]
         duplicates = duplicate_rules(rules)
@@ -463,7 +463,7 @@ def _run(config: Config, options: RunOptions) -> RunResult:
                 by_rule[d.code].append(d)
         else:
             log.info("the changes do not reach the duplicate rules: their findings renumbered, the rest computed")
-            for d in reused[0]:
+            for d in reused.findings:
                 by_rule[d.code].append(d)
             for r in to_run:
                 if r not in duplicates:
@@ -471,19 +471,21 @@ def _run(config: Config, options: RunOptions) -> RunResult:
             for work in pending:
                 work()
         diagnostics = [d for r in rules for d in by_rule[r.code]]
-        usage = kept_cycles[1] if kept_cycles is not None else suppression_usage(index, rules)
+        usage = kept_cycles.usage if kept_cycles is not None and kept_cycles.usage else suppression_usage(index, rules)
         diagnostics, hidden = apply_suppressions(index, diagnostics, rules, usage)
         if key is not None and table is not None:
             results.save_result(key, diagnostics, hidden, inputs, table.digests)
             # Each family's state follows the files (renumbered after a reuse): the facts
             # of the files' earlier versions, which the next run compares against, are
             # kept only as long as they are current.
-            if index.symbol_queries is not None and not (reused is not None and reused[1] == table.digests):
+            if index.symbol_queries is not None and not (reused is not None and reused.digests == table.digests):
                 raw = [d for r in duplicates for d in by_rule[r.code]]
-                results.save_duplicates_state(inputs, table.digests, raw, index.symbol_queries, index.concept_summary)
-            if cycles and not (kept_cycles is not None and kept_cycles[2] == table.digests):
+                results.save_duplicates_state(
+                    inputs, table.digests, raw, index.symbol_queries, index.concept_summary, reused and reused.plain
+                )
+            if cycles and not (kept_cycles is not None and kept_cycles.digests == table.digests):
                 raw = [d for r in cycles for d in by_rule[r.code]]
-                results.save_cycles_state(inputs, table.digests, raw, usage)
+                results.save_cycles_state(inputs, table.digests, raw, usage, kept_cycles and kept_cycles.plain)
     if scope is not None:
         hidden = [locs for locs in hidden if _touches(locs, scope)]
     suppressed = len(hidden)
@@ -646,9 +648,16 @@ def cycle_rules(rules: Sequence[type[Rule]]) -> list[type[Rule]]:
     return [r for r in rules if r in CYCLE_RULES]
 
 
-def _reused_cycles(
-    state: CyclesState | None, table: FactsTable
-) -> tuple[list[Diagnostic], SuppressionUsage, dict[str, bytes]] | None:
+class _Reused(NamedTuple):
+    """A rule family's findings carried over from the last run, renumbered."""
+
+    findings: list[Diagnostic]
+    plain: list[tuple[Any, ...]]  # the same, encoded
+    digests: dict[str, bytes]  # of the files they were computed for
+    usage: SuppressionUsage | None = None  # the cycle rules': suppressions that removed a cycle edge
+
+
+def _reused_cycles(state: CyclesState | None, table: FactsTable) -> _Reused | None:
     """The cycle rules' findings of the last run and the suppressions they used,
     renumbered, when no changed file's imports, comments or parse error changed (see
     ``shift.shifted_cycles``), and the digests they were computed for."""
@@ -661,12 +670,11 @@ def _reused_cycles(
     if moved is None:
         return None
     findings, (comments, deferred_comments) = moved
-    return decode_diagnostics(findings), (comments, deferred_comments, allow, deferred_allow), old_digests
+    usage = (comments, deferred_comments, allow, deferred_allow)
+    return _Reused(decode_diagnostics(findings), findings, old_digests, usage)
 
 
-def _reused_duplicates(
-    state: FamilyState | None, index: ProjectIndex, table: FactsTable
-) -> tuple[list[Diagnostic], dict[str, bytes]] | None:
+def _reused_duplicates(state: FamilyState | None, index: ProjectIndex, table: FactsTable) -> _Reused | None:
     """The duplicate rules' findings of the last run, renumbered, when the changed files
     cannot change them (see ``shift.shifted_duplicates``), and the digests they were
     computed for; the lookups they depend on and the summary of the classes, brought up
@@ -696,7 +704,7 @@ def _reused_duplicates(
     else:
         summary, lookups = verdict
         index.symbol_queries, index.concept_summary = state[3] | lookups, summary.dumps()
-    return decode_diagnostics(plain), state[1]
+    return _Reused(decode_diagnostics(plain), plain, state[1])
 
 
 def _touches(locations: Iterable[str], scope: tuple[str, ...]) -> bool:
@@ -704,8 +712,17 @@ def _touches(locations: Iterable[str], scope: tuple[str, ...]) -> bool:
 
 
 def _touching(diagnostics: list[Diagnostic], scope: tuple[str, ...]) -> list[Diagnostic]:
-    """The findings with a location inside ``scope``."""
-    return [d for d in diagnostics if _touches(d.locations(), scope)]
+    """The findings with a location inside ``scope`` (each path tested once: thousands of
+    findings name the same few thousand paths)."""
+    known: dict[str, bool] = {}
+
+    def inside(path: str) -> bool:
+        found = known.get(path)
+        if found is None:
+            found = known[path] = in_scope(path, scope)
+        return found
+
+    return [d for d in diagnostics if inside(d.path) or any(inside(p) for p in d.locations())]
 
 
 def _input_files(index: ProjectIndex, rules: Sequence[type[Rule]]) -> dict[str, bytes]:

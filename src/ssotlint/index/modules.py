@@ -47,15 +47,20 @@ def module_name(rel: str, roots: Sequence[str]) -> tuple[str, str] | None:
 
 
 class ModuleTable:
+    _key: bytes | None
+
     def key(self) -> bytes:
         """A digest of the table: which files are which modules, under which roots."""
-        h = hashlib.blake2b(repr(self.roots).encode(), digest_size=16)
-        for rel, info in self.by_rel.items():
-            h.update(f"\0{rel}\1{info.name}\1{info.root}".encode("utf-8", "surrogateescape"))
-        return h.digest()
+        if self._key is None:
+            h = hashlib.blake2b(repr(self.roots).encode(), digest_size=16)
+            for rel, info in self.by_rel.items():
+                h.update(f"\0{rel}\1{info.name}\1{info.root}".encode("utf-8", "surrogateescape"))
+            self._key = h.digest()
+        return self._key
 
     def __init__(self, rels: Iterable[str], roots: Sequence[str]) -> None:
         self.roots = tuple(roots)
+        self._key = None
         self.by_name: dict[str, ModuleInfo] = {}
         self.by_rel: dict[str, ModuleInfo] = {}
         self.collisions: dict[str, list[str]] = {}

@@ -119,21 +119,46 @@ class CycleAnalysis:
         store = self.index.cycle_store
         if store is None:
             return analyse_component(g, comp, weight, must_use)
-        members = frozenset(comp)
-        h = hashlib.blake2b(repr((tag, comp)).encode(), digest_size=16)
-        for u in comp:
-            targets = g[u]
-            for v in sorted(targets):
-                if v in members:
-                    h.update(repr((v, targets[v]["sites"])).encode())
-        key = h.digest()
-        plain = store.get(key)
-        if plain is not None:
-            modules, cycle, sites, cut = plain
-            return CycleReport(tuple(modules), tuple(cycle), tuple(map(Edge._make, sites)), tuple(map(Edge._make, cut)))
-        report = analyse_component(g, comp, weight, must_use)
-        store.put(key, (report.modules, report.cycle, tuple(map(tuple, report.cycle_sites)), tuple(map(tuple, report.cut))))
-        return report
+        # The group's own sites come from its members' files alone (resolved against the
+        # module table, suppressed by their comments and `imports.allow`): while none of
+        # those changed, the cheap key finds the group without hashing every site.
+        files_key = self._files_key(tag, comp)
+        plain = store.get(files_key) if files_key is not None else None
+        if plain is None:
+            members = frozenset(comp)
+            h = hashlib.blake2b(repr((tag, comp)).encode(), digest_size=16)
+            for u in comp:
+                targets = g[u]
+                for v in sorted(targets):
+                    if v in members:
+                        h.update(repr((v, targets[v]["sites"])).encode())
+            key = h.digest()
+            plain = store.get(key)
+            if plain is None:
+                report = analyse_component(g, comp, weight, must_use)
+                cycle_sites, cut = tuple(map(tuple, report.cycle_sites)), tuple(map(tuple, report.cut))
+                plain = (report.modules, report.cycle, cycle_sites, cut)
+                store.put(key, plain)
+            if files_key is not None:
+                store.put(files_key, plain)
+        modules, cycle, sites, cut = plain
+        return CycleReport(tuple(modules), tuple(cycle), tuple(map(Edge._make, sites)), tuple(map(Edge._make, cut)))
+
+    def _files_key(self, tag: str, comp: tuple[str, ...]) -> bytes | None:
+        """A key of the group from its members' file contents, when they are known."""
+        index = self.index
+        digests = getattr(index.files, "digests", None)
+        if digests is None:
+            return None
+        h = hashlib.blake2b(repr(("files", tag, comp, index.config.allow_imports)).encode(), digest_size=16)
+        h.update(index.modules.key())
+        for m in comp:
+            info = index.modules.get(m)
+            digest = digests.get(info.rel) if info is not None else None
+            if digest is None:
+                return None
+            h.update(digest)
+        return h.digest()
 
     def runtime_reports(self) -> list[CycleReport]:
         g = self.runtime_graph
