@@ -689,11 +689,11 @@ def _reused_duplicates(state: FamilyState | None, index: ProjectIndex, table: Fa
             return None
         return info.name, build_namespace(facts, functools.partial(resolver._absolute_base, info))
 
-    def classes_inert(old: ClassVersions, new: ClassVersions) -> Any:
+    def classes_inert(old: ClassVersions, new: ClassVersions, looked_up: set[str]) -> Any:
         summary = class_changes.ConceptSummary.loads(state[4]) if state[4] else None
         if summary is None:
             return None
-        return class_changes.inert(summary, index.config, index.modules, table, old, new)
+        return class_changes.inert(summary, index.config, index.modules, table, old, new, looked_up)
 
     shifted = shifted_duplicates(state, table.digests, table.stored_blob, table.__getitem__, bindings, classes_inert)
     if shifted is None:

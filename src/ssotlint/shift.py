@@ -279,15 +279,16 @@ def shifted_duplicates(
     old_blob: Callable[[bytes], bytes | None],
     new_facts: Callable[[str], FileFacts],
     bindings: Callable[[str, FileFacts], tuple[str, Any] | None],
-    classes_inert: Callable[[ClassVersions, ClassVersions], Any] | None = None,
+    classes_inert: Callable[[ClassVersions, ClassVersions, set[str]], Any] | None = None,
 ) -> tuple[list[tuple[Any, ...]], Any] | None:
     """The previous raw duplicate findings (plain) renumbered for the current files, and
     what ``classes_inert`` said of the changed classes (None when no class changed); or None.
 
     ``bindings(rel, facts)``: the file's module name and top-level namespace.
-    ``classes_inert(old, new)``: given the changed classes before and after, None unless
-    they leave the findings as they were; without it, every class must be unchanged but
-    for its lines.
+    ``classes_inert(old, new, looked_up)``: given the changed classes before and after
+    (and the keys of those the last run looked up, changed in place with the same bases),
+    None unless they leave the findings as they were; without it, every class must be
+    unchanged but for its lines.
     """
     if previous is None:
         return None
@@ -298,6 +299,7 @@ def shifted_duplicates(
     maps: dict[str, dict[int, int]] = {}
     old_classes: ClassVersions = []
     new_classes: ClassVersions = []
+    looked_up: set[str] = set()  # keys of changed classes the last run looked up
     for rel, old, new in changed:
         before, after = bindings(rel, old), bindings(rel, new)
         if (before is None) != (after is None):
@@ -311,14 +313,24 @@ def shifted_duplicates(
             if any((module, name) in queried for name in changed_bindings(before[1], after[1])):
                 return None
             if classes:
-                if any((module, q.partition(".")[0]) in queried for q in classes):
-                    return None
+                before_classes = {c.qualname: c for c in old.classes}
+                after_classes = {c.qualname: c for c in new.classes}
+                for q in classes:
+                    if (module, q.partition(".")[0]) not in queried:
+                        continue
+                    # Looked up: what the lookup answered must stay (a top-level class of
+                    # that name, with the same bases), and so must what its subclasses read
+                    # of it (its role: see index.class_changes).
+                    was, now = before_classes.get(q), after_classes.get(q)
+                    if was is None or now is None or q != was.name or was.bases != now.bases or was.keywords != now.keywords:
+                        return None
+                    looked_up.add(f"{module}:{q}")
                 old_classes += [(rel, module, c) for c in old.classes if c.qualname in classes]
                 new_classes += [(rel, module, c) for c in new.classes if c.qualname in classes]
         maps[rel] = mapping
     verdict = None
     if old_classes or new_classes:
-        verdict = classes_inert(old_classes, new_classes) if classes_inert is not None else None
+        verdict = classes_inert(old_classes, new_classes, looked_up) if classes_inert is not None else None
         if verdict is None:
             return None
     try:

@@ -32,7 +32,7 @@ from __future__ import annotations
 import fnmatch
 import marshal
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from ssotlint.config import Config
@@ -117,10 +117,13 @@ def inert(
     files: Mapping[str, FileFacts],
     old: Sequence[ChangedClass],
     new: Sequence[ChangedClass],
+    looked_up: Collection[str] = (),
 ) -> tuple[ConceptSummary, set[Hop]] | None:
     """Whether replacing the ``old`` versions of the changed classes by the ``new`` ones
     leaves the duplicate rules' findings as the ``summary``'s run found them (``files``:
-    the current facts). The caller has checked that the last run looked none of them up.
+    the current facts). The caller has checked that the last run looked none of them up
+    but those in ``looked_up`` (keys), which kept their name and bases: such a class must
+    also keep its role (read by its subclasses) and be no concept's canonical class.
 
     If so: the summary of the current state, and the lookups the changed classes need
     (with the last run's, a superset of those a run on the current state makes)."""
@@ -131,17 +134,24 @@ def inert(
         return name in summary.member_names or any(fnmatch.fnmatchcase(name, p) for p in summary.patterns)
 
     # Bases resolve the same in both states (no binding the last run looked up changed):
-    # the current files answer for the old versions too.
-    before = SymbolTable(config, modules, files, lazy=True)
+    # the current files answer for the old versions too, but for the changed classes.
+    old_infos: dict[str, ClassInfo] = {}
+    before = SymbolTable(config, modules, files, lazy=True, overrides=old_infos)
     after = SymbolTable(config, modules, files, lazy=True)
-    removed: dict[str, frozenset[MethodKey]] = {}
     for path, module, fact in old:
+        key = f"{module}:{fact.qualname}"
+        old_infos[key] = ClassInfo(module, path, fact, before.in_tests(path), key)
+    roles: dict[str, str] = {}  # role of the old versions of the classes looked up
+    removed: dict[str, frozenset[MethodKey]] = {}
+    for _, module, fact in old:
         if fact.qualname != fact.name:
             continue  # reached only through its outer class, which nothing looked up
-        c = ClassInfo(module, path, fact, before.in_tests(path), f"{module}:{fact.qualname}")
+        c = old_infos[f"{module}:{fact.qualname}"]
         if named(fact.name) or c.key in summary.unioned or _thin_subclass_of(before, c, summary.canonicals):
             return None
-        before.role(c)  # the lookups the last run made for it
+        role = before.role(c)  # the lookups the last run made for it
+        if c.key in looked_up:
+            roles[c.key] = role.role
         if c.key in summary.sizes:
             removed[c.key] = public_interface(fact)
     added: dict[str, frozenset[MethodKey]] = {}
@@ -151,7 +161,10 @@ def inert(
         c = ClassInfo(module, path, fact, after.in_tests(path), f"{module}:{fact.qualname}")
         if named(fact.name) or _thin_subclass_of(after, c, summary.canonicals):
             return None
-        if after.role(c).role == IMPLEMENTATION and not fact.typing_only:
+        now = after.role(c).role
+        if c.key in looked_up and (c.key in summary.canonicals or roles.get(c.key) != now):
+            return None
+        if now == IMPLEMENTATION and not fact.typing_only:
             added[c.key] = public_interface(fact)
     if before.cut or after.cut:
         return None

@@ -169,14 +169,24 @@ class _ClassesByKey(dict[str, "ClassInfo"]):
     """``SymbolTable.classes`` built one module at a time, as keys are asked for: a table
     that answers questions about a few classes reads only the files those touch."""
 
-    def __init__(self, modules: ModuleTable, files: Mapping[str, FileFacts], test_spec: pathspec.GitIgnoreSpec) -> None:
+    def __init__(
+        self,
+        modules: ModuleTable,
+        files: Mapping[str, FileFacts],
+        test_spec: pathspec.GitIgnoreSpec,
+        overrides: Mapping[str, ClassInfo],
+    ) -> None:
         super().__init__()
         self._modules = modules
         self._files = files
         self._test_spec = test_spec
+        self._overrides = overrides
         self._read: set[str] = set()
 
     def get(self, key: str, default: ClassInfo | None = None) -> ClassInfo | None:  # type: ignore[override]
+        found = self._overrides.get(key)
+        if found is not None:
+            return found
         module = key.rpartition(":")[0]
         if module not in self._read:
             self._read.add(module)
@@ -191,10 +201,17 @@ class _ClassesByKey(dict[str, "ClassInfo"]):
 
 class SymbolTable:
     def __init__(
-        self, config: Config, modules: ModuleTable, files: Mapping[str, FileFacts], *, lazy: bool = False
+        self,
+        config: Config,
+        modules: ModuleTable,
+        files: Mapping[str, FileFacts],
+        *,
+        lazy: bool = False,
+        overrides: Mapping[str, ClassInfo] | None = None,
     ) -> None:
         """``lazy``: read a file's classes only once a lookup reaches its module (for
-        questions about a few classes; ``classes`` then holds only what was read)."""
+        questions about a few classes; ``classes`` then holds only what was read), and
+        take the classes in ``overrides`` (by key) instead of those of the files."""
         self.config = config
         self.modules = modules
         self.files = files
@@ -214,7 +231,7 @@ class SymbolTable:
         #: depend on the order of the lookups.
         self.cut = False
         test_spec = pathspec.GitIgnoreSpec.from_lines(config.test_paths)
-        self.classes: dict[str, ClassInfo] = _ClassesByKey(modules, files, test_spec) if lazy else {}
+        self.classes: dict[str, ClassInfo] = _ClassesByKey(modules, files, test_spec, overrides if overrides is not None else {}) if lazy else {}
         for rel, facts in () if lazy else files.items():
             info = modules.by_rel.get(rel)
             if info is None or not facts.classes:
