@@ -186,10 +186,16 @@ _CLASS_EDITS = [
     "\n\nclass Helper:\n    class Inner:\n        def deep(self):\n            return 0\n",
     "\n\nclass LoggingMixin:\n    def log(self, message):\n        return message\n",
     "\n\nimport chat_backend.websocket.unified_manager as um\n\n\nclass Thin(um.UnifiedWebSocketManager):\n    pass\n",
+    "\n\nclass HeartbeatManager:\n    def expired(self, now):\n        return []\n",
+    "\n\nclass HeartbeatManager:\n    def unrelated(self):\n        return 0\n",
+    # appended to the file's last class, if it ends inside one
+    "\n    def connect(self, user_id, socket):\n        return 1\n",
+    "\n    def validate(self):\n        return True\n",
+    "\n    def broadcast(self, message):\n        return 1\n\n    def disconnect(self, user_id):\n        return 1\n",
 ]
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(10))
 def test_random_class_edits_agree_with_a_fresh_run(seed: int, tmp_path: Path) -> None:
     rng = random.Random(seed)
     root = tmp_path / "demo"
@@ -279,3 +285,73 @@ def test_a_base_and_its_subclass_changed_together(tmp_path: Path, monkeypatch: p
     (root / "app/p.py").write_text("class P:\n    def validate(self):\n        return 1\n")
     _, calls = _hook(root, monkeypatch)
     assert calls == [1]  # P's role changed
+
+
+def test_look_alikes_the_concepts_would_not_join_keep_the_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _project(tmp_path)
+    check(root, use_cache=True)
+    # Same name as app.d's Job, which specialises Base: names join plain classes only.
+    _insert(root / "app/c.py", 10**6, "\n\nclass Job:\n    def run(self):\n        return 3\n")
+    _, calls = _hook(root, monkeypatch)
+    assert calls == []
+    # Base's interface again, in two subclasses of it: siblings of one base do not join.
+    methods = "".join(f"    def {m}(self):\n        return 0\n\n" for m in ("run", "open", "seek", "close"))
+    _insert(root / "app/d.py", 10**6, "\n\nclass Left(Base):\n" + methods)
+    _, calls = _hook(root, monkeypatch)
+    assert calls == []
+    _insert(root / "app/c.py", 0, "from app.base import Base\n")
+    _insert(root / "app/c.py", 10**6, "\n\nclass Right(Base):\n" + methods)
+    _, calls = _hook(root, monkeypatch)
+    assert calls == [1]  # a from-import changed: computed, and still no new concept
+    _insert(root / "app/c.py", 10**6, "    def tell(self):\n        return 0\n")
+    result, calls = _hook(root, monkeypatch)
+    assert calls == []  # Right gained a method: still a sibling of Left
+    assert findings(result, "SSOT101") == ["SSOT101 app/b.py:1:1"]
+
+
+_NAMES = ["Store", "Cache", "Client", "Handler", "Worker", "Manager", "Registry", "Job", "Base", "Mixin"]
+_METHODS = ["get", "put", "run", "close", "open", "send", "read", "write", "stop", "validate"]
+
+
+def _random_class(rng: random.Random, name: str, bases: list[str]) -> str:
+    parents = rng.sample(bases, rng.randint(0, min(2, len(bases)))) if bases else []
+    head = f"class {name}({', '.join(parents)}):\n" if parents else f"class {name}:\n"
+    methods = rng.sample(_METHODS, rng.randint(0, 6))
+    body = "".join(f"    def {m}(self{', x' * rng.randint(0, 1)}):\n        return 1\n\n" for m in methods)
+    return head + (body or "    pass\n")
+
+
+def _random_module(rng: random.Random, i: int) -> str:
+    imports = "from app.m0 import Base\nimport app.m1\n\n\n" if i > 1 else ""
+    bases = ["Base", "app.m1.Store"] if i > 1 else []
+    names = rng.sample(_NAMES, 3)
+    return imports + "\n\n".join(_random_class(rng, f"{n}{rng.choice(['', str(i)])}", bases) for n in names)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_class_changes_in_a_class_heavy_project(seed: int, tmp_path: Path) -> None:
+    """Many look-alike classes (shared names, shared methods, common bases): edits that
+    add, change and drop classes, checked against a fresh run after each."""
+    rng = random.Random(seed)
+    files = {"app/__init__.py": "", "app/m0.py": "class Base:\n    def run(self):\n        return 0\n",
+             "app/m1.py": "class Store:\n" + FOUR}
+    files.update({f"app/m{i}.py": _random_module(rng, i) for i in range(2, 12)})
+    root = write_project(tmp_path / "p", files, "[tool.ssotlint.duplicates]\nmin-methods = 2\n")
+    check(root, use_cache=True)
+    paths = sorted((root / "app").glob("m*.py"))[2:]
+    for _ in range(6):
+        edited = rng.sample(paths, 2)
+        for path in edited:
+            text = path.read_text()
+            roll = rng.random()
+            if roll < 0.25 and "\nclass " in text:
+                path.write_text(text[: text.rindex("\nclass ")] + "\n")  # drop the last class
+            elif roll < 0.6:
+                method = rng.choice(_METHODS)
+                path.write_text(text + f"\n    def {method}(self):\n        return 2\n")  # into the last class
+            else:
+                path.write_text(text + "\n\n" + _random_class(rng, rng.choice(_NAMES), ["Base", "app.m1.Store"]))
+        cached = check(root, use_cache=True, paths=tuple(edited))
+        fresh = check(root, paths=tuple(edited))
+        assert _plain(cached) == _plain(fresh)
+    assert _plain(check(root, use_cache=True)) == _plain(check(root))

@@ -132,6 +132,23 @@ def test_roles(tmp_path: Path, key: str, role: str) -> None:
     assert role_of(index_of(tmp_path, ROLE_FILES), key) == role
 
 
+def test_a_class_named_like_its_base_is_not_its_own_base(tmp_path: Path) -> None:
+    # `class Base(Base)` resolves the base to the class itself: its role (and its
+    # subclasses') still comes out, and the run does not recurse without end.
+    files = {
+        "app/__init__.py": "",
+        "app/abstract.py": "import abc\n\n\nclass Base(abc.ABC):\n    @abc.abstractmethod\n    def run(self): ...\n",
+        "app/a.py": "from app.abstract import Base\n\n\nclass Base(Base):\n    pass\n\n\nclass Child(Base):\n    pass\n",
+        "app/b.py": "import app.c\n\n\nclass Ping(app.c.Pong):\n    pass\n",
+        "app/c.py": "import app.b\n\n\nclass Pong(app.b.Ping):\n    pass\n",
+    }
+    index = index_of(tmp_path, files)
+    assert role_of(index, "app.a:Base") == "implementation"
+    assert role_of(index, "app.a:Child") == "implementation"
+    assert role_of(index, "app.b:Ping") == role_of(index, "app.c:Pong") == "implementation"
+    assert findings(check(index.root), "SSOT1") == []
+
+
 def test_test_paths_are_configurable(tmp_path: Path) -> None:
     index = index_of(tmp_path, ROLE_FILES, config='test-paths = ["qa/"]\n')
     assert role_of(index, "tests.helpers:Manager") == "implementation"

@@ -22,12 +22,15 @@ know) returns None and the caller computes the findings afresh.
 from __future__ import annotations
 
 import itertools
+import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from ssotlint.cache import FamilyState, StoredResult
 from ssotlint.facts import blob
 from ssotlint.facts.model import FileFacts
+
+log = logging.getLogger(__name__)
 
 #: Beyond this many changed files, computing afresh is as quick as comparing.
 MAX_CHANGED = 200
@@ -307,10 +310,12 @@ def shifted_duplicates(
         classes = changed_classes(old, new) if classes_inert is not None else frozenset()
         mapping = line_map(duplicate_view(old, classes), duplicate_view(new, classes))
         if mapping is None:
+            log.debug("duplicate findings not reused: %s changed what the rules read", rel)
             return None
         if before is not None and after is not None:
             module = after[0]
             if any((module, name) in queried for name in changed_bindings(before[1], after[1])):
+                log.debug("duplicate findings not reused: %s rebinds a name the rules looked up", rel)
                 return None
             if classes:
                 before_classes = {c.qualname: c for c in old.classes}
@@ -323,6 +328,7 @@ def shifted_duplicates(
                     # of it (its role: see index.class_changes).
                     was, now = before_classes.get(q), after_classes.get(q)
                     if was is None or now is None or q != was.name or was.bases != now.bases or was.keywords != now.keywords:
+                        log.debug("duplicate findings not reused: %s:%s, looked up, was replaced", module, q)
                         return None
                     looked_up.add(f"{module}:{q}")
                 old_classes += [(rel, module, c) for c in old.classes if c.qualname in classes]

@@ -30,6 +30,7 @@ the files their lookups reach.
 from __future__ import annotations
 
 import fnmatch
+import logging
 import marshal
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
@@ -41,6 +42,7 @@ from ssotlint.index.concepts import COMMON_METHOD_LIMIT, ConceptTable
 from ssotlint.index.modules import ModuleTable
 from ssotlint.index.symbols import IMPLEMENTATION, ClassInfo, Hop, SymbolTable, public_interface
 
+log = logging.getLogger(__name__)
 _LAYOUT = 1
 MethodKey = tuple[str, int]
 #: (path, module, class) of one version of a changed class.
@@ -103,6 +105,11 @@ def summarise(symbols: SymbolTable, table: ConceptTable, min_methods: int) -> Co
     )
 
 
+def _refused(why: str, *args: object) -> tuple[ConceptSummary, set[Hop]] | None:
+    log.debug("changed classes reach the duplicate rules: " + why, *args)
+    return None
+
+
 def _thin_subclass_of(symbols: SymbolTable, c: ClassInfo, keys: frozenset[str]) -> bool:
     """``c`` adds nothing to a base whose key is in ``keys`` (see CompatAlias)."""
     if not c.fact.bases or c.fact.body == BODY_REAL:
@@ -128,7 +135,7 @@ def inert(
     If so: the summary of the current state, and the lookups the changed classes need
     (with the last run's, a superset of those a run on the current state makes)."""
     if summary.refused:
-        return None
+        return _refused("the last run cut a lookup short")
 
     def named(name: str) -> bool:
         return name in summary.member_names or any(fnmatch.fnmatchcase(name, p) for p in summary.patterns)
@@ -148,35 +155,53 @@ def inert(
             continue  # reached only through its outer class, which nothing looked up
         c = old_infos[f"{module}:{fact.qualname}"]
         if named(fact.name) or c.key in summary.unioned or _thin_subclass_of(before, c, summary.canonicals):
-            return None
+            return _refused("%s was part of a concept, named like one, or a thin subclass of one", c.key)
         role = before.role(c)  # the lookups the last run made for it
         if c.key in looked_up:
             roles[c.key] = role.role
         if c.key in summary.sizes:
             removed[c.key] = public_interface(fact)
     added: dict[str, frozenset[MethodKey]] = {}
+    new_infos: dict[str, ClassInfo] = {}  # the added implementations
     for path, module, fact in new:
         if fact.qualname != fact.name:
             continue
         c = ClassInfo(module, path, fact, after.in_tests(path), f"{module}:{fact.qualname}")
         if named(fact.name) or _thin_subclass_of(after, c, summary.canonicals):
-            return None
+            return _refused("%s is named like a concept or a thin subclass of one", c.key)
         now = after.role(c).role
         if c.key in looked_up and (c.key in summary.canonicals or roles.get(c.key) != now):
-            return None
+            return _refused("%s, looked up, changed its role or is a canonical class", c.key)
         if now == IMPLEMENTATION and not fact.typing_only:
             added[c.key] = public_interface(fact)
-    if before.cut or after.cut:
-        return None
-    lookups = before.queried() | after.queried()
+            new_infos[c.key] = c
     if not removed and not added:
-        return summary, lookups
+        return _settled(summary, before, after)
 
+    def info(key: str) -> ClassInfo | None:
+        return new_infos.get(key) or after.classes.get(key)
+
+    # Joined by name: a same-named implementation in another module, where neither
+    # specialises a base and their public method names overlap (or one has none).
     if added:
-        kept_names = Counter(k.rpartition(":")[2] for k in summary.sizes if k not in removed)
-        added_names = Counter(k.rpartition(":")[2] for k in added)
-        if any(kept_names[n] or count > 1 for n, count in added_names.items()):
-            return None
+        names = {impl.rpartition(":")[2] for impl in added}
+        same_name: dict[str, list[str]] = {}
+        for impl in [k for k in summary.sizes if k not in removed] + list(added):
+            n = impl.rpartition(":")[2]
+            if n in names:
+                same_name.setdefault(n, []).append(impl)
+        for key in added:
+            c = new_infos[key]
+            if after.specialises(c):
+                continue
+            mine = {m for m, _ in added[key]}
+            for other_key in same_name[c.name]:
+                other = info(other_key) if other_key != key else None
+                if other is None or other.module == c.module or after.specialises(other):
+                    continue
+                theirs = {m for m, _ in public_interface(other.fact)}
+                if not mine or not theirs or mine & theirs:
+                    return _refused("%s is joined to %s by name", key, other_key)
 
     # The interface index after the change, for the method keys it touches.
     minimum = config.min_methods
@@ -187,7 +212,7 @@ def inert(
         for k in iface:
             entries = lists.setdefault(k, list(summary.postings.get(k, ())))
             if key not in entries:
-                return None  # not the summary of these facts
+                return _refused("the summary does not match the stored facts")
             entries.remove(key)
     for key, iface in added.items():
         if len(iface) >= minimum:
@@ -200,15 +225,25 @@ def inert(
     for k, entries in lists.items():
         kept = sum(1 for e in entries if e not in added)
         if kept >= 2 and proposes(len(summary.postings.get(k, ()))) != proposes(len(entries)):
-            return None  # pairs of unchanged classes compared before and not now, or the reverse
+            # pairs of unchanged classes compared before and not now, or the reverse
+            return _refused("method %s crossed the too-common limit", k)
     for key, iface in added.items():
         if len(iface) < minimum:
             continue
         shared = Counter(e for k in iface if proposes(len(lists[k])) for e in lists[k] if e != key)
-        for other, count in shared.items():
-            size = len(added[other]) if other in added else summary.sizes[other]
-            if count / max(len(iface), size) >= config.min_similarity:
-                return None
+        for other_key, count in shared.items():
+            size = len(added[other_key]) if other_key in added else summary.sizes[other_key]
+            if count / max(len(iface), size) < config.min_similarity:
+                continue
+            # As in build_concepts: not within one module, a subclass and its base, or
+            # siblings of one base.
+            ca, cb = new_infos[key], info(other_key)
+            if cb is None:
+                return _refused("%s is not where the summary has it", other_key)
+            la, lb = after.lineage(ca), after.lineage(cb)
+            if ca.module == cb.module or ca.key in lb or cb.key in la or not la.isdisjoint(lb):
+                continue
+            return _refused("%s shares enough of its interface with %s", key, other_key)
 
     sizes = {k: v for k, v in summary.sizes.items() if k not in removed}
     sizes.update((k, len(iface)) for k, iface in added.items())
@@ -221,4 +256,14 @@ def inert(
     after_summary = ConceptSummary(
         sizes, postings, summary.unioned, summary.member_names, summary.canonicals, summary.patterns, summary.refused
     )
-    return after_summary, lookups
+    return _settled(after_summary, before, after)
+
+
+def _settled(
+    summary: ConceptSummary, before: SymbolTable, after: SymbolTable
+) -> tuple[ConceptSummary, set[Hop]] | None:
+    """``summary`` and the lookups made, unless one was cut short (its answer would
+    depend on the order of the lookups, which differs from a whole run's)."""
+    if before.cut or after.cut:
+        return _refused("resolving the changed classes went through a cycle of bindings")
+    return summary, before.queried() | after.queried()

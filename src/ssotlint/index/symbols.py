@@ -503,8 +503,16 @@ class SymbolTable:
                 abc_base = abc_base or meta.name == "abc.ABCMeta"
         if abc_base:
             return any(m.abstract for m in fact.methods) and not _has_concrete(fact)
-        # A subclass of an abstract base that implements nothing is still abstract.
-        return any(self.role(p).role == ABSTRACT for p in self.parents(c)) and not _has_concrete(fact)
+        # A subclass of an abstract base that implements nothing is still abstract. A base
+        # that inherits from ``c`` itself (`class Base(Base)` after `from x import Base`
+        # resolves to itself) says nothing about it.
+        if _has_concrete(fact):
+            return False
+        return any(
+            self.role(p).role == ABSTRACT
+            for p in self.parents(c)
+            if p.key != c.key and all(a.key != c.key for a in self.ancestors(p))
+        )
 
     # --- import sites ----------------------------------------------------------------------------
     def import_sites(self, module: str, name: str) -> list[ImportSite]:
