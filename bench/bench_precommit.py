@@ -12,7 +12,9 @@ A copy of the project is checked once to fill the cache. Then, each repetition:
    imports, and so the import graph, change; some of these close new cycles) and the hook
    runs on them,
 5. five other files each get a new class (what the duplicate rules read changes) and the
-   hook runs on them.
+   hook runs on them,
+6. five other files each get a new method in one of their classes (an existing class
+   changes) and the hook runs on them.
 Wall and CPU seconds (the process and its children) are printed as a table and written
 to bench/out/precommit.json.
 """
@@ -20,8 +22,10 @@ to bench/out/precommit.json.
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -29,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -78,9 +83,11 @@ def main(argv: list[str] | None = None) -> int:
             "hook, rerun": [],
             "hook, imports added": [],
             "hook, classes added": [],
+            "hook, methods added": [],
         }
         step = max(1, len(files) // (3 * args.changed * args.repeat + 1))
         picks = iter(files[i * step] for i in range(3 * args.changed * args.repeat))
+        others = iter(files[i * step + step // 2] for i in range(3 * args.changed * args.repeat))
         for r in range(args.repeat):
             name = "warm, nothing changed"
             rows[name].append(timed(base, root, name))
@@ -102,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
                     fh.write(f"\n\nclass AddedInRound{r}x{i}:\n    def handle(self, event):\n        return event\n")
             name = "hook, classes added"
             rows[name].append(timed([*base, *changed], root, name))
+            changed = [_add_method(root, rel, r) for rel in _with_class(root, others, args.changed)]
+            name = "hook, methods added"
+            rows[name].append(timed([*base, *changed], root, name))
 
     print(f"{args.corpus}: {len(files)} files; cache filled in {fill:.2f} s; {args.changed} files changed per round")
     load = os.getloadavg()[0]
@@ -115,6 +125,41 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(exist_ok=True)
     (out / "precommit.json").write_text(json.dumps(result, indent=2))
     return 0
+
+
+_CLASS_LINE = re.compile(r"^class \w+.*:[ \t]*$", re.M)
+
+
+def _method_added(text: str, r: int) -> str | None:
+    """``text`` with a method at the top of its first class, if that still parses."""
+    m = _CLASS_LINE.search(text)
+    if m is None:
+        return None
+    edited = text[: m.end()] + f"\n    def added_in_round_{r}(self, value):\n        return value\n" + text[m.end() :]
+    try:
+        ast.parse(edited)
+    except (SyntaxError, ValueError):
+        return None
+    return edited
+
+
+def _with_class(root: Path, candidates: Iterator[str], count: int) -> list[str]:
+    """The next ``count`` files of ``candidates`` with a class a method can be added to."""
+    out: list[str] = []
+    for rel in candidates:
+        if _method_added((root / rel).read_text("utf-8", "replace"), 0) is not None:
+            out.append(rel)
+            if len(out) == count:
+                break
+    return out
+
+
+def _add_method(root: Path, rel: str, r: int) -> str:
+    path = root / rel
+    edited = _method_added(path.read_text("utf-8", "replace"), r)
+    assert edited is not None
+    path.write_text(edited, "utf-8")
+    return rel
 
 
 if __name__ == "__main__":

@@ -196,8 +196,12 @@ def inert(
                 continue
             mine = {m for m, _ in added[key]}
             for other_key in same_name[c.name]:
-                other = info(other_key) if other_key != key else None
-                if other is None or other.module == c.module or after.specialises(other):
+                if other_key == key:
+                    continue
+                other = info(other_key)
+                if other is None:
+                    return _refused("%s is not where the summary has it", other_key)
+                if other.module == c.module or after.specialises(other):
                     continue
                 theirs = {m for m, _ in public_interface(other.fact)}
                 if not mine or not theirs or mine & theirs:
