@@ -445,6 +445,20 @@ def _run(config: Config, options: RunOptions) -> RunResult:
         # Each family's findings may be the last run's, renumbered, when the changed files
         # differ only in what the family does not read. Each rule reports under its own code.
         by_rule: dict[str, list[Diagnostic]] = {r.code: [] for r in rules}
+        duplicates = duplicate_rules(rules)
+        reused = None
+        if key is not None and table is not None and duplicates:
+            reused = _reused_duplicates(results.load_duplicates_state(inputs), index, table)
+        save_state: FamilySaver | None = None
+        if key is not None and table is not None and duplicates:
+            digests = table.digests
+
+            def save_state(plain: list[tuple[Any, ...]], queries: set[tuple[str, str]], summary: bytes) -> None:
+                results.save_duplicates_state(inputs, digests, (), queries, summary, plain)
+
+        # The duplicate rules, when they must run, start in a child process at once.
+        children: list[int] = []
+        child = _fork_rules(index, duplicates, save_state) if reused is None and _forks(index, rules, jobs) else None
         cycles = cycle_rules(rules)
         kept_cycles = None
         if key is not None and table is not None and cycles:
@@ -454,12 +468,8 @@ def _run(config: Config, options: RunOptions) -> RunResult:
             for d in kept_cycles.findings:
                 by_rule[d.code].append(d)
         to_run = [r for r in rules if kept_cycles is None or r not in cycles]
-        duplicates = duplicate_rules(rules)
-        reused = None
-        if key is not None and table is not None and duplicates:
-            reused = _reused_duplicates(results.load_duplicates_state(inputs), index, table)
         if reused is None:
-            for d in check_rules(index, to_run, jobs, then=pending):
+            for d in check_rules(index, to_run, jobs, then=pending, save_state=save_state, child=child, children=children):
                 by_rule[d.code].append(d)
         else:
             log.info("the changes do not reach the duplicate rules: their findings renumbered, the rest computed")
@@ -478,14 +488,17 @@ def _run(config: Config, options: RunOptions) -> RunResult:
             # Each family's state follows the files (renumbered after a reuse): the facts
             # of the files' earlier versions, which the next run compares against, are
             # kept only as long as they are current.
-            if index.symbol_queries is not None and not (reused is not None and reused.digests == table.digests):
-                raw = [d for r in duplicates for d in by_rule[r.code]]
+            # (When the duplicate rules ran, they kept their state themselves.)
+            if reused is not None and reused.digests != table.digests and index.symbol_queries is not None:
                 results.save_duplicates_state(
-                    inputs, table.digests, raw, index.symbol_queries, index.concept_summary, reused and reused.plain
+                    inputs, table.digests, (), index.symbol_queries, index.concept_summary, reused.plain
                 )
             if cycles and not (kept_cycles is not None and kept_cycles.digests == table.digests):
                 raw = [d for r in cycles for d in by_rule[r.code]]
                 results.save_cycles_state(inputs, table.digests, raw, usage, kept_cycles and kept_cycles.plain)
+        for pid in children:  # a child still writing the duplicate state
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)
     if scope is not None:
         hidden = [locs for locs in hidden if _touches(locs, scope)]
     suppressed = len(hidden)
@@ -544,27 +557,53 @@ def duplicate_rules(rules: Sequence[type[Rule]]) -> list[type[Rule]]:
 FORK_THRESHOLD = 1000
 
 
+#: Keeps the duplicate rules' state: (their findings before suppression, plain; the
+#: lookups they made; the class summary).
+FamilySaver = Callable[[list[tuple[Any, ...]], set[tuple[str, str]], bytes], None]
+
+
+def _forks(index: ProjectIndex, rules: Sequence[type[Rule]], jobs: int) -> bool:
+    """Whether the duplicate rules run in a child process beside the others."""
+    forked = duplicate_rules(rules)
+    rest = [r for r in rules if r not in forked]
+    return jobs >= 2 and bool(forked) and bool(rest) and len(index.files) >= FORK_THRESHOLD and hasattr(os, "fork")
+
+
 def check_rules(
-    index: ProjectIndex, rules: Sequence[type[Rule]], jobs: int = 1, then: Sequence[Callable[[], None]] = ()
+    index: ProjectIndex,
+    rules: Sequence[type[Rule]],
+    jobs: int = 1,
+    then: Sequence[Callable[[], None]] = (),
+    save_state: FamilySaver | None = None,
+    child: tuple[int, int] | None = None,
+    children: list[int] | None = None,
 ) -> list[Diagnostic]:
     """Every selected rule's findings, in rule order; ``then``: work to do once this
-    process has run its rules (cache writes), while a forked child may still be busy.
+    process has run its rules (cache writes), while a forked child may still be busy;
+    ``save_state``: keeps the duplicate rules' state wherever they ran.
 
     The duplicate rules (class facts, symbol table, concepts) share nothing with the import
     and event rules but the facts: on a large project with two or more jobs they run in a
-    forked child process while this one runs the rest, and their findings come back as
-    plain data. If the child fails in any way, they run here instead.
+    forked child process while this one runs the rest (``child``: one started already),
+    and their findings come back as plain data. If the child fails in any way, they run
+    here instead. A child that is still writing the state is added to ``children``, for
+    the caller to wait for.
     """
     forked = duplicate_rules(rules)
     rest = [r for r in rules if r not in forked]
-    if jobs < 2 or not forked or not rest or len(index.files) < FORK_THRESHOLD or not hasattr(os, "fork"):
+    if child is None and not _forks(index, rules, jobs):
         diagnostics = [d for rule in rules for d in rule().check(index)]
         if forked:
             index.symbol_queries, index.concept_summary = _family(index)
+            if save_state is not None:
+                plain = encode_diagnostics([d for d in diagnostics if d.code in {r.code for r in forked}])
+                if plain is not None:
+                    save_state(plain, index.symbol_queries, index.concept_summary)
         for work in then:
             work()
         return diagnostics
-    child = _fork_rules(index, forked)
+    if child is None:
+        child = _fork_rules(index, forked, save_state)
     try:
         found: dict[str, list[Diagnostic]] = {r.code: list(r().check(index)) for r in rest}
         for work in then:
@@ -576,12 +615,15 @@ def check_rules(
                 os.kill(child[0], signal.SIGKILL)
                 os.waitpid(child[0], 0)
         raise
-    found.update(_join_rules(child, index, forked))
+    found.update(_join_rules(child, index, forked, save_state, children))
     return [d for rule in rules for d in found[rule.code]]
 
 
-def _fork_rules(index: ProjectIndex, rules: Sequence[type[Rule]]) -> tuple[int, int] | None:
-    """Start a child that runs ``rules`` and writes their findings to a pipe: (pid, fd)."""
+def _fork_rules(
+    index: ProjectIndex, rules: Sequence[type[Rule]], save_state: FamilySaver | None = None
+) -> tuple[int, int] | None:
+    """Start a child that runs ``rules``, writes their findings to a pipe, then keeps
+    their state (``save_state``): (pid, fd)."""
     try:
         for stream in (sys.stdout, sys.stderr):
             stream.flush()
@@ -598,35 +640,48 @@ def _fork_rules(index: ProjectIndex, rules: Sequence[type[Rule]]) -> tuple[int, 
     try:
         os.close(read_fd)
         found = {r.code: encode_diagnostics(list(r().check(index))) for r in rules}
-        payload = marshal.dumps((found, *_family(index))) if all(v is not None for v in found.values()) else b""
+        usable = all(v is not None for v in found.values())
+        payload = marshal.dumps(found) if usable else b""
         with os.fdopen(write_fd, "wb") as pipe:
             pipe.write(payload)
+        if usable and save_state is not None:  # the parent goes on meanwhile
+            queries, summary = _family(index)
+            save_state([d for r in rules for d in found[r.code] or ()], queries, summary)
     except BaseException:  # the parent runs the rules itself, and reports their errors
         status = 1
     os._exit(status)
 
 
 def _join_rules(
-    child: tuple[int, int] | None, index: ProjectIndex, rules: Sequence[type[Rule]]
+    child: tuple[int, int] | None,
+    index: ProjectIndex,
+    rules: Sequence[type[Rule]],
+    save_state: FamilySaver | None = None,
+    children: list[int] | None = None,
 ) -> dict[str, list[Diagnostic]]:
     payload = b""
     if child is not None:
         pid, read_fd = child
         with os.fdopen(read_fd, "rb") as pipe:
             payload = pipe.read()
-        _, status = os.waitpid(pid, 0)
-        if status != 0:
-            payload = b""
+        if payload and children is not None:
+            children.append(pid)  # it keeps the state now: the caller waits for it later
+        else:
+            _, status = os.waitpid(pid, 0)
+            if status != 0:
+                payload = b""
     if payload:
         try:
-            found, queries, summary = marshal.loads(payload)
-            decoded = {code: decode_diagnostics(found[code]) for code in (r.code for r in rules)}
-            index.symbol_queries, index.concept_summary = set(queries), summary
-            return decoded
+            found = marshal.loads(payload)
+            return {code: decode_diagnostics(found[code]) for code in (r.code for r in rules)}
         except Exception as exc:  # run them here instead
             log.debug("unusable findings from the child process: %s", exc)
     decoded = {r.code: list(r().check(index)) for r in rules}
     index.symbol_queries, index.concept_summary = _family(index)
+    if save_state is not None:
+        plain = encode_diagnostics([d for r in rules for d in decoded[r.code]])
+        if plain is not None:
+            save_state(plain, index.symbol_queries, index.concept_summary)
     return decoded
 
 
