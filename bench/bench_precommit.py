@@ -14,7 +14,9 @@ A copy of the project is checked once to fill the cache. Then, each repetition:
 5. five other files each get a new class (what the duplicate rules read changes) and the
    hook runs on them,
 6. five other files each get a new method in one of their classes (an existing class
-   changes) and the hook runs on them.
+   changes) and the hook runs on them,
+7. five files each get a new method in a class that duplicates another (SSOT101: the
+   duplicate rules must run again) and the hook runs on them.
 Wall and CPU seconds (the process and its children) are printed as a table and written
 to bench/out/precommit.json.
 """
@@ -77,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.py"))
         base = [*ssotlint(), "check", "--exit-zero", "-q", "--format", "concise"]
         fill = timed(base, root, "fill")
+        members = _duplicates(root)
         rows: dict[str, list[float]] = {
             "warm, nothing changed": [],
             "hook, files changed": [],
@@ -84,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
             "hook, imports added": [],
             "hook, classes added": [],
             "hook, methods added": [],
+            "hook, duplicates changed": [],
         }
         step = max(1, len(files) // (3 * args.changed * args.repeat + 1))
         picks = iter(files[i * step] for i in range(3 * args.changed * args.repeat))
@@ -112,6 +116,14 @@ def main(argv: list[str] | None = None) -> int:
             changed = [_add_method(root, rel, r) for rel in _with_class(root, others, args.changed)]
             name = "hook, methods added"
             rows[name].append(timed([*base, *changed], root, name))
+            changed = []
+            while len(changed) < args.changed and members:
+                rel, line = members.pop(0)
+                if _add_method_at(root, rel, line, r):
+                    changed.append(rel)
+            if changed:
+                name = "hook, duplicates changed"
+                rows[name].append(timed([*base, *changed], root, name))
 
     print(f"{args.corpus}: {len(files)} files; cache filled in {fill:.2f} s; {args.changed} files changed per round")
     load = os.getloadavg()[0]
@@ -119,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'scenario':<26} {'median s':>9} {'min s':>7} {'max s':>7} {'median CPU s':>13}")
     result = {"corpus": args.corpus, "files": len(files), "changed": args.changed, "fill": fill, "runs": rows, "cpu": CPU, "load": load}
     for name, values in rows.items():
+        if not values:
+            continue
         cpu = statistics.median(CPU[name])
         print(f"{name:<26} {statistics.median(values):>9.2f} {min(values):>7.2f} {max(values):>7.2f} {cpu:>13.2f}")
     out = BENCH / "out"
@@ -152,6 +166,34 @@ def _with_class(root: Path, candidates: Iterator[str], count: int) -> list[str]:
             if len(out) == count:
                 break
     return out
+
+
+def _duplicates(root: Path) -> list[tuple[str, int]]:
+    """(path, line) of the classes the duplicate rules report, one per file, spread out."""
+    proc = subprocess.run([*ssotlint(), "check", "--exit-zero", "--format", "json"], cwd=root, capture_output=True, text=True, check=False)
+    seen: dict[str, int] = {}
+    for d in json.loads(proc.stdout)["findings"]:
+        if d["code"] == "SSOT101":
+            seen.setdefault(d["path"], d["line"])
+    found = sorted(seen.items())
+    return found[:: max(1, len(found) // 40)]
+
+
+def _add_method_at(root: Path, rel: str, line: int, r: int) -> bool:
+    """Add a method to the class whose statement is on ``line``, if it still parses."""
+    path = root / rel
+    lines = path.read_text("utf-8", "replace").splitlines(keepends=True)
+    head = lines[line - 1] if 0 < line <= len(lines) else ""
+    if not _CLASS_LINE.match(head.rstrip("\r\n")):
+        return False
+    lines.insert(line, f"    def added_in_round_{r}(self, value):\n        return value\n")
+    edited = "".join(lines)
+    try:
+        ast.parse(edited)
+    except (SyntaxError, ValueError):
+        return False
+    path.write_text(edited, "utf-8")
+    return True
 
 
 def _add_method(root: Path, rel: str, r: int) -> str:
