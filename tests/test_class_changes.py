@@ -16,7 +16,7 @@ from ssotlint.config import load_config
 from ssotlint.index.class_changes import ConceptSummary
 from ssotlint.index.concepts import COMMON_METHOD_LIMIT
 from tests.conftest import EXAMPLE_DIR, check, findings, write_project
-from tests.test_shift import _insert, _plain, _spy_duplicates
+from tests.test_shift import _agrees, _insert, _plain, _spy_duplicates
 
 FOUR = "    def get(self, k):\n        return k\n\n    def put(self, k, v):\n        return v\n\n" \
     "    def delete(self, k):\n        return k\n\n    def keys(self):\n        return []\n"
@@ -211,11 +211,8 @@ def test_random_class_edits_agree_with_a_fresh_run(seed: int, tmp_path: Path) ->
                 path.write_text(text[: text.rindex("class ")] + "pass\n")
             else:
                 _insert(path, 10**6, rng.choice(_CLASS_EDITS))
-        cached = check(root, use_cache=True, paths=tuple(edited))
-        fresh = check(root, paths=tuple(edited))
-        assert _plain(cached) == _plain(fresh)
-        assert cached.suppressed == fresh.suppressed
-    assert _plain(check(root, use_cache=True)) == _plain(check(root))
+        _agrees(root, tuple(edited))
+    _agrees(root)
 
 
 def _stored_digests(root: Path) -> list[dict[str, bytes]]:
@@ -351,7 +348,5 @@ def test_random_class_changes_in_a_class_heavy_project(seed: int, tmp_path: Path
                 path.write_text(text + f"\n    def {method}(self):\n        return 2\n")  # into the last class
             else:
                 path.write_text(text + "\n\n" + _random_class(rng, rng.choice(_NAMES), ["Base", "app.m1.Store"]))
-        cached = check(root, use_cache=True, paths=tuple(edited))
-        fresh = check(root, paths=tuple(edited))
-        assert _plain(cached) == _plain(fresh)
-    assert _plain(check(root, use_cache=True)) == _plain(check(root))
+        _agrees(root, tuple(edited))
+    _agrees(root)

@@ -23,6 +23,15 @@ def _plain(result: engine.RunResult) -> list[tuple[object, ...]]:
     ]
 
 
+def _agrees(root: Path, paths: tuple[Path, ...] = ()) -> engine.RunResult:
+    """A cached run on ``paths`` (the hook's call), checked against a run without cache."""
+    cached = check(root, use_cache=True, paths=paths)
+    fresh = check(root, paths=paths)
+    assert _plain(cached) == _plain(fresh)
+    assert cached.suppressed == fresh.suppressed
+    return cached
+
+
 def _insert(path: Path, at: int, text: str) -> None:
     lines = path.read_bytes().splitlines(keepends=True)
     lines.insert(min(at, len(lines)), text.encode())
@@ -72,11 +81,8 @@ def test_random_edits_agree_with_a_fresh_run(name: str, seed: int, tmp_path: Pat
             n = len(path.read_bytes().splitlines())
             text = rng.choice(["\n", "# note\n", "    \n", "x_unused = 1\n", "import os\n", "pass\n"])
             _insert(path, rng.randint(0, n), text)
-        reused = check(root, use_cache=True, paths=tuple(edited))
-        fresh = check(root, paths=tuple(edited))
-        assert _plain(reused) == _plain(fresh)
-        assert reused.suppressed == fresh.suppressed
-    assert _plain(check(root, use_cache=True)) == _plain(check(root))
+        _agrees(root, tuple(edited))
+    _agrees(root)
 
 
 def test_structural_change_is_computed_afresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -187,11 +193,8 @@ def test_random_import_edits_agree_with_a_fresh_run(seed: int, tmp_path: Path) -
                  "from shared import config\n", "\n", "import typing\n"]
             )
             _insert(path, rng.randint(0, n), text)
-        reused = check(root, use_cache=True, paths=tuple(edited))
-        fresh = check(root, paths=tuple(edited))
-        assert _plain(reused) == _plain(fresh)
-        assert reused.suppressed == fresh.suppressed
-    assert _plain(check(root, use_cache=True)) == _plain(check(root))
+        _agrees(root, tuple(edited))
+    _agrees(root)
 
 
 def test_lookups_come_back_from_the_forked_duplicate_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
