@@ -350,3 +350,41 @@ def test_random_class_changes_in_a_class_heavy_project(seed: int, tmp_path: Path
                 path.write_text(text + "\n\n" + _random_class(rng, rng.choice(_NAMES), ["Base", "app.m1.Store"]))
         _agrees(root, tuple(edited))
     _agrees(root)
+
+
+def _tangled_module(rng: random.Random, i: int, count: int) -> str:
+    """Star imports and aliases in cycles, classes whose bases resolve through them."""
+    stars = "".join(f"from app.m{j} import *\n" for j in rng.sample(range(2, count), 2) if j != i)
+    names = rng.sample(_NAMES, 3)
+    aliases = "".join(f"{n}Alias = {rng.choice(_NAMES)}\n" for n in names[:2])
+    bases = [f"{n}Alias" for n in _NAMES[:4]] + ["Base"]
+    classes = "\n\n".join(_random_class(rng, f"{n}{rng.choice(['', str(i)])}", bases) for n in names)
+    return "from app.m0 import Base\n" + stars + "\n\n" + classes + "\n\n" + aliases
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_class_changes_through_cycles_of_bindings(seed: int, tmp_path: Path) -> None:
+    """Bases that resolve through star imports and aliases that import each other (the
+    answers of such lookups depend on their order): edits checked against a fresh run."""
+    rng = random.Random(seed)
+    count = 10
+    files = {"app/__init__.py": "", "app/m0.py": "class Base:\n    def run(self):\n        return 0\n",
+             "app/m1.py": "class Store:\n" + FOUR}
+    files.update({f"app/m{i}.py": _tangled_module(rng, i, count) for i in range(2, count)})
+    root = write_project(tmp_path / "p", files, "[tool.ssotlint.duplicates]\nmin-methods = 2\n")
+    check(root, use_cache=True)
+    paths = sorted((root / "app").glob("m*.py"))[2:]
+    for _ in range(6):
+        edited = rng.sample(paths, 2)
+        for path in edited:
+            text = path.read_text()
+            roll = rng.random()
+            if roll < 0.5:
+                path.write_text(text + f"\n\nclass Extra{rng.randint(0, 99)}(StoreAlias):\n    def {rng.choice(_METHODS)}(self):\n        return 3\n")
+            else:
+                method = rng.choice(_METHODS)
+                head = text.index("\nclass ") + 1
+                line_end = text.index("\n", head)
+                path.write_text(text[: line_end + 1] + f"    def {method}_x(self):\n        return 2\n" + text[line_end + 1 :])
+        _agrees(root, tuple(edited))
+    _agrees(root)

@@ -19,7 +19,7 @@ import logging
 import marshal
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -32,8 +32,9 @@ log = logging.getLogger(__name__)
 
 MAGIC = b"SSOTLINT-FACTS\x02"
 RESULT_MAGIC = b"SSOTLINT-RESULT\x05"
-FAMILY_MAGIC = b"SSOTLINT-DUPLICATES\x03"
+FAMILY_MAGIC = b"SSOTLINT-DUPLICATES\x04"
 CYCLES_STATE_MAGIC = b"SSOTLINT-CYCLE-FINDINGS\x01"
+SYMBOLS_MAGIC = b"SSOTLINT-SYMBOLS\x01"
 StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 @dataclass(frozen=True)
 class StoredResult:
@@ -50,8 +51,10 @@ class StoredResult:
         return plain, suppressed
 #: The duplicate rules' own state: (inputs key, digests, their findings before
 #: suppression (plain), the (module, name) lookups they made, what they made of the
-#: classes (index.class_changes.ConceptSummary; b"" when they built no concepts)).
-FamilyState = tuple[bytes, dict[str, bytes], list[tuple[Any, ...]], set[tuple[str, str]], bytes]
+#: classes (index.class_changes.ConceptSummary; b"" when they built no concepts), the
+#: token of the symbol answers kept beside it (:meth:`FactsCache.save_symbols`; b"":
+#: none), the classes changed since those answers were worked out).
+FamilyState = tuple[bytes, dict[str, bytes], list[tuple[Any, ...]], set[tuple[str, str]], bytes, bytes, frozenset[str]]
 #: (ignore comments as (path, line), the same for SSOT202, imports.allow entries, the same
 #: for SSOT202): the suppressions that removed an edge of a cycle.
 SuppressionUsage = tuple[
@@ -186,6 +189,7 @@ class FactsCache:
         self.result_file = directory / f"result-{key}.bin"
         self.family_file = directory / f"duplicates-{key}.bin"
         self.cycles_state_file = directory / f"cycle-findings-{key}.bin"
+        self.symbols_file = directory / f"symbols-{key}.bin"
         self.entries: dict[bytes, bytes] = {}
         self.stats: dict[str, tuple[StatKey, bytes]] = {}
         self.used: dict[bytes, bytes] = {}
@@ -299,22 +303,60 @@ class FactsCache:
         queried: set[tuple[str, str]],
         summary: bytes = b"",
         plain: list[tuple[Any, ...]] | None = None,
+        symbols: bytes = b"",
+        dirty: Iterable[str] = (),
     ) -> None:
         """Keep the duplicate rules' findings (before suppression), the lookups they made,
-        and the summary of the classes they read (``plain``: the findings, encoded already)."""
+        and the summary of the classes they read (``plain``: the findings, encoded already;
+        ``symbols``, ``dirty``: see FamilyState)."""
         # A list: marshal writes a set's items sorted, ten times slower.
-        extra = (list(queried), summary)
+        extra = (list(queried), summary, symbols, sorted(dirty))
         self._save_state(self.family_file, FAMILY_MAGIC, inputs_key, digests, diagnostics, extra, plain)
 
     def load_duplicates_state(self, inputs_key: bytes) -> FamilyState | None:
         found = self._load_state(self.family_file, FAMILY_MAGIC, inputs_key)
         if found is None:
             return None
-        stored_inputs, digests, plain, queried, summary = found
-        if not isinstance(queried, list) or not isinstance(summary, bytes):
-            log.debug("ignoring unusable duplicates state %s", self.family_file)
+        try:
+            stored_inputs, digests, plain, queried, summary, symbols, dirty = found
+            if not isinstance(queried, list) or not isinstance(summary, bytes) or not isinstance(symbols, bytes):
+                raise ValueError("unexpected layout")
+            return stored_inputs, digests, plain, set(queried), summary, symbols, frozenset(map(str, dirty))
+        except (ValueError, TypeError) as exc:
+            log.debug("ignoring unusable duplicates state %s (%s)", self.family_file, exc)
             return None
-        return stored_inputs, digests, plain, set(queried), summary
+
+    def save_symbols(self, token: bytes, state: tuple[Any, Any]) -> None:
+        """Keep the symbol table's answers and roles that hold in later states (see
+        ``SymbolTable.clean_state``) under ``token``."""
+        if not self.enabled:
+            return
+        try:
+            payload = marshal.dumps((token, state))
+        except ValueError:
+            return
+        self._write(self.symbols_file, SYMBOLS_MAGIC + _sealed(payload))
+
+    def load_symbols(self, token: bytes) -> tuple[Any, Any] | None:
+        """What :meth:`save_symbols` kept under ``token``, or None."""
+        if not self.enabled or not token:
+            return None
+        try:
+            raw = self.symbols_file.read_bytes()
+        except OSError:
+            return None
+        try:
+            if not raw.startswith(SYMBOLS_MAGIC):
+                raise ValueError("bad header")
+            stored, (memo, roles) = marshal.loads(_unsealed(raw[len(SYMBOLS_MAGIC) :]))
+            if stored != token:
+                return None
+            if not isinstance(memo, dict) or not isinstance(roles, dict):
+                raise ValueError("unexpected layout")
+            return memo, roles
+        except Exception as exc:  # any damage means: compute afresh
+            log.debug("ignoring unusable symbols %s (%s)", self.symbols_file, exc)
+            return None
 
     def save_cycles_state(
         self,

@@ -446,34 +446,51 @@ def _run(config: Config, options: RunOptions) -> RunResult:
         # differ only in what the family does not read. Each rule reports under its own code.
         by_rule: dict[str, list[Diagnostic]] = {r.code: [] for r in rules}
         duplicates = duplicate_rules(rules)
-        reused = None
+        reused = prefill = None
         if key is not None and table is not None and duplicates:
             reused = _reused_duplicates(results.load_duplicates_state(inputs), index, table)
+            if reused is not None and reused.findings is None:
+                prefill, reused = reused.prefill, None
         save_state: FamilySaver | None = None
         if key is not None and table is not None and duplicates:
             digests = table.digests
 
             def save_state(plain: list[tuple[Any, ...]], queries: set[tuple[str, str]], summary: bytes) -> None:
-                results.save_duplicates_state(inputs, digests, (), queries, summary, plain)
+                # The symbol answers that hold in later states go beside the state.
+                symbols = index.__dict__.get("symbols")
+                token = b""
+                if symbols is not None and summary:
+                    token = os.urandom(16)
+                    results.save_symbols(token, symbols.clean_state())
+                results.save_duplicates_state(inputs, digests, (), queries, summary, plain, token)
+
+        def prepare() -> None:  # before the duplicate rules run, wherever they run
+            if prefill is not None:
+                _prefill(index, results, prefill)
 
         # The duplicate rules, when they must run, start in a child process at once.
         children: list[int] = []
-        child = _fork_rules(index, duplicates, save_state) if reused is None and _forks(index, rules, jobs) else None
+        child = None
+        if reused is None and _forks(index, rules, jobs):
+            child = _fork_rules(index, duplicates, save_state, prepare)
         cycles = cycle_rules(rules)
         kept_cycles = None
         if key is not None and table is not None and cycles:
             kept_cycles = _reused_cycles(results.load_cycles_state(inputs), table)
         if kept_cycles is not None:
             log.info("the changes do not reach the cycle rules: their findings renumbered")
-            for d in kept_cycles.findings:
+            for d in kept_cycles.findings or ():
                 by_rule[d.code].append(d)
         to_run = [r for r in rules if kept_cycles is None or r not in cycles]
         if reused is None:
-            for d in check_rules(index, to_run, jobs, then=pending, save_state=save_state, child=child, children=children):
+            found = check_rules(
+                index, to_run, jobs, then=pending, save_state=save_state, child=child, children=children, prepare=prepare
+            )
+            for d in found:
                 by_rule[d.code].append(d)
         else:
             log.info("the changes do not reach the duplicate rules: their findings renumbered, the rest computed")
-            for d in reused.findings:
+            for d in reused.findings or ():
                 by_rule[d.code].append(d)
             for r in to_run:
                 if r not in duplicates:
@@ -490,8 +507,9 @@ def _run(config: Config, options: RunOptions) -> RunResult:
             # kept only as long as they are current.
             # (When the duplicate rules ran, they kept their state themselves.)
             if reused is not None and reused.digests != table.digests and index.symbol_queries is not None:
+                token, dirty = reused.prefill or (b"", frozenset())
                 results.save_duplicates_state(
-                    inputs, table.digests, (), index.symbol_queries, index.concept_summary, reused.plain
+                    inputs, table.digests, (), index.symbol_queries, index.concept_summary, reused.plain, token, dirty
                 )
             if cycles and not (kept_cycles is not None and kept_cycles.digests == table.digests):
                 raw = [d for r in cycles for d in by_rule[r.code]]
@@ -577,6 +595,7 @@ def check_rules(
     save_state: FamilySaver | None = None,
     child: tuple[int, int] | None = None,
     children: list[int] | None = None,
+    prepare: Callable[[], None] = lambda: None,
 ) -> list[Diagnostic]:
     """Every selected rule's findings, in rule order; ``then``: work to do once this
     process has run its rules (cache writes), while a forked child may still be busy;
@@ -592,6 +611,8 @@ def check_rules(
     forked = duplicate_rules(rules)
     rest = [r for r in rules if r not in forked]
     if child is None and not _forks(index, rules, jobs):
+        if forked:
+            prepare()
         diagnostics = [d for rule in rules for d in rule().check(index)]
         if forked:
             index.symbol_queries, index.concept_summary = _family(index)
@@ -603,7 +624,7 @@ def check_rules(
             work()
         return diagnostics
     if child is None:
-        child = _fork_rules(index, forked, save_state)
+        child = _fork_rules(index, forked, save_state, prepare)
     try:
         found: dict[str, list[Diagnostic]] = {r.code: list(r().check(index)) for r in rest}
         for work in then:
@@ -615,15 +636,18 @@ def check_rules(
                 os.kill(child[0], signal.SIGKILL)
                 os.waitpid(child[0], 0)
         raise
-    found.update(_join_rules(child, index, forked, save_state, children))
+    found.update(_join_rules(child, index, forked, save_state, children, prepare))
     return [d for rule in rules for d in found[rule.code]]
 
 
 def _fork_rules(
-    index: ProjectIndex, rules: Sequence[type[Rule]], save_state: FamilySaver | None = None
+    index: ProjectIndex,
+    rules: Sequence[type[Rule]],
+    save_state: FamilySaver | None = None,
+    prepare: Callable[[], None] = lambda: None,
 ) -> tuple[int, int] | None:
-    """Start a child that runs ``rules``, writes their findings to a pipe, then keeps
-    their state (``save_state``): (pid, fd)."""
+    """Start a child that runs ``rules`` (after ``prepare``), writes their findings to a
+    pipe, then keeps their state (``save_state``): (pid, fd)."""
     try:
         for stream in (sys.stdout, sys.stderr):
             stream.flush()
@@ -639,6 +663,7 @@ def _fork_rules(
     status = 0
     try:
         os.close(read_fd)
+        prepare()
         found = {r.code: encode_diagnostics(list(r().check(index))) for r in rules}
         usable = all(v is not None for v in found.values())
         payload = marshal.dumps(found) if usable else b""
@@ -658,6 +683,7 @@ def _join_rules(
     rules: Sequence[type[Rule]],
     save_state: FamilySaver | None = None,
     children: list[int] | None = None,
+    prepare: Callable[[], None] = lambda: None,
 ) -> dict[str, list[Diagnostic]]:
     payload = b""
     if child is not None:
@@ -676,6 +702,7 @@ def _join_rules(
             return {code: decode_diagnostics(found[code]) for code in (r.code for r in rules)}
         except Exception as exc:  # run them here instead
             log.debug("unusable findings from the child process: %s", exc)
+    prepare()
     decoded = {r.code: list(r().check(index)) for r in rules}
     index.symbol_queries, index.concept_summary = _family(index)
     if save_state is not None:
@@ -703,13 +730,22 @@ def cycle_rules(rules: Sequence[type[Rule]]) -> list[type[Rule]]:
     return [r for r in rules if r in CYCLE_RULES]
 
 
-class _Reused(NamedTuple):
-    """A rule family's findings carried over from the last run, renumbered."""
+class _Prefill(NamedTuple):
+    """Symbol answers and roles of an earlier run that hold now (see SymbolTable.prefill)."""
 
-    findings: list[Diagnostic]
-    plain: list[tuple[Any, ...]]  # the same, encoded
+    token: bytes  # of the stored answers (cache.FactsCache.save_symbols)
+    dirty: frozenset[str]  # classes changed since: their roles are worked out again
+
+
+class _Reused(NamedTuple):
+    """A rule family's findings carried over from the last run, renumbered (None: to
+    compute, see ``prefill``)."""
+
+    findings: list[Diagnostic] | None
+    plain: list[tuple[Any, ...]] | None  # the same, encoded
     digests: dict[str, bytes]  # of the files they were computed for
     usage: SuppressionUsage | None = None  # the cycle rules': suppressions that removed a cycle edge
+    prefill: _Prefill | None = None  # the duplicate rules': answers of the last run that still hold
 
 
 def _reused_cycles(state: CyclesState | None, table: FactsTable) -> _Reused | None:
@@ -753,13 +789,25 @@ def _reused_duplicates(state: FamilyState | None, index: ProjectIndex, table: Fa
     shifted = shifted_duplicates(state, table.digests, table.stored_blob, table.__getitem__, bindings, classes_inert)
     if shifted is None:
         return None
-    plain, verdict = shifted
-    if verdict is None:
+    token, dirty = state[5], state[6] | shifted.changed
+    if shifted.plain is None:  # to compute, with the answers of the last run that still hold
+        return _Reused(None, None, state[1], prefill=_Prefill(token, dirty)) if token else None
+    if shifted.verdict is None:
         index.symbol_queries, index.concept_summary = state[3], state[4]
     else:
-        summary, lookups = verdict
+        summary, lookups = shifted.verdict
         index.symbol_queries, index.concept_summary = state[3] | lookups, summary.dumps()
-    return _Reused(decode_diagnostics(plain), plain, state[1])
+    return _Reused(decode_diagnostics(shifted.plain), shifted.plain, state[1], prefill=_Prefill(token, dirty))
+
+
+def _prefill(index: ProjectIndex, results: FactsCache, prefill: _Prefill) -> None:
+    """Give the symbol table the last full run's answers and roles that still hold."""
+    stored = results.load_symbols(prefill.token)
+    if stored is None or "symbols" in index.__dict__:
+        return
+    memo, roles = stored
+    index.symbols.prefill(memo, roles, prefill.dirty)
+    log.info("the duplicate rules run again, with %d answers and %d roles of an earlier run", len(memo), len(roles))
 
 
 def _touches(locations: Iterable[str], scope: tuple[str, ...]) -> bool:

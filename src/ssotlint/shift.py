@@ -24,7 +24,7 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from ssotlint.cache import FamilyState, StoredResult
 from ssotlint.facts import blob
@@ -276,6 +276,14 @@ def changed_bindings(old: Any, new: Any) -> set[str]:
 ClassVersions = list[tuple[str, str, Any]]  # (path, module, ClassFact)
 
 
+class DuplicateShift(NamedTuple):
+    """What :func:`shifted_duplicates` found."""
+
+    plain: list[tuple[Any, ...]] | None  # the findings renumbered; None: they must be computed
+    verdict: Any  # what ``classes_inert`` said of the changed classes (None: no class changed)
+    changed: frozenset[str]  # keys of the classes that changed (either version)
+
+
 def shifted_duplicates(
     previous: FamilyState | None,
     digests: Mapping[str, bytes],
@@ -283,14 +291,16 @@ def shifted_duplicates(
     new_facts: Callable[[str], FileFacts],
     bindings: Callable[[str, FileFacts], tuple[str, Any] | None],
     classes_inert: Callable[[ClassVersions, ClassVersions, set[str]], Any] | None = None,
-) -> tuple[list[tuple[Any, ...]], Any] | None:
-    """The previous raw duplicate findings (plain) renumbered for the current files, and
-    what ``classes_inert`` said of the changed classes (None when no class changed); or None.
+) -> DuplicateShift | None:
+    """The previous raw duplicate findings (plain) renumbered for the current files, or
+    (``plain`` None) only the word that every lookup the last run made still has its
+    answer and every class it looked up its role; None when neither holds.
 
     ``bindings(rel, facts)``: the file's module name and top-level namespace.
     ``classes_inert(old, new, looked_up)``: given the changed classes before and after
     (and the keys of those the last run looked up, changed in place with the same bases),
-    None unless they leave the findings as they were; without it, every class must be
+    a tuple when they leave the findings as they were, a string when only the lookups
+    hold, None else (see index.class_changes.inert); without it, every class must be
     unchanged but for its lines.
     """
     if previous is None:
@@ -334,12 +344,15 @@ def shifted_duplicates(
                 old_classes += [(rel, module, c) for c in old.classes if c.qualname in classes]
                 new_classes += [(rel, module, c) for c in new.classes if c.qualname in classes]
         maps[rel] = mapping
+    changed_keys = frozenset(f"{module}:{c.qualname}" for _, module, c in (*old_classes, *new_classes))
     verdict = None
     if old_classes or new_classes:
         verdict = classes_inert(old_classes, new_classes, looked_up) if classes_inert is not None else None
         if verdict is None:
             return None
+        if not isinstance(verdict, tuple):  # the lookups hold, the concepts may not
+            return DuplicateShift(None, None, changed_keys)
     try:
-        return [_shift_finding(d, maps) for d in plain], verdict
+        return DuplicateShift([_shift_finding(d, maps) for d in plain], verdict, changed_keys)
     except _NoShift:
-        return None
+        return DuplicateShift(None, None, changed_keys)

@@ -105,9 +105,20 @@ def summarise(symbols: SymbolTable, table: ConceptTable, min_methods: int) -> Co
     )
 
 
-def _refused(why: str, *args: object) -> tuple[ConceptSummary, set[Hop]] | None:
+#: What :func:`inert` says when the lookups and roles the last run made still hold but
+#: the concepts may differ: the duplicate rules must run, with those answers carried over.
+CONCEPTS = "concepts"
+Verdict = tuple[ConceptSummary, set[Hop]] | str | None
+
+
+def _refused(why: str, *args: object) -> Verdict:
     log.debug("changed classes reach the duplicate rules: " + why, *args)
     return None
+
+
+def _concepts(why: str, *args: object) -> str:
+    log.debug("changed classes may change the concepts: " + why, *args)
+    return CONCEPTS
 
 
 def _thin_subclass_of(symbols: SymbolTable, c: ClassInfo, keys: frozenset[str]) -> bool:
@@ -125,7 +136,7 @@ def inert(
     old: Sequence[ChangedClass],
     new: Sequence[ChangedClass],
     looked_up: Collection[str] = (),
-) -> tuple[ConceptSummary, set[Hop]] | None:
+) -> Verdict:
     """Whether replacing the ``old`` versions of the changed classes by the ``new`` ones
     leaves the duplicate rules' findings as the ``summary``'s run found them (``files``:
     the current facts). The caller has checked that the last run looked none of them up
@@ -133,7 +144,9 @@ def inert(
     also keep its role (read by its subclasses) and be no concept's canonical class.
 
     If so: the summary of the current state, and the lookups the changed classes need
-    (with the last run's, a superset of those a run on the current state makes)."""
+    (with the last run's, a superset of those a run on the current state makes). If only
+    the classes looked up kept their role and no lookup of the changed classes was cut
+    short: :data:`CONCEPTS` (the last run's answers and roles still hold). Else None."""
     if summary.refused:
         return _refused("the last run cut a lookup short")
 
@@ -150,12 +163,13 @@ def inert(
         old_infos[key] = ClassInfo(module, path, fact, before.in_tests(path), key)
     roles: dict[str, str] = {}  # role of the old versions of the classes looked up
     removed: dict[str, frozenset[MethodKey]] = {}
+    concept = ""  # why the concepts may change
     for _, module, fact in old:
         if fact.qualname != fact.name:
             continue  # reached only through its outer class, which nothing looked up
         c = old_infos[f"{module}:{fact.qualname}"]
         if named(fact.name) or c.key in summary.unioned or _thin_subclass_of(before, c, summary.canonicals):
-            return _refused("%s was part of a concept, named like one, or a thin subclass of one", c.key)
+            concept = concept or f"{c.key} was part of a concept, named like one, or a thin subclass of one"
         role = before.role(c)  # the lookups the last run made for it
         if c.key in looked_up:
             roles[c.key] = role.role
@@ -168,13 +182,19 @@ def inert(
             continue
         c = ClassInfo(module, path, fact, after.in_tests(path), f"{module}:{fact.qualname}")
         if named(fact.name) or _thin_subclass_of(after, c, summary.canonicals):
-            return _refused("%s is named like a concept or a thin subclass of one", c.key)
+            concept = concept or f"{c.key} is named like a concept or a thin subclass of one"
         now = after.role(c).role
-        if c.key in looked_up and (c.key in summary.canonicals or roles.get(c.key) != now):
-            return _refused("%s, looked up, changed its role or is a canonical class", c.key)
+        if c.key in looked_up and roles.get(c.key) != now:
+            return _refused("%s, looked up, changed its role", c.key)
+        if c.key in looked_up and c.key in summary.canonicals:
+            concept = concept or f"{c.key}, a canonical class, changed"
         if now == IMPLEMENTATION and not fact.typing_only:
             added[c.key] = public_interface(fact)
             new_infos[c.key] = c
+    if before.cut or after.cut:
+        return _refused("resolving the changed classes went through a cycle of bindings")
+    if concept:
+        return _concepts(concept)
     if not removed and not added:
         return _settled(summary, before, after)
 
@@ -205,7 +225,7 @@ def inert(
                     continue
                 theirs = {m for m, _ in public_interface(other.fact)}
                 if not mine or not theirs or mine & theirs:
-                    return _refused("%s is joined to %s by name", key, other_key)
+                    return _concepts("%s is joined to %s by name", key, other_key)
 
     # The interface index after the change, for the method keys it touches.
     minimum = config.min_methods
@@ -230,7 +250,7 @@ def inert(
         kept = sum(1 for e in entries if e not in added)
         if kept >= 2 and proposes(len(summary.postings.get(k, ()))) != proposes(len(entries)):
             # pairs of unchanged classes compared before and not now, or the reverse
-            return _refused("method %s crossed the too-common limit", k)
+            return _concepts("method %s crossed the too-common limit", k)
     for key, iface in added.items():
         if len(iface) < minimum:
             continue
@@ -247,7 +267,7 @@ def inert(
             la, lb = after.lineage(ca), after.lineage(cb)
             if ca.module == cb.module or ca.key in lb or cb.key in la or not la.isdisjoint(lb):
                 continue
-            return _refused("%s shares enough of its interface with %s", key, other_key)
+            return _concepts("%s shares enough of its interface with %s", key, other_key)
 
     sizes = {k: v for k, v in summary.sizes.items() if k not in removed}
     sizes.update((k, len(iface)) for k, iface in added.items())
@@ -263,11 +283,10 @@ def inert(
     return _settled(after_summary, before, after)
 
 
-def _settled(
-    summary: ConceptSummary, before: SymbolTable, after: SymbolTable
-) -> tuple[ConceptSummary, set[Hop]] | None:
+def _settled(summary: ConceptSummary, before: SymbolTable, after: SymbolTable) -> Verdict:
     """``summary`` and the lookups made, unless one was cut short (its answer would
-    depend on the order of the lookups, which differs from a whole run's)."""
+    depend on the order of the lookups, which differs from a whole run's): lookups made
+    to compare with other classes can meet cycles the changed classes' own did not."""
     if before.cut or after.cut:
-        return _refused("resolving the changed classes went through a cycle of bindings")
+        return _concepts("comparing the changed classes went through a cycle of bindings")
     return summary, before.queried() | after.queried()

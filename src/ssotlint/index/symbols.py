@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pathspec
 
@@ -230,6 +230,11 @@ class SymbolTable:
         #: Some answer was cut short (a cyclic binding, or a chain too deep): such answers
         #: depend on the order of the lookups.
         self.cut = False
+        # Answers that depend on the order of lookups: cut short, or built on such an
+        # answer. Each use of one counts, so that what is built on it is marked too.
+        self._taints = 0
+        self._tainted_keys: set[Hop] = set()
+        self._tainted_classes: set[str] = set()  # any derived view of the class (bases, role...)
         test_spec = pathspec.GitIgnoreSpec.from_lines(config.test_paths)
         self.classes: dict[str, ClassInfo] = _ClassesByKey(modules, files, test_spec, overrides if overrides is not None else {}) if lazy else {}
         for rel, facts in () if lazy else files.items():
@@ -291,19 +296,26 @@ class SymbolTable:
         """What ``name`` is bound to at the top level of first-party ``module`` (None: unbound)."""
         key = (module, name)
         if key in self._memo:
+            if key in self._tainted_keys:
+                self._taints += 1
             return self._memo[key]
         if key in self._active:
             self.cut = True
+            self._taints += 1
             return None  # on a cycle: memoised once the outer lookup of the key ends
         if len(self._active) > _MAX_DEPTH:
             self.cut = True
+            self._taints += 1
             self._refused.add(key)
             return None
         self._active.add(key)
+        before = self._taints
         try:
             found = self._lookup(module, name)
         finally:
             self._active.discard(key)
+        if self._taints != before:
+            self._tainted_keys.add(key)
         self._memo[key] = found
         return found
 
@@ -340,6 +352,8 @@ class SymbolTable:
         found = self._memo.get((module, name), _MISSING)
         if found is _MISSING:
             found = self.lookup(module, name)
+        elif (module, name) in self._tainted_keys:
+            self._taints += 1
         if found is not None:
             return found
         sub = f"{module}.{name}"
@@ -375,9 +389,14 @@ class SymbolTable:
     def bases(self, c: ClassInfo) -> tuple[Symbol, ...]:
         found = self._bases.get(c.key)
         if found is None:
+            before = self._taints
             scope = c.module
             found = tuple(self.resolve_expr(scope, b).symbol for b in c.fact.bases if b)
             self._bases[c.key] = found
+            if self._taints != before:
+                self._tainted_classes.add(c.key)
+        elif c.key in self._tainted_classes:
+            self._taints += 1
         return found
 
     def parents(self, c: ClassInfo) -> tuple[ClassInfo, ...]:
@@ -391,14 +410,21 @@ class SymbolTable:
                 else ()
             )
             self._parents[c.key] = found
+        elif c.key in self._tainted_classes:
+            self._taints += 1
         return found
 
     def ancestors(self, c: ClassInfo) -> tuple[ClassInfo, ...]:
         """First-party classes ``c`` inherits from, nearest first, each once."""
         found = self._ancestors.get(c.key)
         if found is None:
+            before = self._taints
             found = self._walk_up(c) if self.parents(c) else ()
             self._ancestors[c.key] = found
+            if self._taints != before:
+                self._tainted_classes.add(c.key)
+        elif c.key in self._tainted_classes:
+            self._taints += 1
         return found
 
     def _walk_up(self, c: ClassInfo) -> tuple[ClassInfo, ...]:
@@ -420,8 +446,13 @@ class SymbolTable:
         """Dotted names of non-project classes ``c`` inherits from, directly or through project classes."""
         found = self._external.get(c.key)
         if found is None:
+            before = self._taints
             found = tuple(b.name for cls in (c, *self.ancestors(c)) for b in self.bases(cls) if b.kind == "external")
             self._external[c.key] = found
+            if self._taints != before:
+                self._tainted_classes.add(c.key)
+        elif c.key in self._tainted_classes:
+            self._taints += 1
         return found
 
     def specialises(self, c: ClassInfo) -> bool:
@@ -432,17 +463,52 @@ class SymbolTable:
         """Every base class of ``c``, first-party (``module:Class``) or not (dotted), but the neutral ones."""
         found = self._lineage.get(c.key)
         if found is None:
+            before = self._taints
             keys = {a.key for a in self.ancestors(c)} | set(self.external_bases(c))
             found = frozenset(keys - NEUTRAL_BASES)
             self._lineage[c.key] = found
+            if self._taints != before:
+                self._tainted_classes.add(c.key)
+        elif c.key in self._tainted_classes:
+            self._taints += 1
         return found
 
     def role(self, c: ClassInfo) -> Role:
         found = self._roles.get(c.key)
         if found is None:
+            before = self._taints
             found = self._role(c)
             self._roles[c.key] = found
+            if self._taints != before:
+                self._tainted_classes.add(c.key)
+        elif c.key in self._tainted_classes:
+            self._taints += 1
         return found
+
+    # --- carrying answers over to a later run --------------------------------------------
+    def clean_state(self) -> tuple[dict[Hop, Any], dict[str, tuple[str, str]]]:
+        """The answers and roles that no cut-short answer went into, as plain data: they
+        do not depend on the order of lookups, and hold in a later state of the project
+        while the bindings they read stay (see :meth:`prefill`)."""
+        memo = {
+            k: None if v is None else (v.symbol.kind, v.symbol.module, v.symbol.name, v.via)
+            for k, v in self._memo.items()
+            if k not in self._tainted_keys
+        }
+        roles = {k: (r.role, r.reason) for k, r in self._roles.items() if k not in self._tainted_classes}
+        return memo, roles
+
+    def prefill(self, memo: Mapping[Hop, Any], roles: Mapping[str, tuple[str, str]], drop: Collection[str]) -> None:
+        """Take answers and roles of :meth:`clean_state` from an earlier run, but the roles
+        of the classes in ``drop`` (keys). Exact when no binding the earlier run looked up
+        has changed since and the classes looked up that changed kept their role: the
+        answers are those this table would find, in any order; the ones that depend on
+        the order are worked out again, in the order of this run."""
+        for hop, v in memo.items():
+            self._memo[hop] = None if v is None else Resolved(Symbol(v[0], v[1], v[2]), v[3])
+        for key, (role, reason) in roles.items():
+            if key not in drop:
+                self._roles[key] = Role(role, reason)
 
     def _role(self, c: ClassInfo) -> Role:
         fact = c.fact
