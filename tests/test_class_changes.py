@@ -7,6 +7,7 @@ import marshal
 import random
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -388,3 +389,83 @@ def test_random_class_changes_through_cycles_of_bindings(seed: int, tmp_path: Pa
                 path.write_text(text[: line_end + 1] + f"    def {method}_x(self):\n        return 2\n" + text[line_end + 1 :])
         _agrees(root, tuple(edited))
     _agrees(root)
+
+
+def _spy_prefill(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from ssotlint.index.symbols import SymbolTable
+
+    filled: list[int] = []
+    real = SymbolTable.prefill
+
+    def counting(self: SymbolTable, memo: Any, roles: Any, drop: Any) -> None:
+        filled.append(len(roles))
+        real(self, memo, roles, drop)
+
+    monkeypatch.setattr(SymbolTable, "prefill", counting)
+    return filled
+
+
+def test_rules_that_run_again_start_from_the_answers_that_hold(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _project(tmp_path)
+    check(root, use_cache=True)
+    # An unrelated class first (reused: the answers stay those of the first run)...
+    _insert(root / "app/c.py", 10**6, UNRELATED)
+    _, calls = _hook(root, monkeypatch)
+    assert calls == []
+    # ...then a concept member changes: the rules run, from the first run's answers.
+    _insert(root / "app/b.py", 10**6, "    def extra(self):\n        return 0\n")
+    filled = _spy_prefill(monkeypatch)
+    cached = check(root, use_cache=True)
+    monkeypatch.undo()
+    assert len(filled) == 1 and filled[0] > 0
+    assert _plain(cached) == _plain(check(root))
+    # A binding that was looked up changes: nothing carries over.
+    _insert(root / "app/d.py", 0, "import app.c as Base\n")
+    filled = _spy_prefill(monkeypatch)
+    cached = check(root, use_cache=True)
+    monkeypatch.undo()
+    assert filled == []
+    assert _plain(cached) == _plain(check(root))
+
+
+def test_answers_that_depend_on_the_order_are_not_carried_over(tmp_path: Path) -> None:
+    from ssotlint.index.project import ProjectIndex
+
+    files = {
+        "app/__init__.py": "",
+        "app/a.py": "from app.b import *\n\n\nclass A(Loop):\n    def run(self):\n        return 1\n",
+        "app/b.py": "from app.a import *\n\n\nclass B:\n    def run(self):\n        return 2\n",
+    }
+    root = write_project(tmp_path / "p", files)
+    config = load_config(root)
+    index = ProjectIndex(config, {rel: engine.extract((root / rel).read_bytes()) for rel in sorted(files)})
+    symbols = index.symbols
+    a, b = symbols.classes["app.a:A"], symbols.classes["app.b:B"]
+    assert symbols.role(a).role == symbols.role(b).role == "implementation"
+    memo, roles = symbols.clean_state()
+    # `Loop` goes round the two star imports: cut short, so neither that answer nor A's
+    # role (built on it) is kept; B's role read no binding at all.
+    assert ("app.a", "Loop") in symbols.queried() and ("app.a", "Loop") not in memo
+    assert "app.a:A" not in roles and roles["app.b:B"] == ("implementation", "a concrete class")
+
+
+def test_roles_of_classes_changed_since_the_answers_are_worked_out_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {**BASE_FILES, "app/x.py": "class Ledger:\n    def total(self):\n        return 0\n", "app/y.py": "Y = 1\n"}
+    root = write_project(tmp_path / "p", files)
+    check(root, use_cache=True)
+    # Ledger becomes a validator: nothing else reads it, the findings are reused.
+    (root / "app/x.py").write_text("class Ledger:\n    def validate(self):\n        return 0\n")
+    _, calls = _hook(root, monkeypatch)
+    assert calls == []
+    # Then a concept member changes (the rules run, from the first run's answers) and a
+    # same-named implementation appears: Ledger's role is the validator's, not the first run's.
+    _insert(root / "app/b.py", 10**6, "    def extra(self):\n        return 0\n")
+    (root / "app/y.py").write_text("class Ledger:\n    def validate(self):\n        return 1\n\n    def total(self):\n        return 2\n")
+    filled = _spy_prefill(monkeypatch)
+    cached = check(root, use_cache=True)
+    monkeypatch.undo()
+    assert len(filled) == 1
+    assert _plain(cached) == _plain(check(root))
+    assert findings(cached, "SSOT101") == ["SSOT101 app/b.py:1:1"]

@@ -120,7 +120,7 @@ def test_every_damaged_cache_file_changes_nothing(demo: Path, damage: str) -> No
     edited.write_text("import os\n" + edited.read_text())
     reference = _json(demo, "--no-cache")
     files = sorted(p for p in (demo / CACHE).iterdir() if p.suffix in (".bin", ".delta"))
-    assert {p.name.split("-")[0] for p in files} >= {"facts", "edges", "cycles", "cycle", "result", "duplicates"}
+    assert {p.name.split("-")[0] for p in files} >= {"facts", "edges", "cycles", "cycle", "result", "duplicates", "symbols"}
     contents = [p.read_bytes() for p in files]
     for i, (path, data) in enumerate(zip(files, contents, strict=True)):
         if damage == "garbage":
