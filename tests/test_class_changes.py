@@ -469,3 +469,15 @@ def test_roles_of_classes_changed_since_the_answers_are_worked_out_again(
     assert len(filled) == 1
     assert _plain(cached) == _plain(check(root))
     assert findings(cached, "SSOT101") == ["SSOT101 app/b.py:1:1"]
+
+
+def test_answers_carried_over_into_the_forked_duplicate_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _project(tmp_path)
+    monkeypatch.setattr(engine, "FORK_THRESHOLD", 0)
+    check(root, use_cache=True, jobs=2)  # the child keeps the state and the answers
+    config = load_config(root)
+    assert FactsCache(root / config.cache_dir, config.extraction_key()).symbols_file.exists()
+    for text in ("    def extra(self):\n        return 0\n", "    def more(self):\n        return 1\n"):
+        _insert(root / "app/b.py", 10**6, text)  # a concept member: the rules run, in the child
+        cached = check(root, use_cache=True, jobs=2)
+        assert _plain(cached) == _plain(check(root))
