@@ -6,6 +6,7 @@ from __future__ import annotations
 import marshal
 import random
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -326,31 +327,44 @@ def _random_module(rng: random.Random, i: int) -> str:
     return imports + "\n\n".join(_random_class(rng, f"{n}{rng.choice(['', str(i)])}", bases) for n in names)
 
 
-@pytest.mark.parametrize("seed", range(8))
-def test_random_class_changes_in_a_class_heavy_project(seed: int, tmp_path: Path) -> None:
-    """Many look-alike classes (shared names, shared methods, common bases): edits that
-    add, change and drop classes, checked against a fresh run after each."""
-    rng = random.Random(seed)
+def _generated_project_edits(
+    tmp_path: Path,
+    rng: random.Random,
+    module: Callable[[int], str],
+    edit: Callable[[str], str],
+    count: int = 12,
+) -> None:
+    """A generated project (``module(i)`` for app/m2.py onwards, beside a base class and a
+    store), then rounds of ``edit`` on two files, each checked against a fresh run."""
     files = {"app/__init__.py": "", "app/m0.py": "class Base:\n    def run(self):\n        return 0\n",
              "app/m1.py": "class Store:\n" + FOUR}
-    files.update({f"app/m{i}.py": _random_module(rng, i) for i in range(2, 12)})
+    files.update({f"app/m{i}.py": module(i) for i in range(2, count)})
     root = write_project(tmp_path / "p", files, "[tool.ssotlint.duplicates]\nmin-methods = 2\n")
     check(root, use_cache=True)
     paths = sorted((root / "app").glob("m*.py"))[2:]
     for _ in range(6):
         edited = rng.sample(paths, 2)
         for path in edited:
-            text = path.read_text()
-            roll = rng.random()
-            if roll < 0.25 and "\nclass " in text:
-                path.write_text(text[: text.rindex("\nclass ")] + "\n")  # drop the last class
-            elif roll < 0.6:
-                method = rng.choice(_METHODS)
-                path.write_text(text + f"\n    def {method}(self):\n        return 2\n")  # into the last class
-            else:
-                path.write_text(text + "\n\n" + _random_class(rng, rng.choice(_NAMES), ["Base", "app.m1.Store"]))
+            path.write_text(edit(path.read_text()))
         _agrees(root, tuple(edited))
     _agrees(root)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_class_changes_in_a_class_heavy_project(seed: int, tmp_path: Path) -> None:
+    """Many look-alike classes (shared names, shared methods, common bases): edits that
+    add, change and drop classes, checked against a fresh run after each."""
+    rng = random.Random(seed)
+
+    def edit(text: str) -> str:
+        roll = rng.random()
+        if roll < 0.25 and "\nclass " in text:
+            return text[: text.rindex("\nclass ")] + "\n"  # drop the last class
+        if roll < 0.6:
+            return text + f"\n    def {rng.choice(_METHODS)}(self):\n        return 2\n"  # into the last class
+        return text + "\n\n" + _random_class(rng, rng.choice(_NAMES), ["Base", "app.m1.Store"])
+
+    _generated_project_edits(tmp_path, rng, lambda i: _random_module(rng, i), edit)
 
 
 def _tangled_module(rng: random.Random, i: int, count: int) -> str:
@@ -368,27 +382,14 @@ def test_random_class_changes_through_cycles_of_bindings(seed: int, tmp_path: Pa
     """Bases that resolve through star imports and aliases that import each other (the
     answers of such lookups depend on their order): edits checked against a fresh run."""
     rng = random.Random(seed)
-    count = 10
-    files = {"app/__init__.py": "", "app/m0.py": "class Base:\n    def run(self):\n        return 0\n",
-             "app/m1.py": "class Store:\n" + FOUR}
-    files.update({f"app/m{i}.py": _tangled_module(rng, i, count) for i in range(2, count)})
-    root = write_project(tmp_path / "p", files, "[tool.ssotlint.duplicates]\nmin-methods = 2\n")
-    check(root, use_cache=True)
-    paths = sorted((root / "app").glob("m*.py"))[2:]
-    for _ in range(6):
-        edited = rng.sample(paths, 2)
-        for path in edited:
-            text = path.read_text()
-            roll = rng.random()
-            if roll < 0.5:
-                path.write_text(text + f"\n\nclass Extra{rng.randint(0, 99)}(StoreAlias):\n    def {rng.choice(_METHODS)}(self):\n        return 3\n")
-            else:
-                method = rng.choice(_METHODS)
-                head = text.index("\nclass ") + 1
-                line_end = text.index("\n", head)
-                path.write_text(text[: line_end + 1] + f"    def {method}_x(self):\n        return 2\n" + text[line_end + 1 :])
-        _agrees(root, tuple(edited))
-    _agrees(root)
+
+    def edit(text: str) -> str:
+        if rng.random() < 0.5:
+            return text + f"\n\nclass Extra{rng.randint(0, 99)}(StoreAlias):\n    def {rng.choice(_METHODS)}(self):\n        return 3\n"
+        line_end = text.index("\n", text.index("\nclass ") + 1)  # a method for the first class
+        return text[: line_end + 1] + f"    def {rng.choice(_METHODS)}_x(self):\n        return 2\n" + text[line_end + 1 :]
+
+    _generated_project_edits(tmp_path, rng, lambda i: _tangled_module(rng, i, 10), edit, count=10)
 
 
 def _spy_prefill(monkeypatch: pytest.MonkeyPatch) -> list[int]:
