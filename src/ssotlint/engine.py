@@ -476,7 +476,11 @@ def _run(config: Config, options: RunOptions) -> RunResult:
         cycles = cycle_rules(rules)
         kept_cycles = None
         if key is not None and table is not None and cycles:
-            kept_cycles = _reused_cycles(results.load_cycles_state(inputs), table)
+            try:
+                kept_cycles = _reused_cycles(results.load_cycles_state(inputs), table)
+            except BaseException:
+                _stop(child)
+                raise
         if kept_cycles is not None:
             log.info("the changes do not reach the cycle rules: their findings renumbered")
             for d in kept_cycles.findings or ():
@@ -630,14 +634,20 @@ def check_rules(
         for work in then:
             work()
     except BaseException:
-        if child is not None:  # do not leave the child blocked on a pipe nobody reads
-            os.close(child[1])
-            with contextlib.suppress(OSError):
-                os.kill(child[0], signal.SIGKILL)
-                os.waitpid(child[0], 0)
+        _stop(child)
         raise
     found.update(_join_rules(child, index, forked, save_state, children, prepare))
     return [d for rule in rules for d in found[rule.code]]
+
+
+def _stop(child: tuple[int, int] | None) -> None:
+    """Kill and reap a child: never leave it blocked on a pipe nobody reads."""
+    if child is not None:
+        with contextlib.suppress(OSError):
+            os.close(child[1])
+        with contextlib.suppress(OSError):
+            os.kill(child[0], signal.SIGKILL)
+            os.waitpid(child[0], 0)
 
 
 def _fork_rules(
