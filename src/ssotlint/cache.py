@@ -19,10 +19,10 @@ import logging
 import marshal
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ssotlint import __version__
 from ssotlint.diagnostics import Diagnostic, Edit, Fix, Related, Severity, Span
@@ -49,20 +49,32 @@ class StoredResult:
         """(plain findings, the locations of each suppressed finding)."""
         plain, suppressed = marshal.loads(self.body)
         return plain, suppressed
-#: The duplicate rules' own state: (inputs key, digests, their findings before
-#: suppression (plain), the (module, name) lookups they made, what they made of the
-#: classes (index.class_changes.ConceptSummary; b"" when they built no concepts), the
-#: token of the symbol answers kept beside it (:meth:`FactsCache.save_symbols`; b"":
-#: none), the classes changed since those answers were worked out).
-FamilyState = tuple[bytes, dict[str, bytes], list[tuple[Any, ...]], set[tuple[str, str]], bytes, bytes, frozenset[str]]
+class FamilyState(NamedTuple):
+    """The duplicate rules' own state, as the last run left it."""
+
+    inputs_key: bytes
+    digests: dict[str, bytes]  # of the files it was computed for
+    plain: list[tuple[Any, ...]]  # the findings before suppression
+    queried: set[tuple[str, str]]  # the (module, name) lookups made
+    summary: bytes  # what they made of the classes (index.class_changes.ConceptSummary; b"": no concepts)
+    symbols: bytes  # token of the symbol answers kept beside it (FactsCache.save_symbols; b"": none)
+    dirty: frozenset[str]  # classes changed since those answers were worked out
+
+
 #: (ignore comments as (path, line), the same for SSOT202, imports.allow entries, the same
 #: for SSOT202): the suppressions that removed an edge of a cycle.
 SuppressionUsage = tuple[
     frozenset[tuple[str, int]], frozenset[tuple[str, int]], frozenset[str], frozenset[str]
 ]
-#: The cycle rules' own state: (inputs key, digests, their findings before suppression
-#: (plain), the suppressions they used).
-CyclesState = tuple[bytes, dict[str, bytes], list[tuple[Any, ...]], SuppressionUsage]
+
+
+class CyclesState(NamedTuple):
+    """The cycle rules' own state, as the last run left it."""
+
+    inputs_key: bytes
+    digests: dict[str, bytes]
+    plain: list[tuple[Any, ...]]  # the findings before suppression
+    usage: SuppressionUsage
 
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -295,23 +307,10 @@ class FactsCache:
         payload = len(head).to_bytes(8, "big") + head + body
         self._write(self.result_file, RESULT_MAGIC + key + _sealed(payload))
 
-    def save_duplicates_state(
-        self,
-        inputs_key: bytes,
-        digests: dict[str, bytes],
-        diagnostics: Sequence[Diagnostic],
-        queried: set[tuple[str, str]],
-        summary: bytes = b"",
-        plain: list[tuple[Any, ...]] | None = None,
-        symbols: bytes = b"",
-        dirty: Iterable[str] = (),
-    ) -> None:
-        """Keep the duplicate rules' findings (before suppression), the lookups they made,
-        and the summary of the classes they read (``plain``: the findings, encoded already;
-        ``symbols``, ``dirty``: see FamilyState)."""
+    def save_duplicates_state(self, state: FamilyState) -> None:
+        """Keep the duplicate rules' state (its findings already encoded)."""
         # A list: marshal writes a set's items sorted, ten times slower.
-        extra = (list(queried), summary, symbols, sorted(dirty))
-        self._save_state(self.family_file, FAMILY_MAGIC, inputs_key, digests, diagnostics, extra, plain)
+        self._write_sealed(self.family_file, FAMILY_MAGIC, (*state[:3], list(state.queried), *state[4:6], sorted(state.dirty)))
 
     def load_duplicates_state(self, inputs_key: bytes) -> FamilyState | None:
         found = self._load_state(self.family_file, FAMILY_MAGIC, inputs_key)
@@ -321,7 +320,7 @@ class FactsCache:
             stored_inputs, digests, plain, queried, summary, symbols, dirty = found
             if not isinstance(queried, list) or not isinstance(summary, bytes) or not isinstance(symbols, bytes):
                 raise ValueError("unexpected layout")
-            return stored_inputs, digests, plain, set(queried), summary, symbols, frozenset(map(str, dirty))
+            return FamilyState(stored_inputs, digests, plain, set(queried), summary, symbols, frozenset(map(str, dirty)))
         except (ValueError, TypeError) as exc:
             log.debug("ignoring unusable duplicates state %s (%s)", self.family_file, exc)
             return None
@@ -329,32 +328,19 @@ class FactsCache:
     def save_symbols(self, token: bytes, state: tuple[Any, Any]) -> None:
         """Keep the symbol table's answers and roles that hold in later states (see
         ``SymbolTable.clean_state``) under ``token``."""
-        if not self.enabled:
-            return
-        try:
-            payload = marshal.dumps((token, state))
-        except ValueError:
-            return
-        self._write(self.symbols_file, SYMBOLS_MAGIC + _sealed(payload))
+        self._write_sealed(self.symbols_file, SYMBOLS_MAGIC, (token, state))
 
     def load_symbols(self, token: bytes) -> tuple[Any, Any] | None:
         """What :meth:`save_symbols` kept under ``token``, or None."""
-        if not self.enabled or not token:
-            return None
+        found = self._read_sealed(self.symbols_file, SYMBOLS_MAGIC) if token else None
         try:
-            raw = self.symbols_file.read_bytes()
-        except OSError:
-            return None
-        try:
-            if not raw.startswith(SYMBOLS_MAGIC):
-                raise ValueError("bad header")
-            stored, (memo, roles) = marshal.loads(_unsealed(raw[len(SYMBOLS_MAGIC) :]))
-            if stored != token:
+            if found is None or found[0] != token:
                 return None
+            memo, roles = found[1]
             if not isinstance(memo, dict) or not isinstance(roles, dict):
                 raise ValueError("unexpected layout")
             return memo, roles
-        except Exception as exc:  # any damage means: compute afresh
+        except (ValueError, TypeError) as exc:
             log.debug("ignoring unusable symbols %s (%s)", self.symbols_file, exc)
             return None
 
@@ -368,10 +354,11 @@ class FactsCache:
     ) -> None:
         """Keep the cycle rules' findings (before suppression) and which ignore comments and
         ``imports.allow`` entries removed an edge of a cycle."""
-        plain_usage = tuple(sorted(u) for u in usage)
-        self._save_state(
-            self.cycles_state_file, CYCLES_STATE_MAGIC, inputs_key, digests, diagnostics, (plain_usage,), plain
-        )
+        if plain is None:
+            plain = encode_diagnostics(diagnostics)
+        if plain is not None:
+            usage_lists = tuple(sorted(u) for u in usage)
+            self._write_sealed(self.cycles_state_file, CYCLES_STATE_MAGIC, (inputs_key, digests, plain, usage_lists))
 
     def load_cycles_state(self, inputs_key: bytes) -> CyclesState | None:
         found = self._load_state(self.cycles_state_file, CYCLES_STATE_MAGIC, inputs_key)
@@ -389,34 +376,20 @@ class FactsCache:
         except Exception as exc:
             log.debug("ignoring unusable cycles state %s (%s)", self.cycles_state_file, exc)
             return None
-        return stored_inputs, digests, plain, typed
+        return CyclesState(stored_inputs, digests, plain, typed)
 
-    def _save_state(
-        self,
-        target: Path,
-        magic: bytes,
-        inputs_key: bytes,
-        digests: dict[str, bytes],
-        diagnostics: Sequence[Diagnostic],
-        extra: tuple[Any, ...],
-        plain: list[tuple[Any, ...]] | None = None,
-    ) -> None:
-        """One rule family's findings (plain: ``plain``, or ``diagnostics`` encoded) with
-        what they were computed from."""
+    def _write_sealed(self, target: Path, magic: bytes, value: Any) -> None:
+        """Write ``value`` (marshal) behind ``magic`` and its checksum."""
         if not self.enabled:
             return
-        if plain is None:
-            plain = encode_diagnostics(diagnostics)
-        if plain is None:
-            return
         try:
-            payload = marshal.dumps((inputs_key, digests, plain, *extra))
-        except ValueError:
+            payload = marshal.dumps(value)
+        except ValueError:  # something marshal cannot store: no cache rather than a crash
             return
         self._write(target, magic + _sealed(payload))
 
-    def _load_state(self, target: Path, magic: bytes, inputs_key: bytes) -> tuple[Any, ...] | None:
-        """What :meth:`_save_state` kept, if it was computed under ``inputs_key``."""
+    def _read_sealed(self, target: Path, magic: bytes) -> Any:
+        """What :meth:`_write_sealed` wrote, or None (missing or damaged)."""
         if not self.enabled:
             return None
         try:
@@ -426,17 +399,21 @@ class FactsCache:
         try:
             if not raw.startswith(magic):
                 raise ValueError("bad header")
-            found = marshal.loads(_unsealed(raw[len(magic) :]))
-            if not isinstance(found, tuple) or len(found) < 3:
-                raise ValueError("unexpected layout")
-            if found[0] != inputs_key:
-                return None
-            if not isinstance(found[1], dict) or not isinstance(found[2], list):
-                raise ValueError("unexpected layout")
-            return found
+            return marshal.loads(_unsealed(raw[len(magic) :]))
         except Exception as exc:  # any damage means: compute afresh
-            log.debug("ignoring unusable state %s (%s)", target, exc)
+            log.debug("ignoring unusable cache file %s (%s)", target, exc)
             return None
+
+    def _load_state(self, target: Path, magic: bytes, inputs_key: bytes) -> tuple[Any, ...] | None:
+        """A family state (inputs key, digests, findings, ...), if it was computed under
+        ``inputs_key``."""
+        found = self._read_sealed(target, magic)
+        if not isinstance(found, tuple) or len(found) < 3 or found[0] != inputs_key:
+            return None
+        if not isinstance(found[1], dict) or not isinstance(found[2], list):
+            log.debug("ignoring unusable state %s", target)
+            return None
+        return found
 
     def _write(self, target: Path, blob: bytes) -> None:
         write_atomically(self.directory, target, blob)

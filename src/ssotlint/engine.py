@@ -446,11 +446,10 @@ def _run(config: Config, options: RunOptions) -> RunResult:
         # differ only in what the family does not read. Each rule reports under its own code.
         by_rule: dict[str, list[Diagnostic]] = {r.code: [] for r in rules}
         duplicates = duplicate_rules(rules)
-        reused = prefill = None
+        reused: _Reused | None = None
+        carried: _Carried | None = None  # the symbol answers of the last full run that still hold
         if key is not None and table is not None and duplicates:
-            reused = _reused_duplicates(results.load_duplicates_state(inputs), index, table)
-            if reused is not None and reused.findings is None:
-                prefill, reused = reused.prefill, None
+            reused, carried = _reused_duplicates(results.load_duplicates_state(inputs), index, table)
         save_state: FamilySaver | None = None
         if key is not None and table is not None and duplicates:
             digests = table.digests
@@ -462,11 +461,13 @@ def _run(config: Config, options: RunOptions) -> RunResult:
                 if symbols is not None and summary:
                     token = os.urandom(16)
                     results.save_symbols(token, symbols.clean_state())
-                results.save_duplicates_state(inputs, digests, (), queries, summary, plain, token)
+                results.save_duplicates_state(
+                    FamilyState(inputs, digests, plain, queries, summary, token, frozenset())
+                )
 
         def prepare() -> None:  # before the duplicate rules run, wherever they run
-            if prefill is not None:
-                _prefill(index, results, prefill)
+            if carried is not None:
+                _prefill(index, results, carried)
 
         # The duplicate rules, when they must run, start in a child process at once.
         children: list[int] = []
@@ -483,7 +484,7 @@ def _run(config: Config, options: RunOptions) -> RunResult:
                 raise
         if kept_cycles is not None:
             log.info("the changes do not reach the cycle rules: their findings renumbered")
-            for d in kept_cycles.findings or ():
+            for d in kept_cycles.findings:
                 by_rule[d.code].append(d)
         to_run = [r for r in rules if kept_cycles is None or r not in cycles]
         if reused is None:
@@ -494,7 +495,7 @@ def _run(config: Config, options: RunOptions) -> RunResult:
                 by_rule[d.code].append(d)
         else:
             log.info("the changes do not reach the duplicate rules: their findings renumbered, the rest computed")
-            for d in reused.findings or ():
+            for d in reused.findings:
                 by_rule[d.code].append(d)
             for r in to_run:
                 if r not in duplicates:
@@ -511,9 +512,11 @@ def _run(config: Config, options: RunOptions) -> RunResult:
             # kept only as long as they are current.
             # (When the duplicate rules ran, they kept their state themselves.)
             if reused is not None and reused.digests != table.digests and index.symbol_queries is not None:
-                token, dirty = reused.prefill or (b"", frozenset())
+                token, dirty = carried or (b"", frozenset())
                 results.save_duplicates_state(
-                    inputs, table.digests, (), index.symbol_queries, index.concept_summary, reused.plain, token, dirty
+                    FamilyState(
+                        inputs, table.digests, reused.plain, index.symbol_queries, index.concept_summary, token, dirty
+                    )
                 )
             if cycles and not (kept_cycles is not None and kept_cycles.digests == table.digests):
                 raw = [d for r in cycles for d in by_rule[r.code]]
@@ -621,7 +624,8 @@ def check_rules(
         if forked:
             index.symbol_queries, index.concept_summary = _family(index)
             if save_state is not None:
-                plain = encode_diagnostics([d for d in diagnostics if d.code in {r.code for r in forked}])
+                codes = {r.code for r in forked}
+                plain = encode_diagnostics([d for d in diagnostics if d.code in codes])
                 if plain is not None:
                     save_state(plain, index.symbol_queries, index.concept_summary)
         for work in then:
@@ -740,22 +744,20 @@ def cycle_rules(rules: Sequence[type[Rule]]) -> list[type[Rule]]:
     return [r for r in rules if r in CYCLE_RULES]
 
 
-class _Prefill(NamedTuple):
-    """Symbol answers and roles of an earlier run that hold now (see SymbolTable.prefill)."""
+class _Carried(NamedTuple):
+    """Symbol answers and roles of the last full run that hold now (see SymbolTable.prefill)."""
 
     token: bytes  # of the stored answers (cache.FactsCache.save_symbols)
     dirty: frozenset[str]  # classes changed since: their roles are worked out again
 
 
 class _Reused(NamedTuple):
-    """A rule family's findings carried over from the last run, renumbered (None: to
-    compute, see ``prefill``)."""
+    """A rule family's findings carried over from the last run, renumbered."""
 
-    findings: list[Diagnostic] | None
-    plain: list[tuple[Any, ...]] | None  # the same, encoded
+    findings: list[Diagnostic]
+    plain: list[tuple[Any, ...]]  # the same, encoded
     digests: dict[str, bytes]  # of the files they were computed for
     usage: SuppressionUsage | None = None  # the cycle rules': suppressions that removed a cycle edge
-    prefill: _Prefill | None = None  # the duplicate rules': answers of the last run that still hold
 
 
 def _reused_cycles(state: CyclesState | None, table: FactsTable) -> _Reused | None:
@@ -764,24 +766,27 @@ def _reused_cycles(state: CyclesState | None, table: FactsTable) -> _Reused | No
     ``shift.shifted_cycles``), and the digests they were computed for."""
     if state is None:
         return None
-    _, old_digests, plain, (comments, deferred_comments, allow, deferred_allow) = state
+    comments, deferred_comments, allow, deferred_allow = state.usage
     moved = shifted_cycles(
-        old_digests, plain, (comments, deferred_comments), table.digests, table.stored_blob, table.__getitem__
+        state.digests, state.plain, (comments, deferred_comments), table.digests, table.stored_blob, table.__getitem__
     )
     if moved is None:
         return None
     findings, (comments, deferred_comments) = moved
     usage = (comments, deferred_comments, allow, deferred_allow)
-    return _Reused(decode_diagnostics(findings), findings, old_digests, usage)
+    return _Reused(decode_diagnostics(findings), findings, state.digests, usage)
 
 
-def _reused_duplicates(state: FamilyState | None, index: ProjectIndex, table: FactsTable) -> _Reused | None:
+def _reused_duplicates(
+    state: FamilyState | None, index: ProjectIndex, table: FactsTable
+) -> tuple[_Reused | None, _Carried | None]:
     """The duplicate rules' findings of the last run, renumbered, when the changed files
-    cannot change them (see ``shift.shifted_duplicates``), and the digests they were
-    computed for; the lookups they depend on and the summary of the classes, brought up
-    to date, go to ``index.symbol_queries`` and ``index.concept_summary``."""
+    cannot change them (see ``shift.shifted_duplicates``), and the symbol answers of the
+    last full run that still hold (for the next state, or for running the rules again);
+    the lookups the findings depend on and the summary of the classes, brought up to
+    date, go to ``index.symbol_queries`` and ``index.concept_summary``."""
     if state is None:
-        return None
+        return None, None
     resolver = Resolver(index.modules)
 
     def bindings(rel: str, facts: FileFacts) -> tuple[str, Any] | None:
@@ -791,32 +796,32 @@ def _reused_duplicates(state: FamilyState | None, index: ProjectIndex, table: Fa
         return info.name, build_namespace(facts, functools.partial(resolver._absolute_base, info))
 
     def classes_inert(old: ClassVersions, new: ClassVersions, looked_up: set[str]) -> Any:
-        summary = class_changes.ConceptSummary.loads(state[4]) if state[4] else None
+        summary = class_changes.ConceptSummary.loads(state.summary) if state.summary else None
         if summary is None:
             return None
         return class_changes.inert(summary, index.config, index.modules, table, old, new, looked_up)
 
     shifted = shifted_duplicates(state, table.digests, table.stored_blob, table.__getitem__, bindings, classes_inert)
     if shifted is None:
-        return None
-    token, dirty = state[5], state[6] | shifted.changed
-    if shifted.plain is None:  # to compute, with the answers of the last run that still hold
-        return _Reused(None, None, state[1], prefill=_Prefill(token, dirty)) if token else None
+        return None, None
+    carried = _Carried(state.symbols, state.dirty | shifted.changed) if state.symbols else None
+    if shifted.plain is None:  # to compute, with the answers that still hold
+        return None, carried
     if shifted.verdict is None:
-        index.symbol_queries, index.concept_summary = state[3], state[4]
+        index.symbol_queries, index.concept_summary = state.queried, state.summary
     else:
         summary, lookups = shifted.verdict
-        index.symbol_queries, index.concept_summary = state[3] | lookups, summary.dumps()
-    return _Reused(decode_diagnostics(shifted.plain), shifted.plain, state[1], prefill=_Prefill(token, dirty))
+        index.symbol_queries, index.concept_summary = state.queried | lookups, summary.dumps()
+    return _Reused(decode_diagnostics(shifted.plain), shifted.plain, state.digests), carried
 
 
-def _prefill(index: ProjectIndex, results: FactsCache, prefill: _Prefill) -> None:
+def _prefill(index: ProjectIndex, results: FactsCache, carried: _Carried) -> None:
     """Give the symbol table the last full run's answers and roles that still hold."""
-    stored = results.load_symbols(prefill.token)
+    stored = results.load_symbols(carried.token)
     if stored is None or "symbols" in index.__dict__:
         return
     memo, roles = stored
-    index.symbols.prefill(memo, roles, prefill.dirty)
+    index.symbols.prefill(memo, roles, carried.dirty)
     log.info("the duplicate rules run again, with %d answers and %d roles of an earlier run", len(memo), len(roles))
 
 

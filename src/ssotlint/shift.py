@@ -305,7 +305,7 @@ def shifted_duplicates(
     """
     if previous is None:
         return None
-    _, old_digests, plain, queried = previous[:4]
+    old_digests, plain, queried = previous.digests, previous.plain, previous.queried
     changed = _changed_files(old_digests, digests, old_blob, new_facts)
     if changed is None:
         return None

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import pathspec
 
@@ -75,6 +75,7 @@ class Symbol:
 
 
 UNKNOWN = Symbol("external", "", "?")
+_T = TypeVar("_T")
 
 Hop = tuple[str, str]  # (module, name) of a binding a resolution went through
 
@@ -386,46 +387,41 @@ class SymbolTable:
     def get_class(self, symbol: Symbol) -> ClassInfo | None:
         return self.classes.get(symbol.key) if symbol.kind == "class" else None
 
-    def bases(self, c: ClassInfo) -> tuple[Symbol, ...]:
-        found = self._bases.get(c.key)
+    def _derived(self, cache: dict[str, _T], c: ClassInfo, compute: Callable[[ClassInfo], _T]) -> _T:
+        """``cache[c.key]``, computed once; one view of a class built on an answer that
+        depends on the order of lookups marks the class, and each later use counts."""
+        found = cache.get(c.key)
         if found is None:
             before = self._taints
-            scope = c.module
-            found = tuple(self.resolve_expr(scope, b).symbol for b in c.fact.bases if b)
-            self._bases[c.key] = found
+            found = cache[c.key] = compute(c)
             if self._taints != before:
                 self._tainted_classes.add(c.key)
         elif c.key in self._tainted_classes:
             self._taints += 1
         return found
+
+    def bases(self, c: ClassInfo) -> tuple[Symbol, ...]:
+        return self._derived(self._bases, c, self._bases_of)
+
+    def _bases_of(self, c: ClassInfo) -> tuple[Symbol, ...]:
+        return tuple(self.resolve_expr(c.module, b).symbol for b in c.fact.bases if b)
 
     def parents(self, c: ClassInfo) -> tuple[ClassInfo, ...]:
         """The first-party classes among the direct bases of ``c``, in order."""
-        found = self._parents.get(c.key)
-        if found is None:
-            classes = self.classes
-            found = (
-                tuple(p for b in self.bases(c) if b.kind == "class" and (p := classes.get(b.key)) is not None)
-                if c.fact.bases
-                else ()
-            )
-            self._parents[c.key] = found
-        elif c.key in self._tainted_classes:
-            self._taints += 1
-        return found
+        return self._derived(self._parents, c, self._parents_of)
+
+    def _parents_of(self, c: ClassInfo) -> tuple[ClassInfo, ...]:
+        if not c.fact.bases:
+            return ()
+        classes = self.classes
+        return tuple(p for b in self.bases(c) if b.kind == "class" and (p := classes.get(b.key)) is not None)
 
     def ancestors(self, c: ClassInfo) -> tuple[ClassInfo, ...]:
         """First-party classes ``c`` inherits from, nearest first, each once."""
-        found = self._ancestors.get(c.key)
-        if found is None:
-            before = self._taints
-            found = self._walk_up(c) if self.parents(c) else ()
-            self._ancestors[c.key] = found
-            if self._taints != before:
-                self._tainted_classes.add(c.key)
-        elif c.key in self._tainted_classes:
-            self._taints += 1
-        return found
+        return self._derived(self._ancestors, c, self._ancestors_of)
+
+    def _ancestors_of(self, c: ClassInfo) -> tuple[ClassInfo, ...]:
+        return self._walk_up(c) if self.parents(c) else ()
 
     def _walk_up(self, c: ClassInfo) -> tuple[ClassInfo, ...]:
         out: list[ClassInfo] = []
@@ -444,16 +440,10 @@ class SymbolTable:
 
     def external_bases(self, c: ClassInfo) -> tuple[str, ...]:
         """Dotted names of non-project classes ``c`` inherits from, directly or through project classes."""
-        found = self._external.get(c.key)
-        if found is None:
-            before = self._taints
-            found = tuple(b.name for cls in (c, *self.ancestors(c)) for b in self.bases(cls) if b.kind == "external")
-            self._external[c.key] = found
-            if self._taints != before:
-                self._tainted_classes.add(c.key)
-        elif c.key in self._tainted_classes:
-            self._taints += 1
-        return found
+        return self._derived(self._external, c, self._external_of)
+
+    def _external_of(self, c: ClassInfo) -> tuple[str, ...]:
+        return tuple(b.name for cls in (c, *self.ancestors(c)) for b in self.bases(cls) if b.kind == "external")
 
     def specialises(self, c: ClassInfo) -> bool:
         """``c`` has a direct base other than ``object``, ``ABC`` or ``Generic``."""
@@ -461,29 +451,14 @@ class SymbolTable:
 
     def lineage(self, c: ClassInfo) -> frozenset[str]:
         """Every base class of ``c``, first-party (``module:Class``) or not (dotted), but the neutral ones."""
-        found = self._lineage.get(c.key)
-        if found is None:
-            before = self._taints
-            keys = {a.key for a in self.ancestors(c)} | set(self.external_bases(c))
-            found = frozenset(keys - NEUTRAL_BASES)
-            self._lineage[c.key] = found
-            if self._taints != before:
-                self._tainted_classes.add(c.key)
-        elif c.key in self._tainted_classes:
-            self._taints += 1
-        return found
+        return self._derived(self._lineage, c, self._lineage_of)
+
+    def _lineage_of(self, c: ClassInfo) -> frozenset[str]:
+        keys = {a.key for a in self.ancestors(c)} | set(self.external_bases(c))
+        return frozenset(keys - NEUTRAL_BASES)
 
     def role(self, c: ClassInfo) -> Role:
-        found = self._roles.get(c.key)
-        if found is None:
-            before = self._taints
-            found = self._role(c)
-            self._roles[c.key] = found
-            if self._taints != before:
-                self._tainted_classes.add(c.key)
-        elif c.key in self._tainted_classes:
-            self._taints += 1
-        return found
+        return self._derived(self._roles, c, self._role)
 
     # --- carrying answers over to a later run --------------------------------------------
     def clean_state(self) -> tuple[dict[Hop, Any], dict[str, tuple[str, str]]]:
