@@ -20,6 +20,7 @@ from ssotlint.specs.model import SpecError
 
 if TYPE_CHECKING:
     from ssotlint.index.events import EventIndex
+    from ssotlint.index.project import ProjectIndex
     from ssotlint.specs.model import Spec
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -30,6 +31,14 @@ log = logging.getLogger("ssotlint")
 class _Formatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         return f"ssotlint: {record.levelname.lower()}: {record.getMessage()}"
+
+
+def _log_unresolved(index: ProjectIndex) -> None:
+    """Say which first-party imports name no module of the project (they add no edge to
+    the import graph beyond the packages Python runs on the way)."""
+    for u in index.imports.unresolved:
+        if index.in_focus(u.path):
+            log.info("%s:%d:%d: unresolved import `%s`: %s", u.path, u.line, u.column, u.statement, u.reason)
 
 
 def _setup_logging(verbose: int, quiet: int) -> None:
@@ -282,6 +291,8 @@ def check(
     with _progress(show_progress) as progress:
         result = run(config, RunOptions(**{**options.__dict__, "progress": progress}))
     log.info("analysed %d files (%d parsed) in %.2fs", result.files, result.parsed, time.perf_counter() - started)
+    if log.isEnabledFor(logging.INFO):
+        _log_unresolved(result.index)
 
     reporter = get_reporter(output_format)
     report_options = ReportOptions(quiet=quiet, statistics=statistics, show_baselined=show_baselined)

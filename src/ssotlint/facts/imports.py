@@ -6,7 +6,7 @@ import ast
 import re
 from typing import Any
 
-from ssotlint.facts.model import DEFERRED, IMPORT_TIME, TYPING, ImportedName, ImportFact
+from ssotlint.facts.model import DEFERRED, IMPORT_TIME, MAIN_SCOPE, TYPING, ImportedName, ImportFact
 from ssotlint.facts.walker import Collector, Context, SourceText, lines_matching
 
 _CIRCULAR = re.compile(r"#[^\n]*circular", re.IGNORECASE)
@@ -42,7 +42,16 @@ class ImportCollector(Collector):
     def _context(self, ctx: Context) -> str:
         if ctx.typing_only:
             return TYPING
-        return DEFERRED if ctx.func_depth else IMPORT_TIME
+        return DEFERRED if ctx.func_depth or ctx.lambda_depth or ctx.main_only else IMPORT_TIME
+
+    @staticmethod
+    def _scope(ctx: Context) -> str:
+        scope = ctx.scope if ctx.func_depth else ""
+        if ctx.lambda_depth:
+            return f"{scope}.<lambda>" if scope else "<lambda>"
+        if not scope and ctx.main_only:
+            return MAIN_SCOPE
+        return scope
 
     def _circular(self, line: int) -> bool:
         if not self.comment_lines:
@@ -77,6 +86,7 @@ class ImportCollector(Collector):
         *,
         is_from: bool,
         dynamic: bool = False,
+        relative_to_name: bool = False,
     ) -> None:
         line = node.lineno  # type: ignore[attr-defined]
         end_line = node.end_lineno or line  # type: ignore[attr-defined]
@@ -94,8 +104,9 @@ class ImportCollector(Collector):
                 context=self._context(ctx),
                 guarded=ctx.guarded,
                 dynamic=dynamic,
-                scope=ctx.scope if ctx.func_depth else "",
+                scope=self._scope(ctx),
                 circular_comment=self._circular(line),
+                relative_to_name=relative_to_name,
             )
         )
 
@@ -111,11 +122,17 @@ class ImportCollector(Collector):
             return
         target = first.value
         level = len(target) - len(target.lstrip("."))
-        if level and name == "import_module":
+        relative_to_name = False
+        if level:
+            if name != "import_module":
+                return  # `__import__` takes the level as an argument: leading dots never resolve
             package = _keyword_or_arg(node, "package", 1)
             if not (isinstance(package, ast.Name) and package.id in ("__name__", "__package__")):
                 return  # relative to a package we cannot see
-        self._add(node, ctx, target[level:], level, (), None, is_from=False, dynamic=True)
+            relative_to_name = package.id == "__name__"
+        self._add(
+            node, ctx, target[level:], level, (), None, is_from=False, dynamic=True, relative_to_name=relative_to_name
+        )
 
     def finish(self) -> dict[str, Any]:
         return {"imports": tuple(self.facts)}

@@ -12,8 +12,12 @@ from typing import NamedTuple
 
 # Where an import runs.
 IMPORT_TIME = "import-time"  # module level, class bodies, top-level if/try/with
-DEFERRED = "deferred"  # inside a function or method
+DEFERRED = "deferred"  # inside a function, method or lambda, or under `if __name__ == "__main__":`
 TYPING = "typing-only"  # under `if TYPE_CHECKING:`
+
+#: The ``scope`` of a deferred import under ``if __name__ == "__main__":`` (outside any
+#: function): it runs only when the module is executed as a script, never on import.
+MAIN_SCOPE = 'if __name__ == "__main__"'
 
 
 class ImportedName(NamedTuple):
@@ -40,8 +44,12 @@ class ImportFact(NamedTuple):
     context: str  # IMPORT_TIME / DEFERRED / TYPING
     guarded: bool  # inside try/except ImportError
     dynamic: bool  # importlib.import_module / __import__
-    scope: str  # enclosing function (dotted), "" at module level
+    scope: str  # enclosing function (dotted, "<lambda>" for a lambda), MAIN_SCOPE, "" at import time
     circular_comment: bool  # a nearby comment mentions circular imports
+    #: A dynamic relative import anchored at ``__name__`` (``import_module(".b",
+    #: package=__name__)``): relative to the module itself, which is its package only when
+    #: the module is a package's ``__init__``.
+    relative_to_name: bool = False
 
 
 class Suppression(NamedTuple):

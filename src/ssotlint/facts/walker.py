@@ -2,8 +2,10 @@
 
 Statements are walked recursively (Python limits their nesting), expressions
 iteratively (they can nest a thousand deep). The walker tracks where each node runs:
-at import time or deferred inside a function, under ``if TYPE_CHECKING:``, inside a
-``try`` that catches ``ImportError``. Collectors read that context while it is current.
+at import time or deferred (inside a function or a ``lambda``, or under
+``if __name__ == "__main__":``, which runs only when the module is executed as a script),
+under ``if TYPE_CHECKING:``, inside a ``try`` that catches ``ImportError``. Collectors read
+that context while it is current.
 """
 
 from __future__ import annotations
@@ -62,10 +64,22 @@ class SourceText:
 class Context:
     """Where the walker is now. Collectors must copy what they need; it changes."""
 
-    __slots__ = ("class_stack", "func_depth", "guarded", "scope", "scope_node", "stmt", "typing_only")
+    __slots__ = (
+        "class_stack",
+        "func_depth",
+        "guarded",
+        "lambda_depth",
+        "main_only",
+        "scope",
+        "scope_node",
+        "stmt",
+        "typing_only",
+    )
 
     def __init__(self) -> None:
         self.func_depth = 0
+        self.lambda_depth = 0  # expressions inside the body of a lambda: they run when it is called
+        self.main_only = False  # under `if __name__ == "__main__":`: never runs on import
         self.typing_only = False
         self.guarded = False
         self.scope = ""  # dotted name of the enclosing function/class chain
@@ -117,6 +131,9 @@ class Collector:
 _STMT_LIST_FIELDS = ("body", "orelse", "finalbody")
 _SKIP_CHILDREN = (ast.expr_context, ast.operator, ast.cmpop, ast.unaryop, ast.boolop)
 _TRY_TYPES: tuple[type[ast.stmt], ...] = (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))
+# Markers on the expression stack around a lambda's body.
+_ENTER_LAMBDA = object()
+_LEAVE_LAMBDA = object()
 
 
 class Walker:
@@ -247,12 +264,15 @@ class Walker:
     def _if(self, node: ast.If) -> None:
         ctx = self.ctx
         check = self._type_checking_test(node.test)
-        outer = ctx.typing_only
+        main = _main_test(node.test)
+        outer, outer_main = ctx.typing_only, ctx.main_only
         ctx.typing_only = outer or check == 1
+        ctx.main_only = outer_main or main == 1
         self._body(node.body)
         ctx.typing_only = outer or check == -1
+        ctx.main_only = outer_main or main == -1
         self._body(node.orelse)
-        ctx.typing_only = outer
+        ctx.typing_only, ctx.main_only = outer, outer_main
 
     def _try(self, node: ast.Try) -> None:
         ctx = self.ctx
@@ -306,13 +326,37 @@ class Walker:
         if not collectors:
             return
         ctx = self.ctx
-        stack = [r for r in roots if isinstance(r, ast.AST)]
+        stack: list[Any] = [r for r in roots if isinstance(r, ast.AST)]
         stack.reverse()
         while stack:
             node = stack.pop()
+            if node is _ENTER_LAMBDA:
+                ctx.lambda_depth += 1
+                continue
+            if node is _LEAVE_LAMBDA:
+                ctx.lambda_depth -= 1
+                continue
             if isinstance(node, ast.expr):
                 for c in collectors:
                     c.expr(node, ctx)
+            if isinstance(node, ast.Lambda):
+                # Defaults are evaluated where the lambda is written, its body when it is called.
+                stack.extend((_LEAVE_LAMBDA, node.body, _ENTER_LAMBDA, node.args))
+                continue
             children = [child for child in ast.iter_child_nodes(node) if not isinstance(child, _SKIP_CHILDREN)]
             children.reverse()
             stack.extend(children)
+
+
+def _main_test(test: ast.expr) -> int:
+    """1 for `if __name__ == "__main__"` (also with `and ...`), -1 for `!=`, 0 otherwise."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return 1 if any(_main_test(v) == 1 for v in test.values) else 0
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.NotEq))):
+        return 0
+    sides = (test.left, test.comparators[0])
+    named = any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides)
+    main = any(isinstance(s, ast.Constant) and s.value == "__main__" for s in sides)
+    if not (named and main):
+        return 0
+    return 1 if isinstance(test.ops[0], ast.Eq) else -1

@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 
 from ssotlint.diagnostics import Diagnostic, Related, Severity, Span
-from ssotlint.facts.model import DEFERRED
+from ssotlint.facts.model import DEFERRED, IMPORT_TIME, MAIN_SCOPE
 from ssotlint.index.cycles import CycleReport, analyse_component, components, names_weight
 from ssotlint.index.graph import Digraph
 from ssotlint.index.imports import RUNTIME, RUNTIME_AND_DEFERRED, Edge
@@ -31,6 +31,8 @@ def _site_dict(e: Edge) -> dict[str, object]:
 
 def _step_message(e: Edge) -> str:
     how = {"import-time": "", "deferred": " (deferred, in a function)", "typing-only": " (typing only)"}[e.kind]
+    if e.kind == DEFERRED and e.scope == MAIN_SCOPE:
+        how = f" (deferred, under `{MAIN_SCOPE}:`)"
     if e.guarded:
         how += " (guarded by try/except ImportError)"
     if e.implicit:
@@ -169,8 +171,10 @@ class CycleAnalysis:
         g = self.combined_graph
         inside = {m: i for i, comp in enumerate(self.runtime_components) for m in comp}
 
-        def has_deferred(u: str, v: str) -> bool:
-            return any(e.kind == DEFERRED for e in g[u][v]["sites"])
+        def only_deferred(u: str, v: str) -> bool:
+            # A step that an import-time import also takes is part of the import-time
+            # graph: a cycle made of such steps alone is SSOT201's, not a deferred one.
+            return all(e.kind != IMPORT_TIME for e in g[u][v]["sites"])
 
         # Cutting a deferred import is the cheap fix for a cycle kept alive by one.
         weight = names_weight(g, prefer=lambda e: 0.5 if e.kind == DEFERRED else 2.0)
@@ -182,9 +186,9 @@ class CycleAnalysis:
             if len(owners) == 1 and None not in owners:
                 continue  # the same modules already form an import-time cycle (SSOT201)
             members = set(comp)
-            if not any(has_deferred(u, v) for u in comp for v in g.successors(u) if v in members):
+            if not any(only_deferred(u, v) for u in comp for v in g.successors(u) if v in members):
                 continue  # only import-time edges that SSOT201 was told to ignore
-            reports.append(self._analysed("deferred", g, comp, weight, must_use=has_deferred))
+            reports.append(self._analysed("deferred", g, comp, weight, must_use=only_deferred))
         return reports
 
 
