@@ -215,6 +215,14 @@ class ImportCycle(Rule):
     alphabetically first module. Every import of that cycle is listed as a related location,
     and `data.cut` names a small set of imports whose removal breaks every cycle of the group.
 
+    Imports are resolved as Python resolves them. An import of a first-party module that is
+    not in the tree (a compiled extension, a module of a separately installed distribution,
+    a missing one) links only to the existing packages Python runs on the way, never to the
+    importer's own packages, which are running already; a relative import beyond the
+    top-level package links nowhere. `ssotlint check -v` lists these unresolved imports.
+    Imports under `if __name__ == "__main__":` and in the body of a `lambda` do not run on
+    import: they count as deferred (SSOT202).
+
     ## Why is this bad?
     Whichever module of a cycle is imported first sees the others half-initialised: an
     `ImportError` or `AttributeError` that depends on import order, tests that pass alone and
@@ -251,6 +259,20 @@ class ImportCycle(Rule):
     ## Known problems
     Imports are resolved statically: an import computed at run time (other than
     `importlib.import_module("literal")`) is not seen.
+
+    A block under a module-level flag that the module turns off at run time through
+    `globals()`, a trick some libraries use so that IDEs see imports that never run, looks
+    like import-time code:
+    ```python
+    _FOR_IDES = True
+    globals()["_FOR_IDES"] = False
+    if _FOR_IDES:
+        from app.ws.factory import create_manager  # ssotlint: ignore[SSOT201]
+    ```
+    Static analysis cannot follow the flag. Put `# ssotlint: ignore[SSOT201]` on each such
+    import, or list the edges under `[tool.ssotlint.imports] allow`; better, guard the
+    block with `if TYPE_CHECKING:`, which type checkers and IDEs read the same way and
+    ssotlint treats as typing-only.
     """
 
     code = "SSOT201"
@@ -272,6 +294,13 @@ class ImportCycle(Rule):
         Case(
             {"app/__init__.py": "", "app/a.py": "import app.b\n", "app/b.py": "import app.a  # ssotlint: ignore[SSOT201]\n"},
             note="an ignored edge",
+        ),
+        Case(
+            {
+                "app/__init__.py": "from app.core import fast_sum\n",
+                "app/core.py": "try:\n    from app._speedups import fast_sum\nexcept ImportError:\n    fast_sum = sum\n",
+            },
+            note="a compiled extension that is not in the tree: no edge back to the package",
         ),
     )
     INVALID = (
@@ -308,9 +337,13 @@ class DeferredImportCycle(Rule):
     `# import here to avoid circular import`.
 
     The finding has the same shape as SSOT201: anchored on the first import of the
-    representative cycle, which always goes through at least one deferred import; every
-    import of the cycle is a related location; `data.cut` proposes imports to remove,
-    preferring the deferred ones.
+    representative cycle, which always takes at least one step that only deferred imports
+    take (so it never repeats a cycle SSOT201 reports); every import of the cycle is a
+    related location; `data.cut` proposes imports to remove, preferring the deferred ones.
+
+    Deferred imports are those inside a function, a method or the body of a `lambda`, and
+    those under `if __name__ == "__main__":`, which run only when the module is executed as
+    a script: a cycle back to that module then loads it a second time, under its own name.
 
     ## Why is this bad?
     The program starts, but the modules still depend on each other both ways: neither can be
@@ -364,6 +397,14 @@ class DeferredImportCycle(Rule):
             },
             note="a deferred import that closes no cycle",
         ),
+        Case(
+            {
+                "app/__init__.py": "",
+                "app/a.py": "import app.b\n\ndef f():\n    import app.b\n",
+                "app/b.py": "import app.a\n\ndef g():\n    import app.a\n",
+            },
+            note="the same modules already import each other at import time: SSOT201's finding",
+        ),
     )
     INVALID = (
         Case(
@@ -373,6 +414,15 @@ class DeferredImportCycle(Rule):
                 "app/b.py": "def f():\n    # avoid circular import\n    from app import a\n",
             },
             expected=("SSOT202 app/a.py:1:1",),
+        ),
+        Case(
+            {
+                "app/__init__.py": "",
+                "app/cli.py": 'VERSION = "1"\nif __name__ == "__main__":\n    from app.core import run\n',
+                "app/core.py": "from app.cli import VERSION\n",
+            },
+            note="an import under `if __name__ == \"__main__\":` runs only when the module is a script",
+            expected=("SSOT202 app/cli.py:3:5",),
         ),
     )
 
