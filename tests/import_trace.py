@@ -69,6 +69,7 @@ class _Tracer:
         return isinstance(filename, str) and os.path.realpath(filename).startswith(self.root)
 
     def loaded(self, name: str, started: Iterable[str]) -> bool:
+        """Whether ``name`` is a first-party module with code that is loaded (or started)."""
         module = sys.modules.get(name)
         if module is not None:
             return self.ours(getattr(module, "__file__", None))
@@ -149,7 +150,8 @@ class _Tracer:
         explicit: dict[str, list[str]] = {}
         submodules: set[str] = set()
         implicit = [p for p in _ancestors(absolute) if self.loaded(p, started)]
-        if self.loaded(absolute, started):
+        # A namespace package (no __init__.py) is loaded but has no code: no edge of its own.
+        if self.loaded(absolute, started) or absolute in sys.modules:
             module = sys.modules.get(absolute)
             if not fromlist:
                 explicit[absolute] = []
@@ -168,6 +170,10 @@ class _Tracer:
                         explicit.setdefault(absolute, []).append(n)
                 if absolute not in explicit:
                     implicit.append(absolute)
+            if not self.loaded(absolute, started):
+                explicit.pop(absolute, None)
+                if absolute in implicit:
+                    implicit.remove(absolute)
         self.executed.add((importer, line))
         for target in implicit:
             if target not in own:

@@ -120,6 +120,8 @@ def test_missing_module_has_no_edge_to_the_importers_package() -> None:
         ("pkg", "pkg.core", 1, False),
         ("pkg.core", "plugins", 12, True),  # importing plugins.contrib.extra runs plugins/__init__
         ("plugins", "pkg", 3, False),
+        ("pkg.core", "tools.lint", 16, False),  # tools/ is a namespace package: no code, no edge
+        ("pkg.core", "tools.lint", 17, False),
     }
     assert "runs its __init__ via `import plugins.contrib.extra`" in d.related[1].message
 

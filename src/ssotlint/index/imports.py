@@ -115,6 +115,12 @@ class Resolver:
         # Thousands of files import the same few modules the same way: resolve each once.
         self._resolved: dict[tuple[object, ...], Resolution] = {}
 
+    @functools.cached_property
+    def _namespaces(self) -> frozenset[str]:
+        """Packages without an ``__init__.py`` above some module: they exist, run no code."""
+        names = [n for n in self.modules.by_name if "@" not in n]
+        return frozenset(a for n in names for a in _ancestors(n) if a not in self.modules)
+
     def _package_of(self, importer: ModuleInfo) -> str:
         name = importer.name.split("@", 1)[0]
         return name if importer.is_package else name.rpartition(".")[0]
@@ -153,13 +159,13 @@ class Resolver:
         if fact.level == 0 and base.split(".", 1)[0] not in modules.top_level:
             return _NOTHING  # third-party or stdlib, even if a first-party module shares the name
         all_names = tuple(n.name for n in fact.names) if fact.is_from else (fact.asname or base.split(".", 1)[0],)
-        if base not in modules:
+        if base not in modules and base not in self._namespaces:
             # A compiled extension, a module of a separately installed distribution, or a
             # missing one: Python runs the existing packages on the way, then fails (or the
             # `except ImportError` takes over). Never an edge to the statement's own module.
             return Resolution((), self._packages([(base, all_names)]), base)
         if not fact.is_from:
-            targets = [Target(base, all_names, False)]
+            targets = [Target(base, all_names, False)] if base in modules else []
         else:
             attributes: list[str] = []
             submodules: dict[str, list[str]] = {}
@@ -169,7 +175,9 @@ class Resolver:
                     submodules.setdefault(sub, []).append(imported.name)
                 else:
                     attributes.append(imported.name)
-            targets = [Target(base, tuple(attributes), False)] if attributes else []
+            # A namespace package (a folder without __init__.py) runs no code and holds
+            # nothing but its submodules.
+            targets = [Target(base, tuple(attributes), False)] if attributes and base in modules else []
             targets.extend(Target(sub, tuple(names), True) for sub, names in submodules.items())
         explicit = {t.module for t in targets}
         packages = [p for p in self._packages([(t.module, t.names) for t in targets]) if p[0] not in explicit]
