@@ -188,7 +188,11 @@ _MISSING = object()
 
 
 def _at_import_time(frame: Any) -> bool:
-    """Whether the frame runs as part of its module's own top level (module or class body)."""
+    """Whether the frame runs as part of its module's own top level (module or class body).
+
+    Before Python 3.12 a comprehension runs in a function frame of its own although it runs
+    at import time: no fixture this traces imports inside one.
+    """
     while frame is not None:
         code = frame.f_code
         if code.co_flags & _CO_OPTIMIZED:
