@@ -60,7 +60,7 @@ def _trace(root: Path, result: RunResult):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(("fixture", "expected"), list(GRAPH_FIXTURES.items()))
 def test_graph_fixture_findings(fixture: str, expected: list[str]) -> None:
-    assert findings(check(FIXTURES / fixture), "SSOT2") == expected
+    assert findings(check(FIXTURES / fixture)) == expected
 
 
 @pytest.mark.parametrize("fixture", list(GRAPH_FIXTURES))
