@@ -20,7 +20,7 @@ from ssotlint.index.imports import Edge, Resolver, Unresolved
 from ssotlint.index.modules import ModuleInfo, ModuleTable
 
 from .conftest import EXAMPLE_DIR, FIXTURES, check, copy_fixture, findings, run_cli, write_project
-from .import_trace import TracedEdge, trace_project
+from .import_trace import Trace, TracedEdge, trace_project
 
 GRAPH_FIXTURES = {
     # 1. Modules that are not in the tree: no edge to the importer's own package; an edge to
@@ -41,7 +41,7 @@ GRAPH_FIXTURES = {
 }
 
 
-def _static(result: RunResult) -> set[TracedEdge]:
+def static_edges(result: RunResult) -> set[TracedEdge]:
     """ssotlint's import-time edges in the trace's shape."""
     out = set()
     for e in result.index.imports.edges:
@@ -52,7 +52,8 @@ def _static(result: RunResult) -> set[TracedEdge]:
     return out
 
 
-def _trace(root: Path, result: RunResult):  # type: ignore[no-untyped-def]
+def trace_of(root: Path, result: RunResult) -> Trace:
+    """Every module of the analysed project imported in its own fresh interpreter."""
     modules = result.index.modules
     roots = [root / r if r else root for r in modules.roots]
     return trace_project(root, roots, sorted(n for n in modules.by_name if "@" not in n))
@@ -67,8 +68,8 @@ def test_graph_fixture_findings(fixture: str, expected: list[str]) -> None:
 def test_graph_fixture_edges_match_an_import_trace(fixture: str) -> None:
     root = FIXTURES / fixture
     result = check(root)
-    static = _static(result)
-    trace = _trace(root, result)
+    static = static_edges(result)
+    trace = trace_of(root, result)
     assert trace.errors == {}
     # Every import-time statement ran (a statement that never runs on import, such as one
     # under `if __name__ == "__main__":`, must not be an import-time edge) ...
@@ -101,8 +102,8 @@ def test_other_projects_edges_match_an_import_trace(project: str) -> None:
     never run: their edges are not put to the test, every other one is."""
     root = EXAMPLE_DIR if project == "chat-monorepo" else FIXTURES / project
     result = check(root)
-    static = _static(result)
-    trace = _trace(root, result)
+    static = static_edges(result)
+    trace = trace_of(root, result)
     assert {e for e in static if (e.importer, e.line) in trace.executed} == trace.edges
     assert len(trace.executed) >= len({(e.importer, e.line) for e in static}) // 2
 

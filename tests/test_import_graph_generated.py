@@ -12,10 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from ssotlint.facts.model import IMPORT_TIME
-
 from .conftest import check, write_project
-from .import_trace import TracedEdge, trace_project
+from .test_import_graph import static_edges, trace_of
 
 PACKAGES = ["p0", "p0.s0", "p0.s1", "p1"]
 MODULES = ["p0.a", "p0.b", "p0.s0.c", "p0.s0.d", "p0.s1.e", "p1.f", "ns.g", "ns.h", "top"]  # ns/: no __init__.py
@@ -85,22 +83,12 @@ def generate(seed: int) -> dict[str, str]:
     return files
 
 
-def _static(root: Path) -> tuple[set[TracedEdge], set[tuple[str, int]], list[str]]:
-    result = check(root)
-    edges = set()
-    for e in result.index.imports.edges:
-        if e.kind == IMPORT_TIME:
-            names = e.names if e.statement.startswith("from ") and not e.implicit else None
-            edges.add(TracedEdge(e.importer, e.line, e.imported, e.implicit, names, e.submodule))
-    lines = {(e.importer, e.line) for e in edges}
-    return edges, lines, sorted(n for n in result.index.modules.by_name if "@" not in n)
-
-
 @pytest.mark.parametrize("seed", range(6))
 def test_generated_project_edges_match_an_import_trace(seed: int, tmp_path: Path) -> None:
     root = write_project(tmp_path / f"gen{seed}", generate(seed))
-    static, lines, modules = _static(root)
-    trace = trace_project(root, [root], modules)
+    result = check(root)
+    static = static_edges(result)
+    trace = trace_of(root, result)
     assert trace.errors == {}
-    assert lines <= trace.executed
+    assert {(e.importer, e.line) for e in static} <= trace.executed
     assert static == trace.edges
