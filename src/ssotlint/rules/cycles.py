@@ -302,6 +302,17 @@ class ImportCycle(Rule):
             },
             note="a compiled extension that is not in the tree: no edge back to the package",
         ),
+        Case(
+            {
+                "app/__init__.py": "",
+                "app/a.py": "import app.b\n",
+                "app/b.py": (
+                    '_FOR_IDES = True\nglobals()["_FOR_IDES"] = False\n'
+                    "if _FOR_IDES:\n    from app.a import A  # ssotlint: ignore[SSOT201]\n"
+                ),
+            },
+            note="a block an IDE flag turns off through globals(), its import ignored as the docs say",
+        ),
     )
     INVALID = (
         Case(
