@@ -37,6 +37,23 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
     "*.egg-info",
 )
 
+#: The largest source file (and event spec) analysed, in bytes. A syntax tree takes about
+#: 200 bytes of memory per byte of source and parsing 2-3 s per megabyte, so one generated
+#: file of 20 MB would need 4 GB. Larger source files are skipped with a warning; a larger
+#: event spec is an error. The ``max-file-size`` setting changes it.
+DEFAULT_MAX_FILE_SIZE = 1 << 20
+
+
+
+def too_large(size: int, limit: int) -> str:
+    """Why a file of ``size`` bytes is not read (``limit``: the ``max-file-size`` setting)."""
+    return f"{size:,} bytes, more than max-file-size ({limit:,} bytes)"
+
+
+#: The longest string a setting may hold. Compiling a gitignore-style pattern takes time
+#: growing faster than its length (a 1 MB pattern: half a minute); real ones are short.
+MAX_SETTING_LENGTH = 4096
+
 
 @dataclass(frozen=True)
 class ConfigProblem:
@@ -105,6 +122,7 @@ class Config:
     ignore_constants: tuple[str, ...] = ()
     event_spec: str | None = None  # path of the event spec, relative to the root
     event_emitters: tuple[str, ...] = ()  # call patterns that emit events
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; larger source files are skipped
 
     def extraction_key(self) -> str:
         """The part of the configuration that changes what per-file facts hold."""
@@ -164,6 +182,12 @@ def _is_bool(value: Any) -> str | None:
 def _is_jobs(value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         return "expected a positive integer"
+    return None
+
+
+def _is_byte_count(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        return "expected a positive number of bytes, such as 1048576 (1 MiB)"
     return None
 
 
@@ -252,6 +276,7 @@ SCHEMA: dict[str, Key] = {
     "baseline": Key(_is_project_path, "baseline file relative to the project root (default .ssotlint-baseline.json)"),
     "test-paths": Key(_is_str_list, "gitignore-style patterns of test files (default: tests/, test_*.py, ...)"),
     "event-spec": Key(_is_str, "event spec (ssotlint YAML, JSON Schema or AsyncAPI), relative to the root"),
+    "max-file-size": Key(_is_byte_count, "largest source file or event spec read, in bytes (default 1048576: 1 MiB)"),
 }
 
 TABLES: dict[str, dict[str, Key]] = {
@@ -296,6 +321,10 @@ def _load_toml(path: Path) -> tuple[dict[str, Any], str]:
         m = re.search(r"line (\d+)", str(exc))
         line = int(m.group(1)) if m else None
         raise ConfigError([ConfigProblem(str(path), "(toml)", f"invalid TOML: {exc}", line)]) from exc
+    except RecursionError:  # the TOML parser recurses once or twice per level of nesting
+        raise ConfigError(
+            [ConfigProblem(str(path), "(toml)", "invalid TOML: arrays or inline tables nested too deeply to read")]
+        ) from None
 
 
 def has_ssotlint_table(path: Path) -> bool:
@@ -405,6 +434,10 @@ def _from_toml(root: Path, file: Path, data: dict[str, Any], text: str) -> Confi
     tables: dict[str, dict[str, Any]] = {}
     named: dict[str, dict[str, dict[str, Any]]] = {}
     for key, value in table.items():
+        too_long = _longest_string(value)
+        if too_long > MAX_SETTING_LENGTH:
+            problem(prefix, key, f"a string of {too_long:,} characters; a setting holds at most {MAX_SETTING_LENGTH:,}")
+            continue
         if key in SCHEMA:
             msg = SCHEMA[key].check(value)
             if msg:
@@ -486,7 +519,25 @@ def _from_toml(root: Path, file: Path, data: dict[str, Any], text: str) -> Confi
         ignore_constants=tuple(duplicates.get("ignore-constants", ())),
         event_spec=values.get("event-spec"),
         event_emitters=tuple(tables.get("events", {}).get("emitters", [])),
+        max_file_size=values.get("max-file-size", DEFAULT_MAX_FILE_SIZE),
     )
+
+
+def _longest_string(value: Any) -> int:
+    """The length of the longest string in ``value``: keys and items of nested tables and
+    arrays included (without recursion: the TOML parser allows a few hundred levels)."""
+    longest = 0
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str):
+            longest = max(longest, len(item))
+        elif isinstance(item, dict):
+            todo.extend(item)
+            todo.extend(item.values())
+        elif isinstance(item, list):
+            todo.extend(item)
+    return longest
 
 
 def _check_named_table(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pathspec
 
-from ssotlint.config import Config
+from ssotlint.config import MAX_SETTING_LENGTH, Config
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +123,11 @@ class _Ignore:
         try:
             if gi.is_file():
                 lines = gi.read_text("utf-8", errors="replace").splitlines()
+                for number, line in enumerate(lines, 1):
+                    if len(line) > MAX_SETTING_LENGTH:  # as slow to compile as to read in a setting
+                        where = f"{rel}/.gitignore" if rel else ".gitignore"
+                        log.warning("ignoring %s line %d: a pattern of %d characters", where, number, len(line))
+                        lines[number - 1] = ""
                 self.gitignores.append((rel + "/" if rel else "", _Matcher(_spec(lines))))
         except OSError as exc:
             log.warning("cannot read %s: %s", gi, exc)

@@ -34,7 +34,7 @@ from ssotlint.cache import (
     decode_diagnostics,
     encode_diagnostics,
 )
-from ssotlint.config import Config, default_jobs
+from ssotlint.config import DEFAULT_MAX_FILE_SIZE, Config, default_jobs, too_large
 from ssotlint.diagnostics import Diagnostic, Span
 from ssotlint.discovery import SourceFile, discover, in_scope, resolve_scope
 from ssotlint.facts.blob import SUPPRESSIONS, flagged, pack, unpack
@@ -167,8 +167,12 @@ def collect_facts(
     progress: Progress | None = None,
     emitters: tuple[str, ...] = (),
     families: frozenset[str] = FAMILIES,
+    max_size: int = DEFAULT_MAX_FILE_SIZE,
 ) -> tuple[FactsTable, int]:
-    """Facts for every file, from the cache where the content is known. Returns (facts, parsed)."""
+    """Facts for every file, from the cache where the content is known. Returns (facts, parsed).
+
+    Files of more than ``max_size`` bytes are skipped with a warning, before they are read.
+    """
     blobs: dict[str, bytes] = {}
     digests: dict[str, bytes] = {}
     todo: list[tuple[str, StatKey | None, bytes, bytes]] = []  # rel, stat, digest, data
@@ -178,6 +182,9 @@ def collect_facts(
             st = f.path.stat()
         except OSError as exc:
             log.warning("skipping %s: %s", f.rel, exc.strerror or exc)
+            continue
+        if st.st_size > max_size:
+            log.warning("skipping %s: %s", f.rel, too_large(st.st_size, max_size))
             continue
         stat = _stat_key(st)
         digest = cache.digest_for_stat(f.rel, stat)
@@ -189,9 +196,12 @@ def collect_facts(
             digests[f.rel] = digest
             continue
         try:
-            data = f.path.read_bytes()
+            data = _read_at_most(f.path, max_size, st.st_size)
         except OSError as exc:
             log.warning("skipping %s: %s", f.rel, exc.strerror or exc)
+            continue
+        if data is None:  # it grew since
+            log.warning("skipping %s: %s", f.rel, too_large(max_size + 1, max_size))
             continue
         digest = content_digest(data)
         blob = cache.get(digest)
@@ -224,6 +234,19 @@ def collect_facts(
     for rel, _, digest, _ in todo:
         digests[rel] = digest
     return FactsTable(blobs, digests, cache.get), len(todo)
+
+
+def _read_at_most(path: Path, limit: int, expected: int) -> bytes | None:
+    """The file's bytes, or None when it has more than ``limit`` (``expected``: its size
+    when it was looked at; it may have changed since)."""
+    with path.open("rb") as fh:
+        data = fh.read(min(limit, expected) + 1)
+        while len(data) <= limit:
+            more = fh.read(min(1 << 22, limit + 1 - len(data)))
+            if not more:
+                return data
+            data += more
+    return None
 
 
 def _store(
@@ -383,7 +406,9 @@ def index_project(
     key = f"{config.extraction_key()}|families={','.join(sorted(families))}"
     cache = FactsCache(config.root / config.cache_dir, key, enabled=options.use_cache)
     cache.load()
-    facts, parsed = collect_facts(files, cache, jobs, options.progress, config.event_emitters, families)
+    facts, parsed = collect_facts(
+        files, cache, jobs, options.progress, config.event_emitters, families, config.max_file_size
+    )
     if pending is None:
         cache.save()
     else:

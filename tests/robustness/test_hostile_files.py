@@ -18,7 +18,8 @@ HUGE_LINES = 200_000  # x 51 characters: a 10 MB file
 
 
 def hostile_project(root: Path, outside: Path) -> Path:
-    write_project(root, {"pkg/__init__.py": ""})
+    # huge.py is one 10 MB string, cheap to parse: read when the size limit allows it.
+    write_project(root, {"pkg/__init__.py": ""}, config="max-file-size = 16_000_000")
     pkg = root / "pkg"
     files: dict[str, bytes] = {
         "latin.py": b'x = "\xff\xfe"\n',  # not UTF-8 and no coding cookie

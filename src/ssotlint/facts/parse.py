@@ -68,8 +68,10 @@ def parse_source(data: bytes) -> Parsed:
 
 
 #: libcst's parser needs about 400 bytes of memory per source byte and 6 s per MB (a 1 MB
-#: file: 0.39 GB, 5.8 s). Bigger files are not re-parsed for newer syntax (generated code).
-NEWER_SYNTAX_MAX_CHARS = 1 << 20
+#: file: 0.39 GB, 5.8 s). Bigger files are not re-parsed for newer syntax (generated code):
+#: the fallback then costs no more memory than ``ast.parse`` of the largest file read
+#: (``max-file-size``, 1 MiB by default; about 200 bytes per source byte).
+NEWER_SYNTAX_MAX_CHARS = 1 << 19
 
 #: Limits of CPython's tokenizer and compiler: libcst's parser would accept the file (slowly:
 #: seconds for a thousand nested calls), but the downgraded code hits the same limit.

@@ -238,7 +238,7 @@ def load_event_spec(index: ProjectIndex) -> Spec | None:
         cfg = index.config
         from ssotlint.specs.load import load_spec  # YAML is read only when a spec is configured
 
-        spec = load_spec(cfg.root, cfg.event_spec, cfg.display_config) if cfg.event_spec else None
+        spec = load_spec(cfg.root, cfg.event_spec, cfg.display_config, cfg.max_file_size) if cfg.event_spec else None
         index.__dict__["_event_spec"] = spec
     return index.__dict__["_event_spec"]  # type: ignore[no-any-return]
 

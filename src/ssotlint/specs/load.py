@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from ssotlint.config import DEFAULT_MAX_FILE_SIZE, too_large
 from ssotlint.facts.events import DISCRIMINATORS
 from ssotlint.specs.model import ENVELOPES, FLAT, JSON_TYPES, EventSpec, FieldSpec, Spec, SpecError
 
@@ -103,10 +104,12 @@ def line_of(node: Any, key: Any = None) -> int:
 
 
 class Documents:
-    """The spec file and every file its ``$ref``s reach, parsed once each."""
+    """The spec file and every file its ``$ref``s reach, parsed once each (none may have
+    more than ``max_size`` bytes: YAML is read at about 10 s per megabyte)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, max_size: int = DEFAULT_MAX_FILE_SIZE) -> None:
         self.root = root.resolve()
+        self.max_size = max_size
         self.docs: dict[str, Any] = {}
 
     def display(self, path: Path) -> str:
@@ -124,6 +127,9 @@ class Documents:
             where = referrer or display
             raise SpecError(where, line, "$ref" if referrer else "event-spec", f"{path} is outside the project root")
         try:
+            size = path.stat().st_size
+            if size > self.max_size:
+                raise SpecError(display, None, "(file)", too_large(size, self.max_size))
             text = path.read_text("utf-8")
         except FileNotFoundError:
             raise SpecError(referrer or display, line, "$ref" if referrer else "event-spec", f"no such file: {display}") from None
@@ -176,14 +182,16 @@ class Documents:
 # --- entry point ---------------------------------------------------------------------------------
 
 
-def load_spec(root: Path, rel: str, config_display: str = "pyproject.toml") -> Spec:
+def load_spec(
+    root: Path, rel: str, config_display: str = "pyproject.toml", max_size: int = DEFAULT_MAX_FILE_SIZE
+) -> Spec:
     root = root.resolve()
     path = (root / rel).resolve()
     if not path.is_relative_to(root):
         raise SpecError(config_display, None, "event-spec", f"{rel!r} is outside the project root")
     if not path.is_file():
         raise SpecError(config_display, None, "event-spec", f"no such file: {rel}")
-    docs = Documents(root)
+    docs = Documents(root, max_size)
     data = docs.load(path)
     display = docs.display(path)
     if not isinstance(data, dict):
