@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ssotlint.diagnostics import Diagnostic
-from tests.conftest import EXAMPLE_DIR, FIXTURES, check
+from tests.conftest import EXAMPLE_DIR, FIXTURES, check, findings, write_project
 
 PROJECTS = sorted(p.name for p in FIXTURES.iterdir() if (p / "pyproject.toml").exists())
 
@@ -65,3 +65,36 @@ def test_with_a_cache_the_whole_project_is_stored_for_later_runs(tmp_path: Path)
     whole = check(root, use_cache=True)
     assert whole.cached_findings  # the narrower run stored the whole project's findings
     assert [_plain(d) for d in first.diagnostics] == _touching(whole.diagnostics, target.relative_to(root).as_posix())
+
+
+# a imports b at module level; b imports c at module level and a in a function; c imports a
+# in a function. The deferred cycle shown is a -> b -> a: c is in its group, not on it.
+GROUP = {
+    "pkg/__init__.py": "",
+    "pkg/a.py": "import pkg.b\n",
+    "pkg/b.py": "import pkg.c\n\n\ndef f():\n    import pkg.a\n",
+    "pkg/c.py": "def g():\n    import pkg.a\n",
+}
+
+
+@pytest.mark.parametrize("use_cache", [False, True])
+def test_a_cycle_touches_the_files_of_the_cycle_it_shows_only(tmp_path: Path, use_cache: bool) -> None:
+    root = write_project(tmp_path / "proj", GROUP)
+    whole = check(root, use_cache=use_cache)
+    assert [(d.code, d.path, d.message) for d in whole.diagnostics] == [
+        (
+            "SSOT202",
+            "pkg/a.py",
+            "import cycle through deferred imports: pkg.a -> pkg.b -> pkg.a (2 of 3 modules in the cycle group)",
+        )
+    ]
+    assert whole.diagnostics[0].touches == ("pkg/a.py", "pkg/b.py", "pkg/c.py")
+    for rel, expected in [("pkg/c.py", []), ("pkg/a.py", ["SSOT202 pkg/a.py:1:1"]), ("pkg/b.py", ["SSOT202 pkg/a.py:1:1"])]:
+        for _ in range(2 if use_cache else 1):  # computed, then reused
+            assert findings(check(root, paths=(root / rel,), use_cache=use_cache)) == expected, rel
+
+
+def test_a_suppressed_cycle_counts_for_the_files_it_shows(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "proj", GROUP, config='per-file-ignores = { "pkg/a.py" = ["SSOT202"] }')
+    assert check(root, paths=(root / "pkg/b.py",)).suppressed == 1
+    assert check(root, paths=(root / "pkg/c.py",)).suppressed == 0

@@ -88,3 +88,32 @@ def test_whole_project_hook(work: Path, pre_commit_home: Path) -> None:
     proc = _try_repo(work, pre_commit_home, "ssotlint-all", "--all-files")
     assert proc.returncode == 1
     assert "SSOT201" in proc.stdout
+
+
+def test_commit_to_a_module_of_a_cycle_group_off_the_shown_cycle_passes(tmp_path: Path, pre_commit_home: Path) -> None:
+    # The deferred cycle a -> b -> a is shown; c is one more module of its group, on no
+    # shown import: a commit that only touches c is not failed by it.
+    work = tmp_path / "work"
+    files = {
+        "pyproject.toml": "[tool.ssotlint]\n",
+        "pkg/__init__.py": "",
+        "pkg/a.py": "import pkg.b\n",
+        "pkg/b.py": "import pkg.c\n\n\ndef f():\n    import pkg.a\n",
+        "pkg/c.py": "def g():\n    import pkg.a\n",
+    }
+    for rel, text in files.items():
+        (work / rel).parent.mkdir(parents=True, exist_ok=True)
+        (work / rel).write_text(text)
+    _git(work, "init", "-q")
+    _git(work, "add", ".")
+    _git(work, "commit", "-q", "-m", "start")
+    (work / "pkg" / "c.py").write_text(files["pkg/c.py"] + "# a comment\n")
+    _git(work, "add", "pkg/c.py")
+    proc = _try_repo(work, pre_commit_home, "ssotlint")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Passed" in proc.stdout
+    (work / "pkg" / "b.py").write_text(files["pkg/b.py"] + "# a comment\n")  # b is on the cycle
+    _git(work, "add", "pkg/b.py")
+    proc = _try_repo(work, pre_commit_home, "ssotlint")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "SSOT202 import cycle through deferred imports: pkg.a -> pkg.b -> pkg.a" in proc.stdout

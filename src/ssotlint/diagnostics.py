@@ -76,7 +76,8 @@ class Diagnostic:
     fix: Fix | None = None
     data: Mapping[str, Any] = field(default_factory=dict)
     #: Further files the finding is about without a location of their own (every module
-    #: of a large cycle group): a change to one of them makes the finding relevant.
+    #: of a large cycle group). They do not make it touch those files: a run on some paths
+    #: reports the findings that show a location there (see :meth:`locations`).
     touches: tuple[str, ...] = ()
 
     @property
@@ -91,8 +92,9 @@ class Diagnostic:
         return (self.path, self.span.line, self.span.column, self.code, self.message)
 
     def locations(self) -> tuple[str, ...]:
-        """Every path this finding touches: its anchor and its related places."""
-        return (self.path, *(r.path for r in self.related), *self.touches)
+        """Every path this finding touches: its anchor and its related places (for a cycle,
+        the imports of the cycle it shows, not the other modules of its group)."""
+        return (self.path, *(r.path for r in self.related))
 
 
 def fingerprint(code: str, path: str, entity: str) -> str:

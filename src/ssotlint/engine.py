@@ -554,6 +554,7 @@ def _run(config: Config, options: RunOptions) -> RunResult:
     suppressed = len(hidden)
 
     baselined: list[Diagnostic] = []
+    stale: list[Diagnostic] = []  # about files in scope, anchored in the baseline file
     baseline_file = baseline_path(config, options) if options.use_baseline else None
     if baseline_file is not None and baseline_file.exists():
         try:
@@ -564,7 +565,7 @@ def _run(config: Config, options: RunOptions) -> RunResult:
         diagnostics, baselined = matched.new, matched.baselined
         if StaleBaselineEntry in rules:
             rel = _relative(config.root, baseline_file)
-            diagnostics.extend(
+            stale.extend(
                 StaleBaselineEntry.diagnostic(
                     message=f"baseline entry for {e.code} in {e.path} matches no finding any more",
                     path=rel,
@@ -580,6 +581,7 @@ def _run(config: Config, options: RunOptions) -> RunResult:
     if scope is not None:
         diagnostics = _touching(diagnostics, scope)
         baselined = _touching(baselined, scope)
+    diagnostics += stale
     diagnostics.sort(key=Diagnostic.sort_key)
     baselined.sort(key=Diagnostic.sort_key)
     return RunResult(
@@ -855,8 +857,10 @@ def _touches(locations: Iterable[str], scope: tuple[str, ...]) -> bool:
 
 
 def _touching(diagnostics: list[Diagnostic], scope: tuple[str, ...]) -> list[Diagnostic]:
-    """The findings with a location inside ``scope`` (each path tested once: thousands of
-    findings name the same few thousand paths)."""
+    """The findings with a location inside ``scope``: their anchor or a related location;
+    for a cycle, an import of the cycle it shows (a commit to one of a large cycle group's
+    other modules does not fail on it). Each path is tested once: thousands of findings
+    name the same few thousand paths."""
     known: dict[str, bool] = {}
 
     def inside(path: str) -> bool:
@@ -865,7 +869,7 @@ def _touching(diagnostics: list[Diagnostic], scope: tuple[str, ...]) -> list[Dia
             found = known[path] = in_scope(path, scope)
         return found
 
-    return [d for d in diagnostics if inside(d.path) or any(inside(p) for p in d.locations())]
+    return [d for d in diagnostics if any(inside(p) for p in d.locations())]
 
 
 def _input_files(index: ProjectIndex, rules: Sequence[type[Rule]]) -> dict[str, bytes]:

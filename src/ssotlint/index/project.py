@@ -30,8 +30,8 @@ class ProjectIndex:
     modules: ModuleTable = field(init=False)
     #: The paths (files or folders, relative) a run reports on; None: the whole project.
     #: Rules may skip work for findings that cannot touch the focus (see :meth:`in_focus`),
-    #: but must produce every finding that does: its anchor, a related location or one of
-    #: its ``touches`` in focus. Project-wide views (imports, symbols, concepts) stay whole.
+    #: but must produce every finding that does: its anchor or a related location in focus.
+    #: Project-wide views (imports, symbols, concepts) stay whole.
     focus: tuple[str, ...] | None = None
     #: Import edges resolved by an earlier run, reused for unchanged files (set by the engine).
     edge_store: EdgeMemo | None = None

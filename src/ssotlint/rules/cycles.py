@@ -100,9 +100,9 @@ class CycleAnalysis:
         return self.index.imports.graph(RUNTIME_AND_DEFERRED, skip)
 
     def _reported(self, comp: tuple[str, ...]) -> bool:
-        """Whether a finding on this group can touch the run's focus (every member's file
-        is one of its locations): the shortest cycle and the cut, the costly part, are
-        worked out only for those."""
+        """Whether a finding on this group can touch the run's focus (its locations are
+        members' files): the shortest cycle and the cut, the costly part, are worked out
+        only for those."""
         index = self.index
         if index.focus is None:
             return True
@@ -273,6 +273,11 @@ class ImportCycle(Rule):
     import, or list the edges under `[tool.ssotlint.imports] allow`; better, guard the
     block with `if TYPE_CHECKING:`, which type checkers and IDEs read the same way and
     ssotlint treats as typing-only.
+
+    Checked on some files (`ssotlint check FILE`, the pre-commit hook), a cycle is reported
+    when one of the imports it shows lies in them: a change that only adds a module to an
+    existing cycle group, off the cycle shown, is not reported there. A whole-project run
+    reports it (against a baseline, as a new finding: the fingerprint is made of the members).
     """
 
     code = "SSOT201"
@@ -391,6 +396,11 @@ class DeferredImportCycle(Rule):
     ## Known problems
     A deferred import inside a function that is never called still counts: the dependency is
     real in the code even if no run ever takes it.
+
+    Checked on some files (`ssotlint check FILE`, the pre-commit hook), a cycle is reported
+    when one of the imports it shows lies in them: a change that only adds a module to an
+    existing cycle group, off the cycle shown, is not reported there. A whole-project run
+    reports it (against a baseline, as a new finding: the fingerprint is made of the members).
     """
 
     code = "SSOT202"
