@@ -181,8 +181,9 @@ def test_two_concurrent_runs_never_corrupt_the_cache(tmp_path: Path) -> None:
     assert not list((root / ".ssotlint_cache").glob("*.tmp"))
 
 
-def test_findings_touching_a_path_include_whole_cycle_groups(tmp_path: Path) -> None:
-    # c.py is in the cycle group but not on the representative cycle a -> b -> a.
+def test_findings_touching_a_path_are_those_showing_it(tmp_path: Path) -> None:
+    # c.py is in the cycle group but not on the representative cycle a -> b -> a: the
+    # finding shows no location in it (a commit to c.py does not fail on it).
     root = write_project(
         tmp_path / "p",
         {
@@ -194,7 +195,9 @@ def test_findings_touching_a_path_include_whole_cycle_groups(tmp_path: Path) -> 
             "app/other.py": "",
         },
     )
-    assert findings(check(root, paths=(root / "app" / "c.py",))) == ["SSOT201 app/a.py:1:1"]
+    assert findings(check(root)) == ["SSOT201 app/a.py:1:1"]
+    assert findings(check(root, paths=(root / "app" / "c.py",))) == []
+    assert findings(check(root, paths=(root / "app" / "b.py",))) == ["SSOT201 app/a.py:1:1"]
     assert findings(check(root, paths=(root / "app" / "other.py",))) == []
 
 
