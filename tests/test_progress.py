@@ -52,4 +52,7 @@ def test_progress_bar_on_a_terminal_for_slow_runs(tmp_path: Path) -> None:
     proc.wait(timeout=300)
     os.close(master)
     assert proc.returncode == 0
-    assert b"analysing" in seen
+    # Files analysed of all, then the project-wide checks under their own label.
+    assert b"analysing files" in seen
+    assert b"checking the project" in seen
+    assert seen.index(b"analysing files") < seen.rindex(b"checking the project")

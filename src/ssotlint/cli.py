@@ -180,24 +180,41 @@ def _use_color(out: TextIO) -> bool:
     return hasattr(out, "isatty") and out.isatty()
 
 
+#: What a run is doing, by what the engine last reported: (files done, files in all), or
+#: nothing yet while the files are found.
+_PHASES = ("finding files", "analysing files", "checking the project")
+
+
+def _phase(counts: tuple[int, int] | None) -> str:
+    if counts is None:
+        return _PHASES[0]
+    done, total = counts
+    return _PHASES[1] if done < total else _PHASES[2]
+
+
 @contextmanager
 def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on a TTY, shown only once a run has taken more than a second."""
+    """A progress bar on a TTY, shown once a run has taken more than a second, whatever it
+    is doing then: finding files, analysing them (files done of all), then checking the
+    whole project (a bar without an end: the rules report no progress of their own)."""
     if not enabled:
         yield None
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    import threading
 
-    started = time.monotonic()
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    lock = threading.Lock()
+    state: dict[str, Any] = {"counts": None, "due": False, "closed": False}
     bar: dict[str, Any] = {}
 
-    def update(done: int, total: int) -> None:
+    def render() -> None:  # with the lock held
+        if state["closed"] or not state["due"]:
+            return
         if not bar:
-            if time.monotonic() - started < 1.0 or done >= total:
-                return
             progress = Progress(
-                TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[count]}"), TimeElapsedColumn(),
                 console=Console(stderr=True),
                 transient=True,
                 redirect_stdout=False,
@@ -205,14 +222,41 @@ def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
             )
             progress.start()
             bar["progress"] = progress
-            bar["task"] = progress.add_task("files", total=total)
-        bar["progress"].update(bar["task"], completed=done, total=total)
+        progress = bar["progress"]
+        counts = state["counts"]
+        phase = _phase(counts)
+        if bar.get("phase") != phase:  # a new task: only a new one can have no end
+            if "task" in bar:
+                progress.remove_task(bar["task"])
+            total = counts[1] if phase == _PHASES[1] else None
+            bar["task"] = progress.add_task(phase, total=total, count="")
+            bar["phase"] = phase
+            progress.refresh()
+        if phase == _PHASES[1]:
+            done, total = counts
+            progress.update(bar["task"], completed=done, count=f"{done}/{total}")
 
+    def due() -> None:
+        with lock:
+            state["due"] = True
+            render()
+
+    def update(done: int, total: int) -> None:
+        with lock:
+            state["counts"] = (done, total)
+            render()
+
+    timer = threading.Timer(1.0, due)
+    timer.daemon = True
+    timer.start()
     try:
         yield update
     finally:
-        if bar:
-            bar["progress"].stop()
+        timer.cancel()
+        with lock:
+            state["closed"] = True
+            if bar:
+                bar["progress"].stop()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
