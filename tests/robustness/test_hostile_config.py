@@ -53,6 +53,8 @@ def test_every_key_with_a_wrong_type(tmp_path: Path) -> None:
         ('[tool.ssotlint.imports]\nallow = ["a ->"]', "tool.ssotlint.imports.allow: expected 'importer -> imported'"),
         ("jobs = 0", "tool.ssotlint.jobs: expected a positive integer"),
         ("jobs = true", "tool.ssotlint.jobs: expected a positive integer"),
+        ("max-file-size = 0", "tool.ssotlint.max-file-size: expected a positive number of bytes, such as 1048576 (1 MiB)"),
+        ('max-file-size = "1 MB"', "tool.ssotlint.max-file-size: expected a positive number of bytes"),
         ("[tool]\nssotlint = 5", "tool.ssotlint: expected a table"),
     ],
 )

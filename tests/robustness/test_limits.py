@@ -137,3 +137,21 @@ def test_nesting_the_toml_parser_reads_is_a_wrong_type(tmp_path: Path) -> None:
         "ssotlint: error: invalid configuration\n"
         f"  {root / 'pyproject.toml'}:2: tool.ssotlint.src: expected a list of strings\n"
     )
+
+
+def test_newer_syntax_is_parsed_again_up_to_512_kib(monkeypatch: pytest.MonkeyPatch) -> None:
+    """libcst's parser needs twice the memory of the interpreter's: it gets smaller files only."""
+    import ssotlint.facts.parse
+    from ssotlint.facts.extract import extract
+
+    newer = b"type Alias = list[int]\n"  # PEP 695: newer than the interpreter running the tests
+    small = extract(b"x = 1\n" * 1000 + newer)
+    if small.error is None and not small.downgraded:
+        pytest.skip("the interpreter reads PEP 695 itself")
+    assert small.error is None and small.downgraded
+    calls: list[int] = []
+    original = ssotlint.facts.parse._parse_newer_syntax
+    monkeypatch.setattr(ssotlint.facts.parse, "_parse_newer_syntax", lambda text: calls.append(len(text)) or original(text))
+    big = extract(b"x = 1\n" * 90_000 + newer)  # 540,023 bytes
+    assert big.error is not None and big.error.line == 90_001
+    assert calls == []

@@ -40,7 +40,10 @@ class SyntaxErrorRule(Rule):
     `per-file-ignores`.
 
     ## Known problems
-    Files in an encoding Python does not know, or containing NUL bytes, are reported here too.
+    Files in an encoding Python does not know, or containing NUL bytes, are reported here too,
+    and so are files of newer syntax larger than 512 KiB (they are not parsed a second time).
+    Files larger than `max-file-size` (1 MiB by default) are not parsed at all: they are
+    skipped with a warning, not reported here.
     """
 
     code = "SSOT901"
