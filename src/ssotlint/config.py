@@ -44,7 +44,6 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
 DEFAULT_MAX_FILE_SIZE = 1 << 20
 
 
-
 def too_large(size: int, limit: int) -> str:
     """Why a file of ``size`` bytes is not read (``limit``: the ``max-file-size`` setting)."""
     return f"{size:,} bytes, more than max-file-size ({limit:,} bytes)"

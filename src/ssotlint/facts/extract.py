@@ -18,8 +18,9 @@ _SUPPRESSION = re.compile(
     r"#\s*ssotlint:\s*(?P<kind>ignore-file|ignore)\b(?:\[(?P<codes>[^\]]*)\])?"
 )
 
-#: Bumped when the shape or meaning of facts changes, so old caches are not used.
-FACTS_SCHEMA = 8
+#: Bumped when the shape or meaning of facts changes, so old caches are not used (9: files
+#: of newer syntax over 512 KiB are a syntax error, no longer parsed again).
+FACTS_SCHEMA = 9
 
 
 #: Optional collector families. Imports (and suppressions) are always extracted; classes and
