@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pathspec
 
-from ssotlint.config import MAX_SETTING_LENGTH, Config
+from ssotlint.config import MAX_SETTING_LENGTH, Config, too_large
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +113,7 @@ class _Ignore:
     def __init__(self, config: Config) -> None:
         self.exclude = _Matcher(_spec([*config.exclude, *config.extend_exclude]))
         self.respect_gitignore = config.respect_gitignore
+        self.max_size = config.max_file_size
         self.root = config.root.resolve()
         self.gitignores: list[tuple[str, _Matcher]] = []
 
@@ -122,11 +123,20 @@ class _Ignore:
         gi = Path(folder, ".gitignore")
         try:
             if gi.is_file():
+                # Patterns are compiled in time growing with their number and faster than
+                # their length: the limits of source files and of settings apply.
+                where = f"{rel}/.gitignore" if rel else ".gitignore"
+                size = gi.stat().st_size
+                if size > self.max_size:
+                    log.warning("ignoring %s: %s", where, too_large(size, self.max_size))
+                    return
                 lines = gi.read_text("utf-8", errors="replace").splitlines()
                 for number, line in enumerate(lines, 1):
-                    if len(line) > MAX_SETTING_LENGTH:  # as slow to compile as to read in a setting
-                        where = f"{rel}/.gitignore" if rel else ".gitignore"
-                        log.warning("ignoring %s line %d: a pattern of %d characters", where, number, len(line))
+                    if len(line) > MAX_SETTING_LENGTH:
+                        log.warning(
+                            "ignoring %s line %d: a pattern of %s characters, more than %s",
+                            where, number, f"{len(line):,}", f"{MAX_SETTING_LENGTH:,}",
+                        )
                         lines[number - 1] = ""
                 self.gitignores.append((rel + "/" if rel else "", _Matcher(_spec(lines))))
         except OSError as exc:

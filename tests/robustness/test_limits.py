@@ -102,13 +102,31 @@ def test_a_huge_pattern_is_a_configuration_error(tmp_path: Path) -> None:
     assert concise(clean_run("check", str(root), "--format", "concise", codes=(1,))) == ["SSOT201 pkg/a.py:1:1"]
 
 
-def test_a_huge_gitignore_pattern_is_ignored_with_a_warning(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("length", "warning"),
+    [
+        (1_000_000, "ignoring pkg/.gitignore line 2: a pattern of 1,000,000 characters, more than 4,096"),
+        (10 << 20, "ignoring pkg/.gitignore: 10,485,768 bytes, more than max-file-size (1,048,576 bytes)"),
+    ],
+    ids=["long-line", "huge-file"],
+)
+def test_a_huge_gitignore_pattern_is_ignored_with_a_warning(tmp_path: Path, length: int, warning: str) -> None:
     root = write_project(tmp_path / "proj", {**CYCLE, "pkg/gen.py": "import pkg.a\n"})
-    (root / "pkg" / ".gitignore").write_text("gen.py\n" + "a" * (10 << 20) + "\n")
+    (root / "pkg" / ".gitignore").write_text("gen.py\n" + "a" * length + "\n")
     run = measured_run("check", str(root), "--format", "concise", codes=(1,))
-    assert concise(run.proc) == ["SSOT201 pkg/a.py:1:1"]  # gen.py is still ignored
-    assert run.proc.stderr == "ssotlint: warning: ignoring pkg/.gitignore line 2: a pattern of 10485760 characters\n"
+    assert concise(run.proc) == ["SSOT201 pkg/a.py:1:1"]
+    assert run.proc.stderr == f"ssotlint: warning: {warning}\n"
     assert run.cpu_seconds < CPU_SECONDS, run
+
+
+def test_a_gitignore_larger_than_max_file_size_is_ignored_with_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    root = write_project(tmp_path / "proj", {**CYCLE, "pkg/gen.py": "import pkg.a\n"}, config="max-file-size = 100")
+    (root / "pkg" / ".gitignore").write_text("gen.py\n" + "# padding\n" * 10)
+    with caplog.at_level(logging.WARNING, logger="ssotlint"):
+        result = check(root)
+    assert [r.getMessage() for r in caplog.records] == ["ignoring pkg/.gitignore: 107 bytes, more than max-file-size (100 bytes)"]
+    assert findings(result) == ["SSOT201 pkg/a.py:1:1"]
+    assert "pkg/gen.py" in result.index.files  # not ignored any more
 
 
 @pytest.mark.parametrize(
