@@ -30,7 +30,14 @@ from ssotlint.fix.codemods import (
     remove_alias,
     rewrite_imports,
 )
-from ssotlint.fix.plan import Action, MoveEventFields, RemoveAlias, RewriteImports, TextEdits, split_symbol
+from ssotlint.fix.plan import (
+    Action,
+    MoveEventFields,
+    RemoveAlias,
+    RewriteImports,
+    TextEdits,
+    split_symbol,
+)
 from ssotlint.index.project import ProjectIndex
 
 

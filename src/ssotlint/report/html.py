@@ -45,7 +45,7 @@ h1 { font-size: 22px; margin: 0 0 8px; } h2 { font-size: 18px; margin: 24px 0 8p
 h3 { font-size: 15px; margin: 16px 0 6px; }
 .scroll { overflow-x: auto; max-width: 100%; margin: 6px 0 12px; }
 table { border-collapse: collapse; } th, td { border: 1px solid #dde2e7; padding: 3px 8px; text-align: left; vertical-align: top; }
-td { overflow-wrap: anywhere; max-width: 46em; } th { background: #f4f6f8; }
+td { overflow-wrap: break-word; max-width: 46em; } th { background: #f4f6f8; }
 code { font: 12px ui-monospace, Menlo, Consolas, monospace; background: #f4f6f8; padding: 0 3px; overflow-wrap: anywhere; }
 .nothing { color: #6b7785; font-style: italic; } .more { color: #6b7785; }
 .cards { display: flex; gap: 12px; flex-wrap: wrap; }
@@ -157,7 +157,7 @@ def _concept(concept: Concept, rank: int, view: View) -> str:
             rows.append([m.kind, _code(m.symbol), _code(f"{m.path}:{m.line}"), str(m.import_sites), listed, fix])
         out.append(_table(["Kind", "Symbol", "Defined at", "Import sites", "Importing modules", "Fix"], rows))
         nodes, links = fan_in_picture(concept)
-        out.append(f'<div class="figure">{svg(nodes, links, title=f"import fan-in of {concept.name}", direction="LR")}</div>')
+        out.append(f'<div class="figure">{svg(nodes, links, title=f"import fan-in of {concept.name}", direction="LR", key=concept.anchor)}</div>')
     for f in concept.factories:
         out.append(f"<p>Duplicate factory at {_code(f'{f.path}:{f.line}')}: {escape(f.message)}</p>")
     return "".join(out)
@@ -234,7 +234,7 @@ def _cycle(g: CycleGroup, view: View) -> str:
         else:
             out.append("<p>Large group: the representative cycle and the cut are drawn; the other modules are collapsed into their packages.</p>")
     out.append(LEGEND)
-    out.append(f'<div class="figure">{svg(nodes, links, cut, title=g.id)}</div>')
+    out.append(f'<div class="figure">{svg(nodes, links, cut, title=g.id, key=g.anchor)}</div>')
     steps = _table(
         ["#", "Import", "At", "Kind", "Names"],
         (

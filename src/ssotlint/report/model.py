@@ -915,7 +915,7 @@ def _start_here(
             sites = sum(m.import_sites for m in duplicates)
             parts.append(
                 f"merge {plural(len(duplicates), 'duplicate')} into {c.canonical} by hand, then point "
-                f"their {plural(sites, 'import site')} at it"
+                f"{'its' if len(duplicates) == 1 else 'their'} {plural(sites, 'import site')} at it"
             )
         if c.factories:
             parts.append(f"keep one factory instead of {len(c.factories) + 1}")

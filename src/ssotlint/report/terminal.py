@@ -6,7 +6,7 @@ event shape, and how many more there are.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from rich.console import Console
@@ -160,11 +160,12 @@ def render(report: Report, out: TextIO, *, color: bool = False, width: int | Non
             console.print(f"      $ {escape(step.command)}")
 
     unchecked = set(f.unchecked)
-    for family, title, section in (
+    sections: list[tuple[str, str, Callable[[], None]]] = [
         ("duplicates", "Duplicate implementations", lambda: _concepts(console, report.concepts, view)),
         ("cycles", "Import cycles", lambda: _cycles(console, report.cycles, view)),
         ("events", "Event shapes", lambda: _events(console, report.events, view)),
-    ):
+    ]
+    for family, title, section in sections:
         console.print(f"\n[bold]{title}[/bold]")
         if family in unchecked:
             console.print(NOT_CHECKED)
