@@ -1,20 +1,25 @@
 """A generated monorepo at the scale the refactor plan is written for.
 
 Hundreds of duplicated concepts (one declared, the rest discovered by shared class names),
-hundreds of import-cycle groups of many sizes, hundreds of event types whose producers drift
-from the spec, and plain modules importing the duplicates and aliases (the import sites a
-consolidation has to migrate) up to the requested number of files. Everything is derived
-from the parameters (no randomness): the same parameters write the same files.
+hundreds of import-cycle groups of many sizes (some closed by imports inside functions),
+hundreds of event types whose producers and consumers drift from the spec, and plain modules
+importing the duplicates and aliases (the import sites a consolidation has to migrate), up
+to the requested number of files. Everything is derived from the parameters (no
+randomness): the same parameters write the same files.
 
-The expected ranking is known by construction:
+What each item's impact is, is known by construction, so tests can state the expected
+ranking without the report's help:
 
-- the declared concept ``websocket-manager`` has fewer import sites than the discovered
-  concept ``store0``, which has the most of the discovered ones (``store<i>``: fewer sites as
-  ``i`` grows, see :func:`concept_sites`);
-- cycle group ``j`` has ``cycle_size(j)`` modules: larger ``j``... see :func:`cycle_size`;
-- event ``evt_<k>`` has ``event_sites(k)`` drifting producers.
+- the declared concept ``websocket-manager`` has ``declared_sites`` import sites, fewer
+  than the top discovered concepts; discovered concept ``Store<i>`` has
+  :func:`concept_sites` import sites on its duplicate, plus 2 on its alias for every third;
+- cycle group ``j`` has :func:`cycle_size` modules;
+- event ``evt_<k>`` has :func:`event_sites` producers nesting its field under ``payload``,
+  one producer missing ``timestamp``, and for every third event a test reading a field the
+  spec does not define.
 
-Used by tests/test_report_scale.py and bench/bench_report.py.
+Used by tests/test_report_scale.py (through the ``generated_report`` fixture) and
+bench/bench_report.py.
 """
 
 from __future__ import annotations

@@ -354,3 +354,77 @@ def test_readme_picture_is_current() -> None:
     assert hashlib.sha256(page.encode("utf-8")).hexdigest() + "\n" == digest.read_text(encoding="utf-8"), (
         "the README's picture shows an older report: SSOTLINT_UPDATE_SNAPSHOTS=1 python -m pytest tests/test_report_browser.py"
     )
+
+
+# --- focus and how much is shown ------------------------------------------------------------------
+
+
+def test_cli_concept_keeps_to_the_concept_and_the_cycles_through_its_modules(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    proc = run_cli("report", str(EXAMPLE_DIR), "--no-cache", "--concept", "websocket-*", "--format", "json", "-o", str(out))
+    assert (proc.returncode, proc.stderr) == (0, "")
+    doc = json.loads(out.read_text())
+    jsonschema.validate(doc, SCHEMA)
+    assert doc["focus"] == {"paths": [], "select": [], "concepts": ["websocket-*"], "unchecked": []}
+    assert [c["name"] for c in doc["concepts"]["items"]] == ["websocket-manager"]
+    assert doc["concepts"]["constants"] == [] and doc["events"]["items"] == []
+    # Both cycle groups through the manager's module; not the shared library's.
+    assert [(g["code"], g["size"]) for g in doc["cycles"]["items"]] == [("SSOT202", 4), ("SSOT201", 3)]
+    assert [(r["code"], r["count"]) for r in doc["summary"]["rules"]] == [
+        ("SSOT101", 2), ("SSOT102", 1), ("SSOT103", 1), ("SSOT201", 1), ("SSOT202", 1),
+    ]
+
+
+def test_cli_unknown_concept_is_an_error_with_a_suggestion() -> None:
+    proc = run_cli("report", str(EXAMPLE_DIR), "--no-cache", "--concept", "websocket")
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == "ssotlint: error: no concept is named 'websocket'; did you mean websocket-manager?\n"
+
+
+def test_cli_select_reports_the_other_families_as_not_checked() -> None:
+    proc = run_cli("report", str(EXAMPLE_DIR), "--no-cache", "--select", "SSOT3", "--format", "markdown")
+    assert proc.returncode == 0
+    assert proc.stdout.count("_Not checked in this run (`--select`)._") == 2
+    assert "Narrowed to rules `SSOT3`." in proc.stdout
+    assert "## Event shapes\n\n4 event types" in proc.stdout
+
+
+def test_cli_top_and_full(tmp_path: Path) -> None:
+    def markdown_of(*args: str) -> str:
+        proc = run_cli("report", str(REPORT_CYCLES), "--no-cache", "--format", "markdown", *args)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    top1 = markdown_of("--top", "1")
+    assert "### 1. `cycle-1`" in top1 and "### 2. `cycle-2`" not in top1
+    assert "_2 more cycle groups: `--top N` or `--full` shows them._" in top1
+    full = markdown_of("--full")
+    assert "### 3. `cycle-3`" in full and "more cycle groups" not in full
+    assert len(mermaid_blocks(full)) == 3 > len(mermaid_blocks(top1)) == 1
+    # The JSON model is whole whatever is shown.
+    assert run_cli("report", str(REPORT_CYCLES), "--no-cache", "--format", "json", "--top", "1").stdout == run_cli(
+        "report", str(REPORT_CYCLES), "--no-cache", "--format", "json"
+    ).stdout
+
+
+def test_baseline_marks_new_items_in_every_section(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/a.py": "import app.b\n", "app/b.py": "from app import a\n"})
+    assert run_cli("baseline", str(root)).returncode == 0
+    (root / "app/c.py").write_text("import app.d\n")
+    (root / "app/d.py").write_text("import app.c\n")
+    report = build_report(check(root))
+    assert [(g.cycle, g.new) for g in report.cycles.items] == [(["app.a", "app.b"], False), (["app.c", "app.d"], True)]
+    text = markdown.render(report)
+    assert "### 2. `cycle-2`: import-time cycle of 2 modules (SSOT201) (new)" in text
+    assert "| Family | Findings | New |" in text
+
+
+def test_start_here_keeps_the_head_of_each_ranking_then_the_largest() -> None:
+    from ssotlint.report.ranking import Candidate, pick
+
+    events = [Candidate("event", r, n, f"e{r}") for r, n in enumerate([40, 30, 20, 10])]
+    concepts = [Candidate("concept", r, n, f"c{r}") for r, n in enumerate([2, 50])]  # the declared one ranks first
+    cycles = [Candidate("cycle", r, 1, f"g{r}") for r in range(3)]
+    chosen = pick([*events, *concepts, *cycles])
+    assert [c.payload for c in chosen] == ["c1", "e0", "e1", "c0", "g0"]
+    assert [c.payload for c in pick([*cycles, Candidate("fix", 0, 1, "fix")], limit=2)] == ["fix", "g0"]

@@ -913,15 +913,15 @@ def _start_here(
         parts = []
         if duplicates:
             sites = sum(m.import_sites for m in duplicates)
-            parts.append(
-                f"merge {plural(len(duplicates), 'duplicate')} into {c.canonical} by hand, then point "
-                f"{'its' if len(duplicates) == 1 else 'their'} {plural(sites, 'import site')} at it"
-            )
+            merge = f"merge {plural(len(duplicates), 'duplicate')} into {c.canonical} by hand"
+            if sites:
+                merge += f", then point {'its' if len(duplicates) == 1 else 'their'} {plural(sites, 'import site')} at it"
+            parts.append(merge)
         if c.factories:
             parts.append(f"keep one factory instead of {len(c.factories) + 1}")
         declared = " (declared)" if c.declared else ""
         title = f"Consolidate concept {c.name}{declared}: {'; '.join(parts)}."
-        command = _command("ssotlint fix --unsafe", scope) if duplicates else ""
+        command = _command("ssotlint fix --unsafe", scope) if any(m.import_sites for m in duplicates) else ""
         step = StartStep(0, "concept", c.name, title, count, command, c.anchor)
         candidates.append(ranking.Candidate("concept", rank, count, step))
     for rank, g in enumerate(cycles.items):
