@@ -59,17 +59,18 @@ def cut_effect(g: Digraph, members: Sequence[str], cut: Sequence[tuple[str, str]
     sub = _subgraph(g, members)
     before = _cyclic(sub)
     edges = list(dict.fromkeys(e for e in cut if sub.has_edge(*e)))
-    whole = sub.copy()
-    whole.remove_edges_from(edges)
     frees: dict[tuple[str, str], int] = {}
+    for e in edges[:CUT_SCORE_LIMIT] if len(edges) > 1 else ():
+        # One import out, measured, put back (copying a large group's graph costs more).
+        site = sub.sites(*e)[0]
+        sub.remove_edges_from([e])
+        frees[e] = before - _cyclic(sub)
+        sub.add_site(site)
+    sub.remove_edges_from(edges)
+    freed = before - _cyclic(sub)
     if len(edges) == 1:
-        frees[edges[0]] = before - _cyclic(whole)
-    else:
-        for e in edges[:CUT_SCORE_LIMIT]:
-            one = sub.copy()
-            one.remove_edges_from([e])
-            frees[e] = before - _cyclic(one)
-    return CutEffect(before - _cyclic(whole), frees)
+        frees[edges[0]] = freed
+    return CutEffect(freed, frees)
 
 
 def cycle_key(freed: int, size: int, cut_imports: int, code: str, modules: Sequence[str]) -> tuple[object, ...]:
