@@ -405,7 +405,7 @@ def build_report(result: RunResult, *, concepts: Sequence[str] = (), select: Seq
     return Report(
         version=VERSION,
         project=index.root.name,
-        summary=_summary(result, diagnostics),
+        summary=_summary(ctx, result, diagnostics),
         concepts=concept_section,
         cycles=cycle_section,
         events=event_section,
@@ -448,9 +448,8 @@ def _focus_concepts(
     return sorted([*kept, *cycles], key=Diagnostic.sort_key), modules
 
 
-def _summary(result: RunResult, diagnostics: list[Diagnostic]) -> Summary:
-    with_baseline = result.baseline_file is not None and result.baseline_file.exists()
-    known = {id(d) for d in result.baselined}
+def _summary(ctx: _Context, result: RunResult, diagnostics: list[Diagnostic]) -> Summary:
+    with_baseline, known = ctx.with_baseline, ctx.known
     names = {r.code: r.name for r in result.rules}
     names.update({d.code: d.name for d in diagnostics})
     by_code = Counter(d.code for d in diagnostics)
@@ -471,7 +470,7 @@ def _summary(result: RunResult, diagnostics: list[Diagnostic]) -> Summary:
     baseline_summary = None
     if with_baseline:
         gone = sum(1 for d in result.diagnostics if d.code == STALE_BASELINE)
-        baseline_summary = BaselineSummary(len(result.baselined), sum(new_by_code.values()), gone)
+        baseline_summary = BaselineSummary(len(diagnostics) - sum(new_by_code.values()), sum(new_by_code.values()), gone)
     return Summary(
         files=result.files,
         modules=len(result.index.modules.by_name),
