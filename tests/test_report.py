@@ -238,6 +238,11 @@ def test_baseline_counts_new_findings_apart(tmp_path: Path) -> None:
     assert summary.baseline is not None
     assert (summary.findings, summary.baseline.known, summary.baseline.new, summary.baseline.gone) == (2, 1, 1, 0)
     assert [(r.code, r.count, r.new) for r in summary.rules] == [("SSOT201", 2, 1)]
+    # Each section marks its new items too.
+    assert [(g.cycle, g.new) for g in report.cycles.items] == [(["app.a", "app.b"], False), (["app.c", "app.d"], True)]
+    text = markdown.render(report)
+    assert "### 2. `cycle-2`: import-time cycle of 2 modules (SSOT201) (new)" in text
+    assert "| Family | Findings | New |" in text
 
 
 # --- renderings -------------------------------------------------------------------------------
@@ -405,18 +410,6 @@ def test_cli_top_and_full(tmp_path: Path) -> None:
     assert run_cli("report", str(REPORT_CYCLES), "--no-cache", "--format", "json", "--top", "1").stdout == run_cli(
         "report", str(REPORT_CYCLES), "--no-cache", "--format", "json"
     ).stdout
-
-
-def test_baseline_marks_new_items_in_every_section(tmp_path: Path) -> None:
-    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/a.py": "import app.b\n", "app/b.py": "from app import a\n"})
-    assert run_cli("baseline", str(root)).returncode == 0
-    (root / "app/c.py").write_text("import app.d\n")
-    (root / "app/d.py").write_text("import app.c\n")
-    report = build_report(check(root))
-    assert [(g.cycle, g.new) for g in report.cycles.items] == [(["app.a", "app.b"], False), (["app.c", "app.d"], True)]
-    text = markdown.render(report)
-    assert "### 2. `cycle-2`: import-time cycle of 2 modules (SSOT201) (new)" in text
-    assert "| Family | Findings | New |" in text
 
 
 def test_start_here_keeps_the_head_of_each_ranking_then_the_largest() -> None:

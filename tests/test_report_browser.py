@@ -25,16 +25,21 @@ WIDTH, HEIGHT = 1400, 2000
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium (Debian package `chromium`)")
 
 
-def screenshot(page: Path, png: Path, profile: Path) -> tuple[int, int, Counter[tuple[int, int, int]]]:
+def take(page: Path, png: Path, profile: Path, size: tuple[int, int]) -> None:
+    """A screenshot of ``page`` in a fresh offline headless Chromium window of ``size``."""
     subprocess.run(
         [
             str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--hide-scrollbars", f"--user-data-dir={profile}", f"--screenshot={png}",
-            f"--window-size={WIDTH},{HEIGHT}", page.as_uri(),
+            f"--window-size={size[0]},{size[1]}", page.as_uri(),
         ],
         capture_output=True, timeout=120, check=True,
     )
+
+
+def screenshot(page: Path, png: Path, profile: Path) -> tuple[int, int, Counter[tuple[int, int, int]]]:
+    take(page, png, profile, (WIDTH, HEIGHT))
     width, height, pixels = read_png(png)
     return width, height, Counter(pixels)
 
@@ -81,15 +86,7 @@ def test_first_screen_of_a_large_report_shows_summary_start_here_and_top_concept
     marked = tmp_path / "large.html"
     marked.write_text(page.replace("</style>", css + "</style>", 1), encoding="utf-8")
     png = tmp_path / "large.png"
-    subprocess.run(
-        [
-            str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--hide-scrollbars", f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={png}",
-            f"--window-size={FIRST_SCREEN[0]},{FIRST_SCREEN[1]}", marked.as_uri(),
-        ],
-        capture_output=True, timeout=120, check=True,
-    )
+    take(marked, png, tmp_path / "profile", FIRST_SCREEN)
     width, height, pixels = read_png(png)
     assert (width, height) == FIRST_SCREEN
     counts = Counter(pixels)
@@ -115,15 +112,7 @@ def test_readme_picture(tmp_path: Path) -> None:
         text = html.render(build_report(check(EXAMPLE_DIR)))
         page = tmp_path / "report.html"
         page.write_text(text, encoding="utf-8")
-        subprocess.run(
-            [
-                str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--hide-scrollbars", f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={DOC_PICTURE}",
-                f"--window-size={DOC_WINDOW[0]},{DOC_WINDOW[1]}", page.as_uri(),
-            ],
-            capture_output=True, timeout=120, check=True,
-        )
+        take(page, DOC_PICTURE, tmp_path / "profile", DOC_WINDOW)
         DOC_DIGEST.write_text(hashlib.sha256(text.encode("utf-8")).hexdigest() + "\n", encoding="utf-8")
     width, height, _ = read_png(DOC_PICTURE)
     assert (width, height) == DOC_WINDOW
