@@ -421,3 +421,13 @@ def test_start_here_keeps_the_head_of_each_ranking_then_the_largest() -> None:
     chosen = pick([*events, *concepts, *cycles])
     assert [c.payload for c in chosen] == ["c1", "e0", "e1", "c0", "g0"]
     assert [c.payload for c in pick([*cycles, Candidate("fix", 0, 1, "fix")], limit=2)] == ["fix", "g0"]
+
+
+def test_start_here_commands_keep_to_the_paths_of_the_report() -> None:
+    ws = "services/backend/chat_backend/websocket"
+    report = build_report(check(EXAMPLE_DIR, paths=(EXAMPLE_DIR / ws,)))
+    assert report.focus.paths == [ws]
+    assert [(s.kind, s.command) for s in report.start_here if s.command] == [
+        ("concept", f"ssotlint fix --unsafe {ws}"),
+        ("fix", f"ssotlint fix {ws}"),
+    ]

@@ -304,7 +304,7 @@ class StartStep:
     subject: str  # the concept, the cycle group's id, the event type ("" for the fix step)
     title: str  # what to do, one sentence
     findings: int  # findings the step addresses
-    command: str  # the ssotlint command that carries it out ("" when it is work by hand)
+    command: str  # the ssotlint command that does it, run from the project root ("": by hand)
     anchor: str  # where the report shows the details
 
 
