@@ -311,7 +311,7 @@ def _events(e: Events, view: View) -> str:
     items, _ = view.head(e.items)
     for rank, ev in enumerate(items):
         new = f", {ev.new} new" if ev.new is not None else ""
-        numbers = f"{plural(ev.sites, 'drifting place')} ({ev.producers} producers, {ev.consumers} consumers), {plural(ev.findings, 'finding')}{new}"
+        numbers = f"{plural(ev.sites, 'drifting place')} ({ev.places()}), {plural(ev.findings, 'finding')}{new}"
         out.append(_item(ev.anchor, rank, _code(ev.event), numbers, _event(ev, view)))
     others = e.items[len(items):]
     if others:

@@ -242,10 +242,9 @@ def _cycles(c: Cycles, view: View) -> list[str]:
 
 def _event(ev: EventType, rank: int, view: View, with_new: bool) -> list[str]:
     out = [f"### {rank + 1}. `{ev.event}`{_anchor(ev.anchor)}", ""]
-    places = ", ".join(p for p in (plural(ev.producers, "producer") if ev.producers else "", plural(ev.consumers, "consumer") if ev.consumers else "") if p)
     new = f", {ev.new} new" if with_new else ""
     fix = f"; `ssotlint fix --unsafe` moves the fields of {plural(ev.fixable, 'literal dict')}" if ev.fixable else ""
-    out += [f"{plural(ev.sites, 'drifting place')} ({places}), {plural(ev.findings, 'finding')}{new}{fix}.", ""]
+    out += [f"{plural(ev.sites, 'drifting place')} ({ev.places()}), {plural(ev.findings, 'finding')}{new}{fix}.", ""]
     columns = sorted({f for s in ev.shapes for f in s.cells} | set(ev.fields))
     shapes, rest = view.lines(ev.shapes, None if view.detailed(rank) else 3)
     rows: list[list[object]] = []

@@ -291,6 +291,11 @@ class EventType:
     new: int | None
     anchor: str
 
+    def places(self) -> str:
+        """``"3 producers, 1 consumer"`` (the roles that drift)."""
+        roles = ((self.producers, "producer"), (self.consumers, "consumer"))
+        return ", ".join(plural(n, role) for n, role in roles if n)
+
 
 @dataclass(frozen=True)
 class Events:
@@ -934,11 +939,8 @@ def _start_here(
         step = StartStep(0, "cycle", g.id, title, 1, "", g.anchor)
         candidates.append(ranking.Candidate("cycle", rank, 1, step))
     for rank, e in enumerate(events.items):
-        places = ", ".join(
-            p for p in (plural(e.producers, "producer") if e.producers else "", plural(e.consumers, "consumer") if e.consumers else "") if p
-        )
         verb = "drifts" if e.sites == 1 else "drift"
-        title = f"Align event {e.event} with the spec: {places} {verb} ({plural(e.findings, 'finding')})"
+        title = f"Align event {e.event} with the spec: {e.places()} {verb} ({plural(e.findings, 'finding')})"
         if e.fixable:
             title += f"; the unsafe fix moves the fields of {plural(e.fixable, 'literal dict')}"
         title += "."

@@ -116,7 +116,7 @@ def _events(console: Console, e: Events, view: View) -> None:
         fix = f"; ssotlint fix --unsafe moves the fields of {plural(ev.fixable, 'literal dict')}" if ev.fixable else ""
         console.print(
             f"{rank + 1:>2}. [bold]{escape(ev.event)}[/bold]: {plural(ev.sites, 'drifting place')} "
-            f"({ev.producers} producers, {ev.consumers} consumers), {plural(ev.findings, 'finding')}{fix}"
+            f"({ev.places()}), {plural(ev.findings, 'finding')}{fix}"
         )
         shapes, left = view.lines(ev.shapes, None if view.detailed(rank) else 3)
         for sh in shapes:
