@@ -458,7 +458,7 @@ def report(
         paths=paths,
         jobs=jobs,
         use_cache=not no_cache,
-        select=selected if select is not None else None,
+        select=selected or None,
         baseline=baseline_file,
         use_baseline=not no_baseline,
     )
