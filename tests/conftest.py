@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -67,6 +68,19 @@ def run_cli(*args: str, cwd: Path | None = None, env: Mapping[str, str] | None =
     return subprocess.run(
         [*ssotlint_exe(), *args], cwd=cwd, capture_output=True, text=True, env=full_env, timeout=300, check=False
     )
+
+
+@pytest.fixture(scope="session")
+def generated_report(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The report of the generated 10,000-file monorepo (tests/generated_monorepo.py), built once."""
+    from ssotlint.report.model import build_report
+    from tests.generated_monorepo import Shape, write
+
+    shape = Shape()
+    root = write(tmp_path_factory.mktemp("generated") / "monorepo", shape)
+    result = check(root, jobs=2)
+    assert result.files == shape.files
+    return build_report(result)
 
 
 @pytest.fixture

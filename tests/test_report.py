@@ -9,6 +9,7 @@ README's picture, docs/report-chat-monorepo.png) with
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
 import json
 import os
@@ -26,6 +27,7 @@ from ssotlint.report.graphs import fan_in_picture
 from ssotlint.report.layout import layers
 from ssotlint.report.model import COLLAPSE_ABOVE, CYCLE_DRAW_LIMIT, GraphEdge, Report, build_report
 from ssotlint.report.render import render, to_json
+from ssotlint.report.view import View
 from tests.conftest import EXAMPLE_DIR, FIXTURES, check, run_cli, write_project
 from tests.mermaid_check import check_flowchart, check_markdown, mermaid_blocks
 
@@ -144,12 +146,13 @@ def test_concepts_count_import_sites_and_order_the_plan() -> None:
 
 def test_events_matrix_groups_places_by_shape() -> None:
     report = build_report(hand_built_result())
-    assert [(e.event, e.fields) for e in report.events.items] == [
-        ("tool_complete", ["(type)"]),
-        ("tool_completed", ["duration", "result", "results", "timestamp", "tool_name"]),
-        ("tool_executing", ["parameters", "tool_name"]),
+    # Ranked by drifting places, then findings, then name.
+    assert [(e.event, e.fields, e.sites, e.producers, e.consumers, e.findings, e.fixable, e.anchor) for e in report.events.items] == [
+        ("tool_completed", ["duration", "result", "results", "timestamp", "tool_name"], 2, 1, 1, 2, 0, "event-tool_completed"),
+        ("tool_complete", ["(type)"], 1, 1, 0, 1, 0, "event-tool_complete"),
+        ("tool_executing", ["parameters", "tool_name"], 1, 1, 0, 1, 1, "event-tool_executing"),
     ]
-    completed = report.events.items[1]
+    completed = report.events.items[0]
     assert [(s.role, s.cells, s.count, [(loc.path, loc.line) for loc in s.locations]) for s in completed.shapes] == [
         ("producer", {"duration": "missing"}, 1, [("app/api/events.py", 16)]),
         ("consumer", {"result": "not in spec"}, 1, [("app/api/routes.py", 8)]),
@@ -163,12 +166,21 @@ REPORT_CYCLES = FIXTURES / "report-cycles"  # the demo monorepo's cycles, frozen
 
 def test_cycles_with_their_cut_and_the_deferred_debt() -> None:
     report = build_report(check(REPORT_CYCLES))
-    assert [(g.id, g.code, g.size, g.cycle) for g in report.cycles.items] == [
-        ("cycle-1", "SSOT201", 3, ["chat_backend.agents.bridge", "chat_backend.websocket", "chat_backend.websocket.unified_manager"]),
-        ("cycle-2", "SSOT201", 2, ["shared.config", "shared.logging"]),
-        ("cycle-3", "SSOT202", 4, ["chat_backend.websocket.factory", "chat_backend.websocket.unified_manager"]),
+    # Ranked by the modules the cut frees, then by size; ids follow the rank, anchors the members.
+    assert [(g.id, g.code, g.size, g.freed, g.cut_imports, g.anchor, g.cycle) for g in report.cycles.items] == [
+        ("cycle-1", "SSOT202", 4, 4, 2, "deferred-cycle-chat_backend.agents.bridge",
+         ["chat_backend.websocket.factory", "chat_backend.websocket.unified_manager"]),
+        ("cycle-2", "SSOT201", 3, 3, 1, "cycle-chat_backend.agents.bridge",
+         ["chat_backend.agents.bridge", "chat_backend.websocket", "chat_backend.websocket.unified_manager"]),
+        ("cycle-3", "SSOT201", 2, 2, 1, "cycle-shared.config", ["shared.config", "shared.logging"]),
     ]
-    assert [(c.path, c.line, c.names) for c in report.cycles.items[1].cut] == [("libs/shared/shared/logging.py", 5, ["settings"])]
+    assert [(c.path, c.line, c.names, c.frees) for c in report.cycles.items[2].cut] == [
+        ("libs/shared/shared/logging.py", 5, ["settings"], 2)
+    ]
+    # Alone, the import of the bridge breaks the import-time cycle (bridge, websocket and the
+    # manager leave it) but the factory still imports the manager back inside a function.
+    manager = "services/backend/chat_backend/websocket/unified_manager.py"
+    assert [(c.path, c.line, c.frees) for c in report.cycles.items[0].cut] == [(manager, 5, 2), (manager, 35, 1)]
     d = report.cycles.deferred
     assert (d.deferred_imports, d.with_comment, d.closing_cycles) == (1, 1, 1)
     assert [(s.path, s.line) for s in d.sites] == [("services/backend/chat_backend/websocket/unified_manager.py", 35)]
@@ -211,8 +223,8 @@ def test_empty_sections_say_nothing_found(tmp_path: Path) -> None:
     root = write_project(tmp_path / "clean", {"app/__init__.py": "", "app/a.py": "import json\n"})
     report = build_report(check(root))
     text = markdown.render(report)
-    assert text.count("_Nothing found._") == 3
-    assert html.render(report).count("Nothing found.") == 3
+    assert text.count("_Nothing found._") == 4  # Start here and the three sections
+    assert html.render(report).count("Nothing found.") == 4
 
 
 def test_baseline_counts_new_findings_apart(tmp_path: Path) -> None:
@@ -226,6 +238,11 @@ def test_baseline_counts_new_findings_apart(tmp_path: Path) -> None:
     assert summary.baseline is not None
     assert (summary.findings, summary.baseline.known, summary.baseline.new, summary.baseline.gone) == (2, 1, 1, 0)
     assert [(r.code, r.count, r.new) for r in summary.rules] == [("SSOT201", 2, 1)]
+    # Each section marks its new items too.
+    assert [(g.cycle, g.new) for g in report.cycles.items] == [(["app.a", "app.b"], False), (["app.c", "app.d"], True)]
+    text = markdown.render(report)
+    assert "### 2. `cycle-2`: import-time cycle of 2 modules (SSOT201) (new)" in text
+    assert "| Family | Findings | New |" in text
 
 
 # --- renderings -------------------------------------------------------------------------------
@@ -242,7 +259,7 @@ def test_markdown_is_well_formed_and_mermaid_blocks_parse(which: str) -> None:
 
 
 def test_cut_edges_are_dashed_in_mermaid() -> None:
-    text = markdown.render(build_report(check(REPORT_CYCLES)))
+    text = markdown.render(build_report(check(REPORT_CYCLES)), View.everything())
     shared = next(b for b in mermaid_blocks(text) if "shared.logging" in b)
     assert '    n1 -.->|cut| n0' in shared.splitlines()
     assert "    n0 ==> n1" in shared.splitlines()
@@ -333,3 +350,86 @@ def test_fan_in_with_many_importers_is_drawn_by_package(tmp_path: Path) -> None:
     ]
     text = markdown.render(report)
     assert [check_flowchart(b) for b in mermaid_blocks(text)] == [[]]
+
+
+def test_readme_picture_is_current() -> None:
+    """docs/report-chat-monorepo.png was taken of today's demo report (see test_report_browser.py)."""
+    if os.environ.get("SSOTLINT_UPDATE_SNAPSHOTS"):
+        pytest.skip("test_report_browser.py::test_readme_picture retakes the picture and its digest")
+    digest = Path(__file__).parents[1] / "docs" / "report-chat-monorepo.html.sha256"
+    page = html.render(build_report(check(EXAMPLE_DIR)))
+    assert hashlib.sha256(page.encode("utf-8")).hexdigest() + "\n" == digest.read_text(encoding="utf-8"), (
+        "the README's picture shows an older report: SSOTLINT_UPDATE_SNAPSHOTS=1 python -m pytest tests/test_report_browser.py"
+    )
+
+
+# --- focus and how much is shown ------------------------------------------------------------------
+
+
+def test_cli_concept_keeps_to_the_concept_and_the_cycles_through_its_modules(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    proc = run_cli("report", str(EXAMPLE_DIR), "--no-cache", "--concept", "websocket-*", "--format", "json", "-o", str(out))
+    assert (proc.returncode, proc.stderr) == (0, "")
+    doc = json.loads(out.read_text())
+    jsonschema.validate(doc, SCHEMA)
+    assert doc["focus"] == {"paths": [], "select": [], "concepts": ["websocket-*"], "unchecked": []}
+    assert [c["name"] for c in doc["concepts"]["items"]] == ["websocket-manager"]
+    assert doc["concepts"]["constants"] == [] and doc["events"]["items"] == []
+    # Both cycle groups through the manager's module; not the shared library's.
+    assert [(g["code"], g["size"]) for g in doc["cycles"]["items"]] == [("SSOT202", 4), ("SSOT201", 3)]
+    assert [(r["code"], r["count"]) for r in doc["summary"]["rules"]] == [
+        ("SSOT101", 2), ("SSOT102", 1), ("SSOT103", 1), ("SSOT201", 1), ("SSOT202", 1),
+    ]
+
+
+def test_cli_unknown_concept_is_an_error_with_a_suggestion() -> None:
+    proc = run_cli("report", str(EXAMPLE_DIR), "--no-cache", "--concept", "websocket")
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == "ssotlint: error: no concept is named 'websocket'; did you mean websocket-manager?\n"
+
+
+def test_cli_select_reports_the_other_families_as_not_checked() -> None:
+    proc = run_cli("report", str(EXAMPLE_DIR), "--no-cache", "--select", "SSOT3", "--format", "markdown")
+    assert proc.returncode == 0
+    assert proc.stdout.count("_Not checked in this run (`--select`)._") == 2
+    assert "Narrowed to rules `SSOT3`." in proc.stdout
+    assert "## Event shapes\n\n4 event types" in proc.stdout
+
+
+def test_cli_top_and_full(tmp_path: Path) -> None:
+    def markdown_of(*args: str) -> str:
+        proc = run_cli("report", str(REPORT_CYCLES), "--no-cache", "--format", "markdown", *args)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    top1 = markdown_of("--top", "1")
+    assert "### 1. `cycle-1`" in top1 and "### 2. `cycle-2`" not in top1
+    assert "_2 more cycle groups: `--top N` or `--full` shows them._" in top1
+    full = markdown_of("--full")
+    assert "### 3. `cycle-3`" in full and "more cycle groups" not in full
+    assert len(mermaid_blocks(full)) == 3 > len(mermaid_blocks(top1)) == 1
+    # The JSON model is whole whatever is shown.
+    assert run_cli("report", str(REPORT_CYCLES), "--no-cache", "--format", "json", "--top", "1").stdout == run_cli(
+        "report", str(REPORT_CYCLES), "--no-cache", "--format", "json"
+    ).stdout
+
+
+def test_start_here_keeps_the_head_of_each_ranking_then_the_largest() -> None:
+    from ssotlint.report.ranking import Candidate, pick
+
+    events = [Candidate("event", r, n, f"e{r}") for r, n in enumerate([40, 30, 20, 10])]
+    concepts = [Candidate("concept", r, n, f"c{r}") for r, n in enumerate([2, 50])]  # the declared one ranks first
+    cycles = [Candidate("cycle", r, 1, f"g{r}") for r in range(3)]
+    chosen = pick([*events, *concepts, *cycles])
+    assert [c.payload for c in chosen] == ["c1", "e0", "e1", "c0", "g0"]
+    assert [c.payload for c in pick([*cycles, Candidate("fix", 0, 1, "fix")], limit=2)] == ["fix", "g0"]
+
+
+def test_start_here_commands_keep_to_the_paths_of_the_report() -> None:
+    ws = "services/backend/chat_backend/websocket"
+    report = build_report(check(EXAMPLE_DIR, paths=(EXAMPLE_DIR / ws,)))
+    assert report.focus.paths == [ws]
+    assert [(s.kind, s.command) for s in report.start_here if s.command] == [
+        ("concept", f"ssotlint fix --unsafe {ws}"),
+        ("fix", f"ssotlint fix {ws}"),
+    ]

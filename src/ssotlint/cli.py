@@ -16,6 +16,7 @@ import click
 
 from ssotlint import __version__
 from ssotlint.config import Config, ConfigError, load_config
+from ssotlint.report.view import DEFAULT_TOP
 from ssotlint.specs.model import SpecError
 
 if TYPE_CHECKING:
@@ -443,6 +444,22 @@ def explain(code: str) -> None:
     help="Output format.",
 )
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
+@click.option(
+    "--top",
+    type=click.IntRange(min=0),
+    default=DEFAULT_TOP,
+    show_default=True,
+    help="Items shown per section (concepts, cycle groups, event types, plan steps); JSON has them all.",
+)
+@click.option("--full", is_flag=True, help="Show every item of every section (overrides --top).")
+@click.option(
+    "--concept",
+    "concepts",
+    multiple=True,
+    metavar="NAME",
+    help="Only this concept (a name or glob; repeatable) and the import cycles through its modules.",
+)
+@click.option("--select", help="Comma-separated codes or prefixes to report on (replaces config).")
 @baseline_option
 @click.option("--no-baseline", is_flag=True, help="Ignore the baseline.")
 @run_options
@@ -452,6 +469,10 @@ def report(
     paths: tuple[Path, ...],
     output_format: str,
     output_file: Path | None,
+    top: int,
+    full: bool,
+    concepts: tuple[str, ...],
+    select: str | None,
     baseline_file: Path | None,
     no_baseline: bool,
     no_cache: bool,
@@ -465,24 +486,38 @@ def report(
 
     What to merge into what, which imports to cut, which event producers and consumers
     drift from the spec, with pictures of the cycles (Markdown: Mermaid; HTML: inline SVG).
+    It starts with the few steps that address the most findings; each section is ranked by
+    impact and shows its top items (--top, --full). PATHS, --select and --concept narrow it.
     Exit 0 unless there is an error.
     """
     from ssotlint.engine import RunOptions, run
-    from ssotlint.report.model import build_report
+    from ssotlint.report.model import UnknownConcept, build_report
     from ssotlint.report.render import render
+    from ssotlint.report.view import View
 
     _setup_logging(verbose, quiet)
     config = _load(paths, config_file)
+    selected = _codes(select)
     options = RunOptions(
-        paths=paths, jobs=jobs, use_cache=not no_cache, baseline=baseline_file, use_baseline=not no_baseline
+        paths=paths,
+        jobs=jobs,
+        use_cache=not no_cache,
+        select=selected or None,
+        baseline=baseline_file,
+        use_baseline=not no_baseline,
     )
-    model = build_report(run(config, options))
+    try:
+        model = build_report(run(config, options), concepts=concepts, select=selected)
+    except UnknownConcept as exc:
+        _fail(str(exc))
+        return
+    view = View.everything() if full else View.first(top)
     if output_file is not None:
         with open(output_file, "w", encoding="utf-8", newline="\n") as fh:
-            render(model, output_format, fh)
+            render(model, output_format, fh, view=view)
         log.info("wrote %s", output_file)
     else:
-        render(model, output_format, sys.stdout, color=_use_color(sys.stdout))
+        render(model, output_format, sys.stdout, color=_use_color(sys.stdout), view=view)
 
 
 @main.command()

@@ -30,9 +30,15 @@ from ssotlint.fix.codemods import (
     remove_alias,
     rewrite_imports,
 )
-from ssotlint.fix.plan import Action, MoveEventFields, RemoveAlias, RewriteImports, TextEdits
+from ssotlint.fix.plan import (
+    Action,
+    MoveEventFields,
+    RemoveAlias,
+    RewriteImports,
+    TextEdits,
+    split_symbol,
+)
 from ssotlint.index.project import ProjectIndex
-from ssotlint.report.model import split_symbol
 
 
 @dataclass(frozen=True)

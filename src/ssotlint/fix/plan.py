@@ -91,6 +91,15 @@ class TextEdits:
 Action = RewriteImports | RemoveAlias | MoveEventFields | TextEdits
 
 
+def split_symbol(symbol: str) -> tuple[str, str]:
+    """``"pkg.mod:Name"`` -> ``("pkg.mod", "Name")`` (a dotted ``pkg.mod.Name`` is accepted too)."""
+    if ":" in symbol:
+        module, _, name = symbol.partition(":")
+    else:
+        module, _, name = symbol.rpartition(".")
+    return module, name
+
+
 def _str(data: Mapping[str, Any], *keys: str) -> str:
     for key in keys:
         value = data.get(key)

@@ -176,9 +176,19 @@ def _lr_path(a: Box, b: Box, k: int, height: float) -> tuple[float, float, float
 
 
 def svg(
-    nodes: Sequence[Node], links: Sequence[Link], ignore: Iterable[tuple[str, str]] = (), title: str = "", direction: str = "TD"
+    nodes: Sequence[Node],
+    links: Sequence[Link],
+    ignore: Iterable[tuple[str, str]] = (),
+    title: str = "",
+    direction: str = "TD",
+    key: str = "",
 ) -> str:
-    """One ``<svg>`` element (no script, no external reference) drawing the graph."""
+    """One ``<svg>`` element (no script, no external reference) drawing the graph.
+
+    ``key`` makes the ids of its arrowheads unique in a page with several graphs (an
+    arrowhead defined in a collapsed ``<details>`` would not be drawn elsewhere).
+    """
+    arrow = f"arrow-{key}-" if key else "arrow-"
     boxes, width, height = place(nodes, links, ignore, direction)
     at = {b.node.id: b for b in boxes}
     parts = [
@@ -187,7 +197,7 @@ def svg(
         f"<title>{escape(title)}</title>" if title else "",
         "<defs>",
         *(
-            f'<marker id="arrow-{s}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+            f'<marker id="{arrow}{s}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
             f'<path d="M0,0 L10,5 L0,10 z" class="head-{s}"/></marker>'
             for s in ("plain", "cycle", "cut", "deferred")
         ),
@@ -210,7 +220,7 @@ def svg(
             bow = max(x1, x2) + 40 + 12 * (k % 3)
             d = f"M{x1:.1f},{y1:.1f} C{bow:.1f},{y1:.1f} {bow:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"
         parts.append(
-            f'<path d="{d}" class="edge edge-{link.style}" marker-end="url(#arrow-{link.style})">'
+            f'<path d="{d}" class="edge edge-{link.style}" marker-end="url(#{arrow}{link.style})">'
             f"<title>{escape(link.source)} &#8594; {escape(link.target)}{escape(' (' + link.label + ')') if link.label else ''}</title></path>"
         )
         if link.label:

@@ -2,13 +2,20 @@
 
 Everything the renderers show is computed here, from the findings of a run (through the
 documented ``data`` keys of each rule family) and the project index (import sites, the
-import graph). Renderers only format this model. No timestamps and no absolute paths: the
-same project gives the same document byte for byte.
+import graph). Renderers only format this model; they choose how much of it to show. No
+timestamps and no absolute paths: the same project gives the same document byte for byte.
+
+Every list of concepts, cycle groups and event types is in ranked order (see
+:mod:`.ranking`), and every item has a stable ``anchor`` made of its name, so that links
+into a rendering survive the next run.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import fnmatch
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,9 +25,12 @@ from ssotlint.diagnostics import Diagnostic
 from ssotlint.discovery import in_scope
 from ssotlint.engine import RunResult
 from ssotlint.facts.model import DEFERRED, IMPORT_TIME
+from ssotlint.fix.plan import plan_fixes, split_symbol
 from ssotlint.index.graph import Digraph
 from ssotlint.index.imports import Edge
 from ssotlint.index.project import ProjectIndex
+from ssotlint.report import ranking
+from ssotlint.reporters.summary import plural
 from ssotlint.rules.cycles import analysis
 
 VERSION = 1
@@ -129,8 +139,13 @@ class Concept:
     name: str
     canonical: str  # "module:Class"
     canonical_location: Location | None
-    members: list[ConceptMember]
+    members: list[ConceptMember]  # aliases first, then by import sites, most first
     factories: list[Finding]
+    declared: bool  # configured under [tool.ssotlint.concepts]
+    import_sites: int  # import sites of its aliases and duplicates: what consolidating migrates
+    findings: int
+    new: int | None  # findings not in the baseline (None without a baseline)
+    anchor: str
 
 
 @dataclass(frozen=True)
@@ -171,6 +186,7 @@ class Cut:
     path: str
     line: int
     names: list[str]
+    frees: int | None  # modules that leave every cycle when this import alone goes (None: not measured)
 
 
 @dataclass(frozen=True)
@@ -216,6 +232,10 @@ class CycleGroup:
     steps: list[CycleStep]
     cut: list[Cut]
     graph: Graph
+    cut_imports: int  # distinct importer -> imported pairs in the cut
+    freed: int  # modules no longer on any cycle once the whole cut is made
+    new: bool | None  # not in the baseline (None without a baseline)
+    anchor: str
 
 
 @dataclass(frozen=True)
@@ -263,11 +283,42 @@ class EventType:
     event: str
     fields: list[str]
     shapes: list[EventShape]
+    sites: int  # places that drift: producers + consumers
+    producers: int
+    consumers: int
+    findings: int
+    fixable: int  # findings `ssotlint fix --unsafe` addresses (fields of literal dicts moved)
+    new: int | None
+    anchor: str
+
+    def places(self) -> str:
+        """``"3 producers, 1 consumer"`` (the roles that drift)."""
+        roles = ((self.producers, "producer"), (self.consumers, "consumer"))
+        return ", ".join(plural(n, role) for n, role in roles if n)
 
 
 @dataclass(frozen=True)
 class Events:
     items: list[EventType]
+
+
+@dataclass(frozen=True)
+class StartStep:
+    step: int
+    kind: str  # "fix", "concept", "cycle" or "event"
+    subject: str  # the concept, the cycle group's id, the event type ("" for the fix step)
+    title: str  # what to do, one sentence
+    findings: int  # findings the step addresses
+    command: str  # the ssotlint command that does it, run from the project root ("": by hand)
+    anchor: str  # where the report shows the details
+
+
+@dataclass(frozen=True)
+class Focus:
+    paths: list[str]  # root-relative paths findings touch (empty: the whole project)
+    select: list[str]  # codes or prefixes asked for (empty: the configuration's selection)
+    concepts: list[str]  # concept names or globs (empty: every concept)
+    unchecked: list[str]  # families none of whose rules ran
 
 
 @dataclass(frozen=True)
@@ -278,6 +329,8 @@ class Report:
     concepts: Concepts
     cycles: Cycles
     events: Events
+    start_here: list[StartStep]
+    focus: Focus
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -285,33 +338,123 @@ class Report:
 
 # --- building ------------------------------------------------------------------------------
 
+_UNSAFE_ANCHOR = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+class _Anchors:
+    """``prefix-name`` ids: readable, stable across runs, unique within one section."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def make(self, prefix: str, name: str) -> str:
+        base = f"{prefix}-{_UNSAFE_ANCHOR.sub('-', name).strip('-') or 'x'}"
+        anchor, n = base, 1
+        while anchor in self.used:
+            n += 1
+            anchor = f"{base}-{n}"
+        self.used.add(anchor)
+        return anchor
+
+
 
 STALE_BASELINE = "SSOT903"
 
 
-def build_report(result: RunResult) -> Report:
+class UnknownConcept(ValueError):
+    """``--concept`` names no concept of the project."""
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every section builder needs besides its findings."""
+
+    index: ProjectIndex
+    known: frozenset[int]  # id() of the findings the baseline hides
+    with_baseline: bool
+    safe_fix: frozenset[str]  # fingerprints of findings `ssotlint fix` addresses
+    unsafe_fix: frozenset[str]  # ... that only `ssotlint fix --unsafe` addresses
+
+    def new(self, found: Iterable[Diagnostic]) -> int | None:
+        return sum(1 for d in found if id(d) not in self.known) if self.with_baseline else None
+
+
+def build_report(result: RunResult, *, concepts: Sequence[str] = (), select: Sequence[str] = ()) -> Report:
     """The report for a run: every finding, the baselined ones included.
 
     When the run used a baseline, the summary tells new findings (not in the baseline)
     from known ones, and counts the baseline entries nothing matches any more.
+    ``concepts`` (names or globs) keeps the report to those concepts and the cycle groups
+    through their modules (raises :class:`UnknownConcept` for a name that matches none);
+    ``select`` is recorded as the run's selection.
     """
     diagnostics = sorted(
         [d for d in result.diagnostics if d.code != STALE_BASELINE] + list(result.baselined), key=Diagnostic.sort_key
     )
     index = result.index
+    modules: set[str] | None = None
+    if concepts:
+        diagnostics, modules = _focus_concepts(index, diagnostics, concepts)
+    safe = frozenset(a.fingerprint for a in plan_fixes(diagnostics))
+    ctx = _Context(
+        index=index,
+        known=frozenset(id(d) for d in result.baselined),
+        with_baseline=result.baseline_file is not None and result.baseline_file.exists(),
+        safe_fix=safe,
+        unsafe_fix=frozenset(a.fingerprint for a in plan_fixes(diagnostics, unsafe=True)) - safe,
+    )
+    ran = {family_of(r.code) for r in result.rules}
+    concept_section = _concepts(ctx, [d for d in diagnostics if d.code in CONCEPT_CODES])
+    cycle_section = _cycles(ctx, [d for d in diagnostics if d.code in CYCLE_CODES], result.scope, modules)
+    event_section = _events(ctx, [d for d in diagnostics if d.code in EVENT_CODES])
     return Report(
         version=VERSION,
         project=index.root.name,
-        summary=_summary(result, diagnostics),
-        concepts=_concepts(index, [d for d in diagnostics if d.code in CONCEPT_CODES]),
-        cycles=_cycles(index, [d for d in diagnostics if d.code in CYCLE_CODES], result.scope),
-        events=_events([d for d in diagnostics if d.code in EVENT_CODES]),
+        summary=_summary(ctx, result, diagnostics),
+        concepts=concept_section,
+        cycles=cycle_section,
+        events=event_section,
+        start_here=_start_here(ctx, diagnostics, concept_section, cycle_section, event_section, result.scope),
+        focus=Focus(
+            paths=list(result.scope or ()),
+            select=list(select),
+            concepts=list(concepts),
+            unchecked=[name for _, name, _ in FAMILIES if name not in ran],
+        ),
     )
 
 
-def _summary(result: RunResult, diagnostics: list[Diagnostic]) -> Summary:
-    with_baseline = result.baseline_file is not None and result.baseline_file.exists()
-    known = {id(d) for d in result.baselined}
+def _concept_name(d: Diagnostic) -> str:
+    return _str(d.data, "concept") or _str(d.data, "canonical") or _str(d.data, "target") or "?"
+
+
+def _focus_concepts(
+    index: ProjectIndex, diagnostics: list[Diagnostic], patterns: Sequence[str]
+) -> tuple[list[Diagnostic], set[str]]:
+    """The findings of the concepts ``patterns`` name, and the cycles through their modules."""
+    names = {_concept_name(d) for d in diagnostics if d.code in CONCEPT_CODES and d.code != "SSOT104"}
+    names |= {c.name for c in index.config.concepts}
+    for pattern in patterns:
+        if not fnmatch.filter(names, pattern):
+            close = difflib.get_close_matches(pattern, sorted(names), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise UnknownConcept(f"no concept is named {pattern!r}{hint}")
+    chosen = {n for n in names if any(fnmatch.fnmatchcase(n, p) for p in patterns)}
+    kept = [d for d in diagnostics if d.code in CONCEPT_CODES and d.code != "SSOT104" and _concept_name(d) in chosen]
+    modules: set[str] = set()
+    for d in kept:
+        for key in ("canonical", "target", "duplicate", "alias", "factory"):
+            if _str(d.data, key):
+                modules.add(split_symbol(_str(d.data, key))[0])
+    for c in index.config.concepts:
+        if c.name in chosen:
+            modules.add(split_symbol(c.canonical)[0])
+    cycles = [d for d in diagnostics if d.code in CYCLE_CODES and modules & set(_names(d.data.get("modules")))]
+    return sorted([*kept, *cycles], key=Diagnostic.sort_key), modules
+
+
+def _summary(ctx: _Context, result: RunResult, diagnostics: list[Diagnostic]) -> Summary:
+    with_baseline, known = ctx.with_baseline, ctx.known
     names = {r.code: r.name for r in result.rules}
     names.update({d.code: d.name for d in diagnostics})
     by_code = Counter(d.code for d in diagnostics)
@@ -332,7 +475,7 @@ def _summary(result: RunResult, diagnostics: list[Diagnostic]) -> Summary:
     baseline_summary = None
     if with_baseline:
         gone = sum(1 for d in result.diagnostics if d.code == STALE_BASELINE)
-        baseline_summary = BaselineSummary(len(result.baselined), sum(new_by_code.values()), gone)
+        baseline_summary = BaselineSummary(len(diagnostics) - sum(new_by_code.values()), sum(new_by_code.values()), gone)
     return Summary(
         files=result.files,
         modules=len(result.index.modules.by_name),
@@ -348,15 +491,6 @@ def report_dict(result: RunResult) -> dict[str, Any]:
 
 
 # --- concepts ---------------------------------------------------------------------------------
-
-
-def split_symbol(symbol: str) -> tuple[str, str]:
-    """``"pkg.mod:Name"`` -> ``("pkg.mod", "Name")`` (a dotted ``pkg.mod.Name`` is accepted too)."""
-    if ":" in symbol:
-        module, _, name = symbol.partition(":")
-    else:
-        module, _, name = symbol.rpartition(".")
-    return module, name
 
 
 def _edges_into(index: ProjectIndex) -> dict[str, list[Edge]]:
@@ -403,16 +537,18 @@ def _location_of(index: ProjectIndex, symbol: str, hints: Iterable[Diagnostic]) 
     return Location(info.rel, 1)
 
 
-def _concepts(index: ProjectIndex, diagnostics: list[Diagnostic]) -> Concepts:
+def _concepts(ctx: _Context, diagnostics: list[Diagnostic]) -> Concepts:
+    index = ctx.index
     grouped: dict[str, list[Diagnostic]] = defaultdict(list)
     constants: list[Finding] = []
     for d in diagnostics:
         if d.code == "SSOT104":
             constants.append(Finding(d.code, d.message, d.path, d.line))
             continue
-        concept = _str(d.data, "concept") or _str(d.data, "canonical") or _str(d.data, "target") or "?"
-        grouped[concept].append(d)
+        grouped[_concept_name(d)].append(d)
 
+    declared = {c.name for c in index.config.concepts}
+    anchors = _Anchors()
     items: list[Concept] = []
     for name in sorted(grouped):
         found = grouped[name]
@@ -445,17 +581,32 @@ def _concepts(index: ProjectIndex, diagnostics: list[Diagnostic]) -> Concepts:
                     fix="safe" if alias else "unsafe",
                 )
             )
-        members.sort(key=lambda m: (m.kind != "alias", m.symbol, m.path, m.line))
+        members.sort(key=lambda m: (m.kind != "alias", -m.import_sites, m.symbol, m.path, m.line))
         factories.sort(key=lambda f: (f.path, f.line))
-        items.append(Concept(name, canonical, _location_of(index, canonical, found) if canonical else None, members, factories))
+        items.append(
+            Concept(
+                name=name,
+                canonical=canonical,
+                canonical_location=_location_of(index, canonical, found) if canonical else None,
+                members=members,
+                factories=factories,
+                declared=name in declared or any(d.data.get("declared") is True for d in found),
+                import_sites=sum(m.import_sites for m in members),
+                findings=len(found),
+                new=ctx.new(found),
+                anchor=anchors.make("concept", name),
+            )
+        )
+    items.sort(key=lambda c: ranking.concept_key(c.declared, c.import_sites, c.findings, c.name))
     constants.sort(key=lambda f: (f.path, f.line, f.message))
     return Concepts(items, _plan(items), constants)
 
 
 def _plan(concepts: list[Concept]) -> list[PlanStep]:
-    """Aliases first (mechanical, `ssotlint fix`), then duplicates, smallest step first."""
-    raw: list[tuple[tuple[int, int, str], PlanStep]] = []
-    for c in concepts:
+    """Aliases first (mechanical, `ssotlint fix`), then duplicates; concept by concept in
+    ranked order, smallest step first within a concept."""
+    raw: list[tuple[tuple[int, int, int, str], PlanStep]] = []
+    for rank, c in enumerate(concepts):
         for m in c.members:
             files = sorted({m.path, *(i.path for i in m.importers)})
             if m.kind == "alias":
@@ -463,13 +614,13 @@ def _plan(concepts: list[Concept]) -> list[PlanStep]:
                     0, "rewrite-alias-imports", c.name, m.symbol, c.canonical, True,
                     "ssotlint fix", m.import_sites, files,
                 )
-                key = (0, len(files), m.symbol)
+                key = (0, rank, len(files), m.symbol)
             else:
                 step = PlanStep(
                     0, "merge-duplicate", c.name, m.symbol, c.canonical, False,
                     "merge by hand, then ssotlint fix --unsafe", m.import_sites, files,
                 )
-                key = (1, len(files), m.symbol)
+                key = (1, rank, len(files), m.symbol)
             raw.append((key, step))
     raw.sort(key=lambda kv: kv[0])
     return [dataclasses.replace(step, step=i) for i, (_, step) in enumerate(raw, start=1)]
@@ -490,11 +641,15 @@ def _names(value: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
-def _cycles(index: ProjectIndex, diagnostics: list[Diagnostic], scope: tuple[str, ...] | None) -> Cycles:
+def _cycles(
+    ctx: _Context, diagnostics: list[Diagnostic], scope: tuple[str, ...] | None, focus: set[str] | None
+) -> Cycles:
+    index = ctx.index
     cycles = analysis(index)
     groups: list[CycleGroup] = []
+    anchors = _Anchors()
     ordered = sorted(diagnostics, key=lambda d: (d.code, _names(d.data.get("modules"))))
-    for i, d in enumerate(ordered, start=1):
+    for d in ordered:
         modules = _names(d.data.get("modules"))
         cycle = _names(d.data.get("cycle"))
         steps = [
@@ -506,17 +661,21 @@ def _cycles(index: ProjectIndex, diagnostics: list[Diagnostic], scope: tuple[str
             for s in d.data.get("imports", [])
             if isinstance(s, Mapping)
         ]
+        cut_data = [c for c in d.data.get("cut", []) if isinstance(c, Mapping)]
+        pairs = [(str(c.get("importer", "")), str(c.get("imported", ""))) for c in cut_data]
+        g = cycles.combined_graph if d.code == "SSOT202" else cycles.runtime_graph
+        effect = ranking.cut_effect(g, modules, pairs)
         cut = [
-            Cut(str(c.get("importer", "")), str(c.get("imported", "")), str(c.get("path", "")), _int(c.get("line"), 1), _names(c.get("names")))
-            for c in d.data.get("cut", [])
-            if isinstance(c, Mapping)
+            Cut(importer, imported, str(c.get("path", "")), _int(c.get("line"), 1), _names(c.get("names")), effect.frees.get((importer, imported)))
+            for (importer, imported), c in zip(pairs, cut_data, strict=True)
         ]
+        cut.sort(key=lambda x: -1 if x.frees is None else -x.frees)  # stable: the rule's order on ties
         packages = Counter(package_of(index, m) for m in modules)
         kind = "deferred" if d.code == "SSOT202" else IMPORT_TIME
-        g = cycles.combined_graph if d.code == "SSOT202" else cycles.runtime_graph
+        new = ctx.new([d])
         groups.append(
             CycleGroup(
-                id=f"cycle-{i}",
+                id="",
                 code=d.code,
                 kind=kind,
                 size=len(modules),
@@ -526,9 +685,15 @@ def _cycles(index: ProjectIndex, diagnostics: list[Diagnostic], scope: tuple[str
                 steps=steps,
                 cut=cut,
                 graph=_cycle_graph(index, g, modules, cycle, cut),
+                cut_imports=len(set(pairs)),
+                freed=effect.freed,
+                new=None if new is None else new > 0,
+                anchor=anchors.make("deferred-cycle" if d.code == "SSOT202" else "cycle", min(modules, default="?")),
             )
         )
-    return Cycles(groups, _deferred_debt(index, scope))
+    groups.sort(key=lambda c: ranking.cycle_key(c.freed, c.size, c.cut_imports, c.code, c.modules))
+    groups = [dataclasses.replace(c, id=f"cycle-{i}") for i, c in enumerate(groups, start=1)]
+    return Cycles(groups, _deferred_debt(index, scope, focus))
 
 
 def _cycle_graph(index: ProjectIndex, g: Digraph, modules: Sequence[str], cycle: Sequence[str], cut: Sequence[Cut]) -> Graph:
@@ -600,11 +765,16 @@ def _truncate(package: str, depth: int) -> str:
     return ".".join(package.split(".")[:depth])
 
 
-def _deferred_debt(index: ProjectIndex, scope: tuple[str, ...] | None) -> DeferredDebt:
-    """Imports inside functions (in the scope of the run), and which of them hide a cycle."""
+def _deferred_debt(index: ProjectIndex, scope: tuple[str, ...] | None, focus: set[str] | None = None) -> DeferredDebt:
+    """Imports inside functions (in the scope of the run, in ``focus`` modules if given), and
+    which of them hide a cycle."""
     g = analysis(index).combined_graph
     component = {m: i for i, comp in enumerate(g.strongly_connected_components()) for m in comp}
-    deferred = [e for e in index.imports.edges if e.kind == DEFERRED and not e.implicit and in_scope(e.path, scope)]
+    deferred = [
+        e
+        for e in index.imports.edges
+        if e.kind == DEFERRED and not e.implicit and in_scope(e.path, scope) and (focus is None or e.importer in focus)
+    ]
     sites = []
     comment = closing = 0
     for e in deferred:
@@ -657,7 +827,7 @@ def _cell(d: Diagnostic) -> str:
     return d.code
 
 
-def _events(diagnostics: list[Diagnostic]) -> Events:
+def _events(ctx: _Context, diagnostics: list[Diagnostic]) -> Events:
     # One shape per place (a dict, a consumer) and event: every finding there is one cell.
     places: dict[tuple[str, str, int, str], list[Diagnostic]] = defaultdict(list)
     for d in diagnostics:
@@ -667,7 +837,9 @@ def _events(diagnostics: list[Diagnostic]) -> Events:
 
     by_event: dict[str, dict[tuple[str, tuple[tuple[str, str], ...]], list[tuple[EventSite, list[str]]]]] = defaultdict(dict)
     spec_fields: dict[str, set[str]] = defaultdict(set)
+    found_by_event: dict[str, list[Diagnostic]] = defaultdict(list)
     for (event, path, line, role), found in sorted(places.items()):
+        found_by_event[event] += found
         cells: dict[str, str] = {}
         for d in found:
             if d.code == "SSOT304":
@@ -681,6 +853,7 @@ def _events(diagnostics: list[Diagnostic]) -> Events:
         by_event[event].setdefault(shape_key, []).append((EventSite(path, line), sorted({d.message for d in found})))
 
     items = []
+    anchors = _Anchors()
     for event in sorted(by_event):
         shapes = []
         fields: set[str] = set(spec_fields[event])
@@ -689,8 +862,95 @@ def _events(diagnostics: list[Diagnostic]) -> Events:
             messages = sorted({m for _, ms in sites for m in ms})
             shapes.append(EventShape(role, dict(cells_t), len(sites), [s for s, _ in sites], messages))
         shapes.sort(key=lambda s: (s.role != "producer", -s.count, sorted(s.cells.items())))
-        items.append(EventType(event, sorted(fields), shapes))
+        found = found_by_event[event]
+        producers = sum(s.count for s in shapes if s.role == "producer")
+        consumers = sum(s.count for s in shapes if s.role == "consumer")
+        items.append(
+            EventType(
+                event=event,
+                fields=sorted(fields),
+                shapes=shapes,
+                sites=producers + consumers,
+                producers=producers,
+                consumers=consumers,
+                findings=len(found),
+                fixable=sum(1 for d in found if d.fingerprint in ctx.unsafe_fix),
+                new=ctx.new(found),
+                anchor=anchors.make("event", event),
+            )
+        )
+    items.sort(key=lambda e: ranking.event_key(e.sites, e.findings, e.event))
     return Events(items)
 
 
-__all__ = ["Report", "build_report", "import_sites", "report_dict", "split_symbol"]
+# --- "Start here" ----------------------------------------------------------------------------
+
+
+def _command(base: str, scope: tuple[str, ...] | None) -> str:
+    return " ".join([base, *(scope or ())])
+
+
+def _start_here(
+    ctx: _Context,
+    diagnostics: list[Diagnostic],
+    concepts: Concepts,
+    cycles: Cycles,
+    events: Events,
+    scope: tuple[str, ...] | None,
+) -> list[StartStep]:
+    candidates: list[ranking.Candidate] = []
+    fixable = [d for d in diagnostics if d.fingerprint in ctx.safe_fix]
+    if fixable:
+        by_name = Counter(d.name for d in fixable)
+        what = ", ".join(f"{n} {name}" for name, n in sorted(by_name.items()))
+        sites = sum(m.import_sites for c in concepts.items for m in c.members if m.kind == "alias")
+        rewrites = f", rewriting {plural(sites, 'import site')}" if sites else ""
+        have = "has" if len(fixable) == 1 else "have"
+        title = f"Apply the safe fixes: {plural(len(fixable), 'finding')} {have} one ({what}){rewrites}."
+        step = StartStep(0, "fix", "", title, len(fixable), _command("ssotlint fix", scope), "plan")
+        candidates.append(ranking.Candidate("fix", 0, len(fixable), step))
+    for rank, c in enumerate(concepts.items):
+        duplicates = [m for m in c.members if m.kind == "duplicate"]
+        count = len(duplicates) + len(c.factories)
+        if not count:
+            continue  # aliases only: the fix step covers them
+        parts = []
+        if duplicates:
+            sites = sum(m.import_sites for m in duplicates)
+            merge = f"merge {plural(len(duplicates), 'duplicate')} into {c.canonical} by hand"
+            if sites:
+                merge += f", then point {'its' if len(duplicates) == 1 else 'their'} {plural(sites, 'import site')} at it"
+            parts.append(merge)
+        if c.factories:
+            parts.append(f"keep one factory instead of {len(c.factories) + 1}")
+        declared = " (declared)" if c.declared else ""
+        title = f"Consolidate concept {c.name}{declared}: {'; '.join(parts)}."
+        command = _command("ssotlint fix --unsafe", scope) if any(m.import_sites for m in duplicates) else ""
+        step = StartStep(0, "concept", c.name, title, count, command, c.anchor)
+        candidates.append(ranking.Candidate("concept", rank, count, step))
+    for rank, g in enumerate(cycles.items):
+        kind = "an import-time cycle" if g.kind == IMPORT_TIME else "a cycle through deferred imports"
+        best = max((x for x in g.cut if x.frees is not None), key=lambda x: x.frees or 0, default=None)
+        title = f"Break {g.id}, {kind} of {g.size} modules: remove or move {plural(g.cut_imports, 'import')}"
+        if best is not None:
+            title += f", starting with {best.path}:{best.line} ({best.importer} -> {best.imported})"
+            title += f", which alone frees {plural(best.frees or 0, 'module')}" if best.frees else ""
+        title += "."
+        step = StartStep(0, "cycle", g.id, title, 1, "", g.anchor)
+        candidates.append(ranking.Candidate("cycle", rank, 1, step))
+    for rank, e in enumerate(events.items):
+        verb = "drifts" if e.sites == 1 else "drift"
+        title = f"Align event {e.event} with the spec: {e.places()} {verb} ({plural(e.findings, 'finding')})"
+        if e.fixable:
+            title += f"; the unsafe fix moves the fields of {plural(e.fixable, 'literal dict')}"
+        title += "."
+        command = _command("ssotlint fix --unsafe", scope) if e.fixable else ""
+        step = StartStep(0, "event", e.event, title, e.findings, command, e.anchor)
+        candidates.append(ranking.Candidate("event", rank, e.findings, step))
+    chosen = ranking.pick(candidates)
+    return [
+        dataclasses.replace(c.payload, step=i) for i, c in enumerate(chosen, start=1) if isinstance(c.payload, StartStep)
+    ]
+
+
+__all__ = ["Report", "UnknownConcept", "build_report", "import_sites", "report_dict", "split_symbol"]
