@@ -19,7 +19,7 @@ import ast
 import fnmatch
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from ssotlint.facts.model import (
     EventConsumer,
@@ -31,13 +31,67 @@ from ssotlint.facts.model import (
 )
 from ssotlint.facts.walker import Collector, Context, SourceText
 
-#: Keys nested event fields live under.
+#: Keys nested event fields live under when no spec says otherwise.
 ENVELOPES = ("payload", "data")
-#: Keys that may hold an event's type. A spec's discriminator must be one of them.
-DISCRIMINATORS = ("type", "event", "event_type", "kind", "message_type", "msg_type")
+#: Keys whose value may name an event's type in a dict literal. A spec may use any key (a
+#: dict literal is then seen where it flows into an emitter); these are also recorded one
+#: level down (``{"header": {"msg_type": ...}}`` is tagged ``header.msg_type``).
+DISCRIMINATORS = (
+    "type", "event", "event_type", "kind", "message_type", "msg_type", "action", "observation", "method", "op",
+)
 #: Keyword arguments of an emitter call that give the event type.
 _TYPE_KEYWORDS = ("event_type", "type", "event", "kind")
 _MAX_CONSTANT = 120
+#: Tag key of an event type given by a declared emitter argument: every payload key is a field.
+ARGUMENT_TAG = "@"
+#: Mock assertions whose arguments are the expected call of an emitter.
+_MOCK_ASSERTS = frozenset(
+    {"assert_called_with", "assert_called_once_with", "assert_any_call", "assert_awaited_with",
+     "assert_awaited_once_with", "assert_any_await"}
+)
+
+Selector = int | str  # a positional index or a keyword name
+
+
+class Emitter(NamedTuple):
+    """A call that emits an event; with a signature, only the declared arguments are read.
+
+    ``event``: where the event type is; ``payload``: where the fields are (a mapping);
+    ``channel``: a channel or topic argument, the event type then sits in the payload under
+    the discriminator. Each is a tuple of positions and keyword names, the first present wins.
+    """
+
+    pattern: str
+    event: tuple[Selector, ...] = ()
+    payload: tuple[Selector, ...] = ()
+    channel: tuple[Selector, ...] = ()
+
+    @property
+    def signed(self) -> bool:
+        return bool(self.event or self.payload or self.channel)
+
+    def text(self) -> str:
+        """The canonical form kept in the configuration and the cache key."""
+        if not self.signed:
+            return self.pattern
+        parts = [
+            f"{name}=" + "|".join(str(s) for s in sel)
+            for name, sel in (("event", self.event), ("payload", self.payload), ("channel", self.channel))
+            if sel
+        ]
+        return f"{self.pattern}({','.join(parts)})"
+
+
+def parse_emitter(text: str) -> Emitter:
+    """Inverse of :meth:`Emitter.text`: ``"*.emit(event=0,payload=1|data)"``."""
+    pattern, _, rest = text.partition("(")
+    if not rest:
+        return Emitter(text)
+    found: dict[str, tuple[Selector, ...]] = {}
+    for part in rest.rstrip(")").split(","):
+        name, _, value = part.partition("=")
+        found[name] = tuple(int(v) if v.lstrip("-").isdigit() else v for v in value.split("|") if v)
+    return Emitter(pattern, found.get("event", ()), found.get("payload", ()), found.get("channel", ()))
 
 ScopeKey = int  # id() of the enclosing function node, 0 at module level
 
@@ -55,7 +109,7 @@ def wanted_lines(text: str, emitters: Sequence[str]) -> frozenset[int]:
     """
     starts: list[int] = []
     for p in emitters:
-        tail = _tail(p)
+        tail = _tail(parse_emitter(p).pattern)
         if tail and tail in text:
             starts.extend(m.start() for m in re.finditer(rf"\b{re.escape(tail)}\s*\(", text))
     # str.find and literal-prefixed patterns: a regex that can start anywhere is ten times slower.
@@ -95,12 +149,28 @@ def _tail(pattern: str) -> str:
 
 def emitter_matches(dotted: str, patterns: Sequence[str]) -> bool:
     """``*.send_event`` matches ``send_event``, ``self.send_event``, ``bridge.send_event``."""
-    for p in patterns:
-        if fnmatch.fnmatchcase(dotted, p):
-            return True
-        if p.startswith("*.") and fnmatch.fnmatchcase(dotted, p[2:]):
-            return True
-    return False
+    return any(_matches(dotted, parse_emitter(p).pattern) for p in patterns)
+
+
+def _matches(dotted: str, pattern: str) -> bool:
+    if fnmatch.fnmatchcase(dotted, pattern):
+        return True
+    return pattern.startswith("*.") and fnmatch.fnmatchcase(dotted, pattern[2:])
+
+
+def _select(call: ast.Call, selectors: tuple[Selector, ...]) -> ast.expr | None:
+    """The argument a selector names; None when absent or hidden behind a ``*args``."""
+    for sel in selectors:
+        if isinstance(sel, int):
+            if any(isinstance(a, ast.Starred) for a in call.args[: sel + 1]):
+                return None
+            if 0 <= sel < len(call.args):
+                return call.args[sel]
+        else:
+            for kw in call.keywords:
+                if kw.arg == sel:
+                    return kw.value
+    return None
 
 
 def dotted_name(node: ast.expr) -> str | None:
@@ -123,18 +193,28 @@ def _str(node: ast.expr | None) -> str | None:
 class _Draft:
     """A producer being built: keys are added by later statements of the same function."""
 
-    __slots__ = ("column", "keys", "kind", "line", "open_levels", "scope", "tags")
+    __slots__ = ("absorbed", "column", "keys", "kind", "line", "open_levels", "scope", "sources", "tags")
 
     def __init__(self, line: int, column: int, kind: str, scope: str) -> None:
         self.line, self.column, self.kind, self.scope = line, column, kind, scope
         self.tags: list[EventTag] = []
         self.keys: list[EventKey] = []
         self.open_levels: set[str] = set()
+        self.sources: list[_Draft] = []  # local dicts whose keys this one takes (at freeze time)
+        self.absorbed = False  # passed whole to an emitter: that call is the producer
+
+    def merged(self) -> tuple[list[EventTag], list[EventKey], set[str]]:
+        tags, keys, open_levels = list(self.tags), list(self.keys), set(self.open_levels)
+        for src in self.sources:
+            t, k, o = src.merged()
+            tags.extend(t)
+            keys.extend(k)
+            open_levels |= o
+        return tags, keys, open_levels
 
     def freeze(self) -> EventProducer:
-        return EventProducer(
-            self.line, self.column, self.kind, tuple(self.tags), tuple(self.keys), tuple(sorted(self.open_levels)), self.scope
-        )
+        tags, keys, open_levels = self.merged()
+        return EventProducer(self.line, self.column, self.kind, tuple(tags), tuple(keys), tuple(sorted(open_levels)), self.scope)
 
 
 class _Guard:
@@ -150,10 +230,28 @@ _INACTIVE_STMTS: tuple[type[ast.stmt], ...] = (ast.Assign, ast.AnnAssign, ast.Cl
 _BODY_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
 
 
+def _literal_parameter(func: ast.AST, name: str) -> list[ast.Constant] | None:
+    """The string values of ``name: Literal["a", "b"]`` among ``func``'s parameters."""
+    args = getattr(func, "args", None)
+    if not isinstance(args, ast.arguments):
+        return None
+    for a in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+        if a.arg != name or a.annotation is None:
+            continue
+        ann = a.annotation
+        if not (isinstance(ann, ast.Subscript) and (dotted_name(ann.value) or "").rsplit(".", 1)[-1] == "Literal"):
+            return None
+        elts = ann.slice.elts if isinstance(ann.slice, ast.Tuple) else [ann.slice]
+        values = [e for e in elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+        return values if values and len(values) == len(elts) else None
+    return None
+
+
 class EventCollector(Collector):
 
     def __init__(self, source: SourceText, emitters: Sequence[str] = ()) -> None:
         self.emitters = tuple(emitters)
+        self.signatures = tuple(parse_emitter(e) for e in emitters)
         self.source = source
         self.n_lines = source.text.count("\n") + 1
         self.drafts: list[_Draft] = []
@@ -356,7 +454,10 @@ class EventCollector(Collector):
                     draft.open_levels.add(level)
                 elif name is not None:
                     draft.keys.append(self._key(name, level, k))
-                del v
+                    if name in DISCRIMINATORS and level not in ENVELOPES:
+                        ref = self._ref(v)
+                        if ref is not None:
+                            draft.tags.append(EventTag(f"{level}.{name}", ref))
         elif isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict" and not value.args:
             for kw in value.keywords:
                 if kw.arg is None:
@@ -376,7 +477,7 @@ class EventCollector(Collector):
         if func.attr == "update":
             for arg in call.args:
                 self._skip.add(id(arg))
-                self._add_mapping(draft, arg)
+                self._add_mapping(draft, arg, self._scope(ctx))
             for kw in call.keywords:
                 if kw.arg is None:
                     draft.open_levels.add("")
@@ -388,17 +489,33 @@ class EventCollector(Collector):
                 value = call.args[1] if len(call.args) > 1 else None
                 self._add_item(draft, key, value, call.args[0])
 
-    def _add_mapping(self, draft: _Draft, arg: ast.expr) -> None:
+    def _add_mapping(self, draft: _Draft, arg: ast.expr, scope: ScopeKey | None = None) -> None:
         if isinstance(arg, ast.Dict):
             for k, v in zip(arg.keys, arg.values, strict=True):
                 if k is None:
-                    draft.open_levels.add("")
+                    self._spread(draft, v, scope)
                     continue
                 name = _str(k)
                 if name is not None:
                     self._add_item(draft, name, v, k)
-        else:
+        elif not self._take_local(draft, arg, scope):
             draft.open_levels.add("")
+
+    def _spread(self, draft: _Draft, value: ast.expr, scope: ScopeKey | None) -> None:
+        """``**base``: the keys of a local dict built in this function, else unknown keys."""
+        if isinstance(value, ast.Dict):
+            self._add_mapping(draft, value, scope)
+        elif not self._take_local(draft, value, scope):
+            draft.open_levels.add("")
+
+    def _take_local(self, draft: _Draft, value: ast.expr, scope: ScopeKey | None) -> bool:
+        if scope is None or not isinstance(value, ast.Name):
+            return False
+        local = self._vars.get((scope, value.id))
+        if local is None or local is draft:
+            return False
+        draft.sources.append(local)
+        return True
 
     def _add_item(self, draft: _Draft, key: str, value: ast.expr | None, at: ast.AST) -> None:
         draft.keys.append(self._key(key, "", at))
@@ -411,6 +528,9 @@ class EventCollector(Collector):
             ref = self._ref(value)
             if ref is not None:
                 draft.tags.append(EventTag(key, ref))
+        elif isinstance(value, ast.Dict):
+            # Any key may be a spec's envelope (``args``, ``content``): one level is kept.
+            self._nested(draft, key, value)
 
     def _guard_test(self, test: ast.expr) -> tuple[str, str, EventRef] | None:
         if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
@@ -424,17 +544,18 @@ class EventCollector(Collector):
         left, right = test.left, test.comparators[0]
         for side, other in ((left, right), (right, left)):
             read = _key_read(side)
-            if read is not None and read[1] in DISCRIMINATORS and read[2] == "":
+            if read is not None and read[1] in DISCRIMINATORS:
                 ref = self._ref(other)
                 if ref is not None:
-                    return read[0], read[1], ref
+                    return read[0], f"{read[2]}.{read[1]}" if read[2] else read[1], ref
         return None
 
     def _match(self, node: ast.Match, ctx: Context) -> None:
         """``match event["type"]:`` / ``case "tool_completed":`` guards each case body."""
         read = _key_read(node.subject)
-        if read is None or read[1] not in DISCRIMINATORS or read[2]:
+        if read is None or read[1] not in DISCRIMINATORS:
             return
+        key = f"{read[2]}.{read[1]}" if read[2] else read[1]
         for case in node.cases:
             patterns = case.pattern.patterns if isinstance(case.pattern, ast.MatchOr) else [case.pattern]
             if len(patterns) != 1 or not isinstance(patterns[0], ast.MatchValue) or not case.body:
@@ -442,7 +563,7 @@ class EventCollector(Collector):
             ref = self._ref(patterns[0].value)
             if ref is not None:
                 end = case.body[-1].end_lineno or case.body[-1].lineno
-                self._add_guard(_Guard(self._scope(ctx), read[0], read[1], ref, case.body[0].lineno, end, ctx.scope))
+                self._add_guard(_Guard(self._scope(ctx), read[0], key, ref, case.body[0].lineno, end, ctx.scope))
 
     def _enum(self, node: ast.ClassDef) -> None:
         """Enum members, and UPPER_CASE string attributes of a plain class of constants."""
@@ -491,7 +612,7 @@ class EventCollector(Collector):
         draft = _Draft(node.lineno, self._col(node), "dict", ctx.scope)
         for k, v in zip(node.keys, node.values, strict=True):
             if k is None:
-                draft.open_levels.add("")
+                self._spread(draft, v, self._scope(ctx))
                 continue
             name = _str(k)
             if name is None:
@@ -541,8 +662,91 @@ class EventCollector(Collector):
             return
         if self.emitters:
             dotted = dotted_name(func)
-            if dotted is not None and emitter_matches(dotted, self.emitters):
-                self._emitter(node, ctx)
+            if dotted is None:
+                return
+            mock = False
+            head, _, method = dotted.rpartition(".")
+            if method in _MOCK_ASSERTS and head:
+                dotted, mock = head, True
+            for em in self.signatures:
+                if _matches(dotted, em.pattern):
+                    if mock:
+                        if em.signed:
+                            self._mock_assert(node, ctx, em)
+                    elif em.signed:
+                        self._signed_emitter(node, ctx, em)
+                    else:
+                        self._emitter(node, ctx)
+                    return
+
+    def _payload_draft(self, node: ast.Call, ctx: Context, em: Emitter) -> _Draft | None:
+        """The fields a signed emitter call sends; None when the call sends no event we can see."""
+        draft = _Draft(node.lineno, self._col(node), "emitter", ctx.scope)
+        payload = _select(node, em.payload) if em.payload else None
+        scope = self._scope(ctx)
+        if payload is None:
+            if em.payload:
+                draft.open_levels.add("")  # passed some other way (``*args``): unknown
+        elif isinstance(payload, ast.Dict) or (
+            isinstance(payload, ast.Call) and isinstance(payload.func, ast.Name) and payload.func.id == "dict" and not payload.args
+        ):
+            self._skip.add(id(payload))
+            if isinstance(payload, ast.Dict):
+                self._add_mapping(draft, payload, scope)
+            else:
+                for kw in payload.keywords:
+                    if kw.arg is None:
+                        self._spread(draft, kw.value, scope)
+                    else:
+                        self._add_item(draft, kw.arg, kw.value, kw)
+        elif isinstance(payload, ast.Name) and (scope, payload.id) in self._vars:
+            local = self._vars[(scope, payload.id)]
+            local.absorbed = True
+            draft.sources.append(local)
+        else:
+            # A call result, a parameter, a subscript: fields we cannot see, never "missing".
+            draft.open_levels.add("")
+        return draft
+
+    def _event_refs(self, node: ast.Call, ctx: Context, em: Emitter) -> list[EventRef]:
+        """The event types a signed emitter call names: one, or each value of a ``Literal``
+        parameter the type is passed through."""
+        expr = _select(node, em.event)
+        if expr is None:
+            return []
+        ref = self._ref(expr)
+        if ref is None:
+            return []
+        if ref.kind == "name" and "." not in ref.value and ctx.scope_node is not None:
+            literal = _literal_parameter(ctx.scope_node, ref.value)
+            if literal is not None:
+                return [EventRef("literal", v.value, v.lineno, self._col(v), False) for v in literal]
+        return [ref]
+
+    def _signed_emitter(self, node: ast.Call, ctx: Context, em: Emitter) -> None:
+        """``sio.emit("toast", data, to=sid)`` read by its declared signature only."""
+        refs = self._event_refs(node, ctx, em) if em.event else []
+        if em.event and not refs:
+            return  # the type is computed at run time
+        for ref in refs or [None]:
+            draft = self._payload_draft(node, ctx, em)
+            if draft is None:
+                return
+            if ref is not None:
+                draft.tags.insert(0, EventTag(ARGUMENT_TAG, ref))
+            self.drafts.append(draft)
+
+    def _mock_assert(self, node: ast.Call, ctx: Context, em: Emitter) -> None:
+        """``emit.assert_called_once_with("toast", {...})``: what a test expects an emitter sent."""
+        refs = self._event_refs(node, ctx, em) if em.event else []
+        draft = self._payload_draft(node, ctx, em)
+        if draft is None:
+            return
+        ref = refs[0] if refs else next((t.ref for t in draft.tags), None)
+        tag = ARGUMENT_TAG if refs else next((t.key for t in draft.tags), "")
+        keys = tuple(draft.merged()[1])
+        if ref is not None and keys:
+            self.consumers.append(EventConsumer("call", tag, ref, keys, ctx.scope))
 
     def _emitter(self, node: ast.Call, ctx: Context) -> None:
         """``send_event(user_id, "tool_completed", tool_name=..., **more)``.
@@ -553,6 +757,7 @@ class EventCollector(Collector):
         """
         candidates: list[EventRef] = []
         dicts: list[ast.Dict] = []
+        unseen = False
         for arg in node.args:
             if isinstance(arg, ast.Dict):
                 dicts.append(arg)
@@ -562,6 +767,8 @@ class EventCollector(Collector):
                 ref = self._ref(arg)
                 if ref is not None:
                     candidates.append(ref)
+                else:
+                    unseen = True  # a call result or a subscript: a mapping we cannot see
         keywords = list(node.keywords)
         for kw in keywords:
             if kw.arg in _TYPE_KEYWORDS:
@@ -574,7 +781,7 @@ class EventCollector(Collector):
             return
         draft = _Draft(node.lineno, self._col(node), "emitter", ctx.scope)
         draft.tags.extend(EventTag("*", ref) for ref in candidates)
-        if any(isinstance(arg, ast.Starred) for arg in node.args):
+        if unseen or any(isinstance(arg, ast.Starred) for arg in node.args):
             draft.open_levels.add("")
         for arg in dicts:
             self._skip.add(id(arg))
@@ -635,13 +842,13 @@ class EventCollector(Collector):
             if isinstance(container, ast.Name):
                 return (container.id, key, ""), None, n.left
             env = _key_read(container)
-            if env is not None and env[2] == "" and env[1] in ENVELOPES:
+            if env is not None and env[2] == "":
                 return (env[0], key, env[1]), container, n.left
         return None, None, n
 
     # result ----------------------------------------------------------------------------------
     def finish(self) -> dict[str, Any]:
-        producers = tuple(d.freeze() for d in self.drafts if d.tags)
+        producers = tuple(p for p in (d.freeze() for d in self.drafts if not d.absorbed) if p.tags)
         by_var: dict[tuple[ScopeKey, str], list[_Guard]] = {}
         for g in self.guards:
             by_var.setdefault((g.scope, g.var), []).append(g)
@@ -651,7 +858,7 @@ class EventCollector(Collector):
                 max(candidates, key=lambda g: g.start).reads.append(key)
         consumers = list(self.consumers)
         for g in self.guards:
-            reads = tuple(r for r in g.reads if not (r.level == "" and r.name == g.key))
+            reads = tuple(r for r in g.reads if (f"{r.level}.{r.name}" if r.level else r.name) != g.key)
             if reads:
                 consumers.append(EventConsumer("read", g.key, g.event, reads, g.name))
         return {
@@ -669,7 +876,7 @@ def _is_index(node: ast.expr) -> bool:
 
 
 def _key_read(node: ast.expr) -> tuple[str, str, str] | None:
-    """``var["k"]`` / ``var.get("k")`` -> (var, "k", ""); ``var["payload"]["k"]`` -> (var, "k", "payload")."""
+    """``var["k"]`` / ``var.get("k")`` -> (var, "k", ""); ``var["content"]["k"]`` -> (var, "k", "content")."""
     if isinstance(node, ast.Subscript):
         key, base = _str(node.slice), node.value
     elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
@@ -683,6 +890,6 @@ def _key_read(node: ast.expr) -> tuple[str, str, str] | None:
     if isinstance(base, ast.Subscript) and isinstance(base.value, ast.Name) and _is_index(base.slice):
         return base.value.id + "[]", key, ""  # xs[0]["k"]: an element of a filtered list
     inner = _key_read(base)
-    if inner is not None and inner[2] == "" and inner[1] in ENVELOPES:
-        return inner[0], key, inner[1]
+    if inner is not None and inner[2] == "":
+        return inner[0], key, inner[1]  # one level down: which levels are envelopes the spec says
     return None
