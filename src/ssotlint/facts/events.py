@@ -111,7 +111,8 @@ def wanted_lines(text: str, emitters: Sequence[str]) -> frozenset[int]:
     for p in emitters:
         tail = _tail(parse_emitter(p).pattern)
         if tail and tail in text:
-            starts.extend(m.start() for m in re.finditer(rf"\b{re.escape(tail)}\s*\(", text))
+            # ``emit(`` and a test's ``emit.assert_called_once_with(``
+            starts.extend(m.start() for m in re.finditer(rf"\b{re.escape(tail)}\s*(?:\(|\.assert_)", text))
     # str.find and literal-prefixed patterns: a regex that can start anywhere is ten times slower.
     for needle in _QUOTED_NEEDLES:
         pos = text.find(needle)

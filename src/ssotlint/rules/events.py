@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ssotlint.diagnostics import Diagnostic, Related, Severity, Span
 from ssotlint.facts.model import EventKey
-from ssotlint.index.events import Consumer, EventIndex, Producer, event_index, load_event_spec
+from ssotlint.index.events import NEAR_MISS, Consumer, EventIndex, Producer, event_index, load_event_spec
 from ssotlint.index.project import ProjectIndex
 from ssotlint.rules.base import Case, Rule
 from ssotlint.specs.model import EventSpec, FieldSpec, Spec
@@ -56,6 +56,17 @@ def compare(p: Producer, e: EventSpec) -> Comparison:
     return Comparison(p, e, missing, tuple(unknown), tuple(misplaced), wrong)
 
 
+def _shares_a_field(p: Producer, e: EventSpec) -> bool:
+    """A dict literal with the type of an event but none of its fields is something else
+    (``{"type": "image", "source": ...}`` sent to an LLM API is not the ``image`` event)."""
+    if not p.keys or e.additional or not e.fields:
+        return True
+    names = [k.name for k in p.keys]
+    if any(n in e.fields or n == e.envelope for n in names):
+        return True
+    return any(difflib.get_close_matches(n, list(e.fields), n=1, cutoff=NEAR_MISS) for n in names)  # a misspelt field
+
+
 def _level_text(level: str) -> str:
     return f"under {level!r}" if level else "at the top level"
 
@@ -83,7 +94,7 @@ class EventAnalysis:
             return
         for p in self.events.producers:
             e = self.spec.events.get(p.event)
-            if e is not None:
+            if e is not None and (p.kind == "emitter" or _shares_a_field(p, e)):
                 yield compare(p, e)
 
     def unknown_producers(self) -> Iterator[Producer]:
@@ -119,7 +130,7 @@ class EventAnalysis:
         for table in self.tables():
             yield from table
         for c in self.events.consumers:
-            if c.kind == "read":
+            if c.kind in ("read", "call"):
                 yield c
 
 
@@ -636,7 +647,7 @@ class ConsumerSpecMismatch(EventRule):
             e = spec.events.get(c.event)
             if e is None:
                 continue
-            verb = "requires" if c.kind == "table" else "reads"
+            verb = {"table": "requires", "call": "expects"}.get(c.kind, "reads")
             for k in c.keys:
                 if k.level == "" and k.name == e.envelope:
                     continue
