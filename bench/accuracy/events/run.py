@@ -147,7 +147,7 @@ def main() -> int:
         except Failed as exc:
             print(f"  {p['name']}: ssotlint failed: {exc}")
             rows.append({"project": f"{p['name']} (failed)", **{k: 0 for k in ("findings", "tp", "fp", "unjudged", "drifts", "found")}})
-    print(f"\n| project | findings | tp | fp | precision | unjudged | seeded drifts | found | recall |")
+    print("\n| project | findings | tp | fp | precision | unjudged | seeded drifts | found | recall |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     tot = {k: 0 for k in ("findings", "tp", "fp", "unjudged", "drifts", "found")}
     for r in rows:

@@ -680,8 +680,8 @@ class EventCollector(Collector):
                         self._emitter(node, ctx)
                     return
 
-    def _payload_draft(self, node: ast.Call, ctx: Context, em: Emitter) -> _Draft | None:
-        """The fields a signed emitter call sends; None when the call sends no event we can see."""
+    def _payload_draft(self, node: ast.Call, ctx: Context, em: Emitter) -> _Draft:
+        """The fields a signed emitter call sends (unknown ones as an open level)."""
         draft = _Draft(node.lineno, self._col(node), "emitter", ctx.scope)
         payload = _select(node, em.payload) if em.payload else None
         scope = self._scope(ctx)
@@ -721,7 +721,7 @@ class EventCollector(Collector):
         if ref.kind == "name" and "." not in ref.value and ctx.scope_node is not None:
             literal = _literal_parameter(ctx.scope_node, ref.value)
             if literal is not None:
-                return [EventRef("literal", v.value, v.lineno, self._col(v), False) for v in literal]
+                return [EventRef("literal", str(v.value), v.lineno, self._col(v), False) for v in literal]
         return [ref]
 
     def _signed_emitter(self, node: ast.Call, ctx: Context, em: Emitter) -> None:
@@ -729,10 +729,9 @@ class EventCollector(Collector):
         refs = self._event_refs(node, ctx, em) if em.event else []
         if em.event and not refs:
             return  # the type is computed at run time
-        for ref in refs or [None]:
+        typed: list[EventRef | None] = list(refs) or [None]
+        for ref in typed:
             draft = self._payload_draft(node, ctx, em)
-            if draft is None:
-                return
             if ref is not None:
                 draft.tags.insert(0, EventTag(ARGUMENT_TAG, ref))
             self.drafts.append(draft)
@@ -741,8 +740,6 @@ class EventCollector(Collector):
         """``emit.assert_called_once_with("toast", {...})``: what a test expects an emitter sent."""
         refs = self._event_refs(node, ctx, em) if em.event else []
         draft = self._payload_draft(node, ctx, em)
-        if draft is None:
-            return
         ref = refs[0] if refs else next((t.ref for t in draft.tags), None)
         tag = ARGUMENT_TAG if refs else next((t.key for t in draft.tags), "")
         keys = tuple(draft.merged()[1])

@@ -8,6 +8,7 @@ its string. The spec configured with ``event-spec`` is loaded here, once per run
 from __future__ import annotations
 
 import difflib
+import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -27,6 +28,7 @@ from ssotlint.index.modules import ModuleTable
 from ssotlint.index.project import ProjectIndex
 from ssotlint.specs.model import ENVELOPES, Spec
 
+log = logging.getLogger(__name__)
 _MAX_DEPTH = 8
 #: How close an unknown event type must be to a spec event to be taken for a misspelling.
 NEAR_MISS = 0.75
@@ -295,6 +297,8 @@ def load_event_spec(index: ProjectIndex) -> Spec | None:
         from ssotlint.specs.load import load_spec  # YAML is imported only when a spec is configured
 
         spec = load_spec(cfg.root, cfg.event_spec, cfg.display_config) if cfg.event_spec else None
+        for warning in spec.warnings if spec is not None else ():
+            log.warning("event spec: %s", warning)
         index.__dict__["_event_spec"] = spec
     return index.__dict__["_event_spec"]  # type: ignore[no-any-return]
 

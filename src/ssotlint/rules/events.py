@@ -8,7 +8,14 @@ from dataclasses import dataclass
 
 from ssotlint.diagnostics import Diagnostic, Related, Severity, Span
 from ssotlint.facts.model import EventKey
-from ssotlint.index.events import NEAR_MISS, Consumer, EventIndex, Producer, event_index, load_event_spec
+from ssotlint.index.events import (
+    NEAR_MISS,
+    Consumer,
+    EventIndex,
+    Producer,
+    event_index,
+    load_event_spec,
+)
 from ssotlint.index.project import ProjectIndex
 from ssotlint.rules.base import Case, Rule
 from ssotlint.specs.model import EventSpec, FieldSpec, Spec

@@ -11,13 +11,12 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
-
-import re
 
 from ssotlint.specs.model import ENVELOPES, FLAT, JSON_TYPES, EventSpec, FieldSpec, Spec, SpecError
 
