@@ -218,6 +218,17 @@ class _Draft:
         return EventProducer(self.line, self.column, self.kind, tuple(tags), tuple(keys), tuple(sorted(open_levels)), self.scope)
 
 
+class _Helper(NamedTuple):
+    """A function that passes its parameter on as an emitter's event type: calls of it in the
+    same file are producers."""
+
+    name: str
+    event: tuple[Selector, ...]  # where its callers pass the event type
+    payload: tuple[Selector, ...]  # where they pass the fields; () when the helper builds them
+    fields: _Draft
+    declared: frozenset[str]  # the values of its ``Literal[...]`` annotation: already producers
+
+
 class _Guard:
     __slots__ = ("end", "event", "key", "name", "reads", "scope", "start", "var")
 
@@ -248,6 +259,18 @@ def _literal_parameter(func: ast.AST, name: str) -> list[ast.Constant] | None:
     return None
 
 
+def _parameter_position(func: ast.AST, name: str) -> int | None:
+    """Where callers pass parameter ``name`` (``self``/``cls`` not counted); None: not one."""
+    args = getattr(func, "args", None)
+    if not isinstance(args, ast.arguments):
+        return None
+    positional = [a.arg for a in (*args.posonlyargs, *args.args)]
+    if name not in positional:
+        return None
+    skip = 1 if positional and positional[0] in ("self", "cls") else 0
+    return positional.index(name) - skip
+
+
 class EventCollector(Collector):
 
     def __init__(self, source: SourceText, emitters: Sequence[str] = ()) -> None:
@@ -266,6 +289,9 @@ class EventCollector(Collector):
         self._guard_end: dict[ScopeKey, int] = {}
         self._scope_guards: dict[ScopeKey, list[_Guard]] = {}
         self.active = True  # False: the file cannot hold events; only constants are collected
+        self._helpers: list[_Helper] = []
+        self._call_args: dict[tuple[ScopeKey, str], str] = {}  # event variable -> payload variable
+        self._calls: list[tuple[ast.Call, str]] = []  # statement-level calls with a string argument
 
     def wants_expressions(self, text: str) -> frozenset[int] | bool:
         lines = wanted_lines(text, self.emitters)
@@ -319,6 +345,11 @@ class EventCollector(Collector):
         scope = self._scope(ctx)
         if scope in self._scope_guards:
             self._scan_reads(node, scope, ctx)
+        value = getattr(node, "value", None) if isinstance(node, (ast.Expr, ast.Return, ast.Assign, ast.AnnAssign)) else None
+        if isinstance(value, ast.Await):
+            value = value.value
+        if isinstance(value, ast.Call) and any(_str(a) is not None for a in value.args):
+            self._calls.append((value, ctx.scope))
         self._guard_end[scope] = self._scope_end(ctx)
         if isinstance(node, ast.Assign):
             self._assign(node.targets, node.value, ctx)
@@ -327,13 +358,13 @@ class EventCollector(Collector):
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
             self._method_call(node.value, ctx)
         elif isinstance(node, ast.If):
-            guard = self._guard_test(node.test)
+            guard = self._guard_test(node.test, self._scope(ctx))
             if guard is not None and node.body:
                 var, key, ref = guard
                 end = node.body[-1].end_lineno or node.body[-1].lineno
                 self._add_guard(_Guard(self._scope(ctx), var, key, ref, node.body[0].lineno, end, ctx.scope))
         elif isinstance(node, ast.Assert):
-            guard = self._guard_test(node.test)
+            guard = self._guard_test(node.test, self._scope(ctx))
             if guard is not None:
                 var, key, ref = guard
                 self._add_guard(_Guard(self._scope(ctx), var, key, ref, node.lineno, self._scope_end(ctx), ctx.scope))
@@ -346,6 +377,8 @@ class EventCollector(Collector):
 
     def _assign(self, targets: list[ast.expr], value: ast.expr, ctx: Context) -> None:
         scope = self._scope(ctx)
+        if len(targets) == 1 and isinstance(targets[0], ast.Tuple):
+            self._unpack_call_args(targets[0], value, scope)
         for target in targets:
             if isinstance(target, ast.Name):
                 name = target.id
@@ -363,6 +396,36 @@ class EventCollector(Collector):
                     self._filtered(name, value, ctx)
             elif isinstance(target, ast.Subscript):
                 self._subscript_store(target, value, scope)
+
+    def _unpack_call_args(self, target: ast.Tuple, value: ast.expr, scope: ScopeKey) -> None:
+        """``event, data = emit.call_args[0]`` (or ``.call_args.args``, ``.call_args_list[i][0]``)
+        on a signed emitter's mock: ``data`` holds the fields of the event ``event`` names."""
+        names = [e.id if isinstance(e, ast.Name) else None for e in target.elts]
+        node: ast.expr = value
+        if isinstance(node, ast.Attribute) and node.attr == "args":
+            node = node.value
+        elif isinstance(node, ast.Subscript) and _is_index(node.slice):
+            node = node.value
+        else:
+            return
+        if isinstance(node, ast.Subscript) and _is_index(node.slice):
+            node = node.value  # call_args_list[i]
+        dotted = dotted_name(node)
+        if dotted is None:
+            return
+        head, _, attr = dotted.rpartition(".")
+        if attr not in ("call_args", "call_args_list", "await_args", "await_args_list") or not head:
+            return
+        for em in self.signatures:
+            if _matches(head, em.pattern) and em.event and em.payload:
+                ev = next((s for s in em.event if isinstance(s, int)), None)
+                pl = next((s for s in em.payload if isinstance(s, int)), None)
+                if ev is None or pl is None or max(ev, pl) >= len(names):
+                    return
+                event_var, payload_var = names[ev], names[pl]
+                if event_var is not None and payload_var is not None:
+                    self._call_args[(scope, event_var)] = payload_var
+                return
 
     def _rebind(self, scope: ScopeKey, name: str, line: int) -> None:
         """A new value for ``name`` ends the guards that were about the old one."""
@@ -533,10 +596,10 @@ class EventCollector(Collector):
             # Any key may be a spec's envelope (``args``, ``content``): one level is kept.
             self._nested(draft, key, value)
 
-    def _guard_test(self, test: ast.expr) -> tuple[str, str, EventRef] | None:
+    def _guard_test(self, test: ast.expr, scope: ScopeKey | None = None) -> tuple[str, str, EventRef] | None:
         if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
             for value in test.values:
-                found = self._guard_test(value)
+                found = self._guard_test(value, scope)
                 if found is not None:
                     return found
             return None
@@ -544,6 +607,12 @@ class EventCollector(Collector):
             return None
         left, right = test.left, test.comparators[0]
         for side, other in ((left, right), (right, left)):
+            payload_var = self._call_args.get((scope, side.id)) if scope is not None and isinstance(side, ast.Name) else None
+            if payload_var is not None:
+                # ``event, data = emit.call_args[0]`` then ``assert event == "toast"``: guards data
+                ref = self._ref(other)
+                if ref is not None:
+                    return payload_var, ARGUMENT_TAG, ref
             read = _key_read(side)
             if read is not None and read[1] in DISCRIMINATORS:
                 ref = self._ref(other)
@@ -709,7 +778,7 @@ class EventCollector(Collector):
             draft.open_levels.add("")
         return draft
 
-    def _event_refs(self, node: ast.Call, ctx: Context, em: Emitter) -> list[EventRef]:
+    def _event_refs(self, node: ast.Call, ctx: Context, em: Emitter, mock: bool = False) -> list[EventRef]:
         """The event types a signed emitter call names: one, or each value of a ``Literal``
         parameter the type is passed through."""
         expr = _select(node, em.event)
@@ -719,10 +788,45 @@ class EventCollector(Collector):
         if ref is None:
             return []
         if ref.kind == "name" and "." not in ref.value and ctx.scope_node is not None:
-            literal = _literal_parameter(ctx.scope_node, ref.value)
-            if literal is not None:
+            literal = _literal_parameter(ctx.scope_node, ref.value) or []
+            position = _parameter_position(ctx.scope_node, ref.value)
+            if position is not None and not mock:
+                self._helper(node, ctx, em, position, ref.value, frozenset(str(v.value) for v in literal))
+            if literal:
                 return [EventRef("literal", str(v.value), v.lineno, self._col(v), False) for v in literal]
+            if position is not None:
+                return []
         return [ref]
+
+    def _helper(self, node: ast.Call, ctx: Context, em: Emitter, position: int, name: str, declared: frozenset[str]) -> None:
+        """``def clear(self, event): return self.emit(event, {})``: calls ``self.clear("x")`` emit ``x``."""
+        func = ctx.scope_node
+        assert isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef))
+        payload_sel: tuple[Selector, ...] = ()
+        payload = _select(node, em.payload) if em.payload else None
+        if isinstance(payload, ast.Name):
+            at = _parameter_position(func, payload.id)
+            if at is not None:
+                payload_sel = (at, payload.id)
+        fields = self._payload_draft(node, ctx, em) if not payload_sel else _Draft(node.lineno, self._col(node), "emitter", ctx.scope)
+        self._helpers.append(_Helper(func.name, (position, name), payload_sel, fields, declared))
+
+    def _helper_calls(self) -> None:
+        for helper in self._helpers:
+            for call, scope in self._calls:
+                dotted = dotted_name(call.func)
+                if dotted is None or dotted.rsplit(".", 1)[-1] != helper.name:
+                    continue
+                ref = self._ref(_select(call, helper.event))
+                if ref is None or (ref.kind == "literal" and ref.value in helper.declared):
+                    continue
+                draft = _Draft(call.lineno, self._col(call), "emitter", scope)
+                draft.tags.append(EventTag(ARGUMENT_TAG, ref))
+                if helper.payload:
+                    self._add_mapping(draft, _select(call, helper.payload) or ast.Constant(None))
+                else:
+                    draft.sources.append(helper.fields)
+                self.drafts.append(draft)
 
     def _signed_emitter(self, node: ast.Call, ctx: Context, em: Emitter) -> None:
         """``sio.emit("toast", data, to=sid)`` read by its declared signature only."""
@@ -738,7 +842,7 @@ class EventCollector(Collector):
 
     def _mock_assert(self, node: ast.Call, ctx: Context, em: Emitter) -> None:
         """``emit.assert_called_once_with("toast", {...})``: what a test expects an emitter sent."""
-        refs = self._event_refs(node, ctx, em) if em.event else []
+        refs = self._event_refs(node, ctx, em, mock=True) if em.event else []
         draft = self._payload_draft(node, ctx, em)
         ref = refs[0] if refs else next((t.ref for t in draft.tags), None)
         tag = ARGUMENT_TAG if refs else next((t.key for t in draft.tags), "")
@@ -846,6 +950,7 @@ class EventCollector(Collector):
 
     # result ----------------------------------------------------------------------------------
     def finish(self) -> dict[str, Any]:
+        self._helper_calls()
         producers = tuple(p for p in (d.freeze() for d in self.drafts if not d.absorbed) if p.tags)
         by_var: dict[tuple[ScopeKey, str], list[_Guard]] = {}
         for g in self.guards:
