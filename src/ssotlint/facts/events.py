@@ -402,9 +402,7 @@ class EventCollector(Collector):
         on a signed emitter's mock: ``data`` holds the fields of the event ``event`` names."""
         names = [e.id if isinstance(e, ast.Name) else None for e in target.elts]
         node: ast.expr = value
-        if isinstance(node, ast.Attribute) and node.attr == "args":
-            node = node.value
-        elif isinstance(node, ast.Subscript) and _is_index(node.slice):
+        if (isinstance(node, ast.Attribute) and node.attr == "args") or (isinstance(node, ast.Subscript) and _is_index(node.slice)):
             node = node.value
         else:
             return
@@ -815,8 +813,8 @@ class EventCollector(Collector):
         for helper in self._helpers:
             for call, scope in self._calls:
                 dotted = dotted_name(call.func)
-                if dotted is None or dotted.rsplit(".", 1)[-1] != helper.name:
-                    continue
+                if dotted is None or dotted.rsplit(".", 1)[-1] != helper.name or emitter_matches(dotted, self.emitters):
+                    continue  # an emitter call itself is a producer already
                 ref = self._ref(_select(call, helper.event))
                 if ref is None or (ref.kind == "literal" and ref.value in helper.declared):
                     continue

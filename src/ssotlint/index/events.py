@@ -40,12 +40,12 @@ class Producer:
     line: int
     column: int
     kind: str  # "dict" / "dict-call" / "emitter"
-    # (the event type is an emitter's argument: every key is a field, none is the discriminator)
     event: str
     ref: EventRef
     keys: tuple[EventKey, ...]  # the discriminator excluded
     open_levels: tuple[str, ...]
     scope: str
+    by_argument: bool = False  # the type is an emitter's argument: every key is a field
 
     @property
     def is_open(self) -> bool:
@@ -195,7 +195,9 @@ class EventIndex:
                 keys = tuple(k._replace(level=env) if k.level == "" else k for k in keys)
                 open_levels = tuple(sorted({env if lv == "" else lv for lv in open_levels}))
         else:
-            keys = tuple(k for k in keys if not self._is_discriminator(k))
+            # The discriminator, and the key a nested one lives in (``header`` of ``header.msg_type``).
+            containers = {d.split(".", 1)[0] for d in self.keys if "." in d}
+            keys = tuple(k for k in keys if not self._is_discriminator(k) and not (k.level == "" and k.name in containers))
         # A key nested under a field of the event (``data`` of a Jupyter display message) is
         # part of that field's value, not an event field.
         fields = {n for n in e.fields if n != env} if e is not None else set()
@@ -239,7 +241,7 @@ class EventIndex:
                 return None
             event = value
         keys, open_levels = self._fields(event, p.keys, open_levels, by_argument)
-        return Producer(rel, p.line, p.column, p.kind, event, tag.ref, keys, open_levels, p.scope)
+        return Producer(rel, p.line, p.column, p.kind, event, tag.ref, keys, open_levels, p.scope, by_argument)
 
     def _consumer(self, rel: str, c: EventConsumer) -> Consumer | None:
         if c.kind != "table" and c.tag != ARGUMENT_TAG and c.tag not in self.keys:
@@ -254,15 +256,16 @@ class EventIndex:
         """An event rather than any dict with a ``type`` key (``{"type": "json", "body": ...}``,
         a content part ``{"type": "text", "text": ...}``).
 
-        Emitter calls always are. With a spec: a type that is a near miss of a spec event; or,
-        when no emitters are configured, a ``timestamp`` or at least half of its fields known to
-        the spec. Without a spec: a ``timestamp`` or fields nested under an envelope key.
+        Emitter calls always are; so is a dict whose type is a near miss of a spec event and
+        that shares a field with it. With emitters configured nothing else is (events flow into
+        them). Otherwise, with a spec: a ``timestamp`` or at least half of its fields known to
+        the spec; without one: a ``timestamp`` or fields nested under an envelope key.
         """
         if p.kind == "emitter":
             return True
         if self.spec is not None and self._misspelt(p):
             return True
-        if self.emitters_configured and self.spec is not None:
+        if self.emitters_configured:
             return False  # events flow into the configured emitters
         names = {k.name for k in p.keys}
         if "timestamp" in names:

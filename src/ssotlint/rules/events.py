@@ -39,7 +39,8 @@ class Comparison:
         return bool(self.misplaced) or any(c in self.producer.open_levels for c in self.wrong_containers)
 
 
-def compare(p: Producer, e: EventSpec) -> Comparison:
+def compare(p: Producer, e: EventSpec, discriminators: tuple[str, ...] = ()) -> Comparison:
+    """``discriminators``: spec fields a dict producer is not asked for (its type sits there)."""
     own_fields = {n for n, f in e.fields.items() if f.level == ""}
     containers = [c for c in p.containers() if c not in own_fields]
     wrong = tuple(c for c in containers if c != e.envelope)
@@ -59,6 +60,7 @@ def compare(p: Producer, e: EventSpec) -> Comparison:
         f
         for f in e.required()
         if f.name not in names and f.level not in p.open_levels and not open_elsewhere
+        and (p.by_argument or f.level or f.name not in discriminators)
     )
     return Comparison(p, e, missing, tuple(unknown), tuple(misplaced), wrong)
 
@@ -102,7 +104,7 @@ class EventAnalysis:
         for p in self.events.producers:
             e = self.spec.events.get(p.event)
             if e is not None and (p.kind == "emitter" or _shares_a_field(p, e)):
-                yield compare(p, e)
+                yield compare(p, e, self.spec.keys)
 
     def unknown_producers(self) -> Iterator[Producer]:
         if self.spec is None or self.events is None:

@@ -277,8 +277,8 @@ def _native(data: dict[Any, Any], display: str) -> Spec:
             for fname, ftype, fline in _field_list(body, kind, display, where):
                 if fname in fields:
                     raise SpecError(display, fline, f"{where}.{kind}", f"field {fname!r} is listed twice")
-                if fname in discs:
-                    continue
+                # A field named like the discriminator stays: an emitter's payload may carry one
+                # (a toast's ``type``); a dict whose type sits under that key is not asked for it.
                 level = "" if (not ev_env or fname in top_level) else ev_env
                 fields[fname] = FieldSpec(fname, level, kind == "required", ftype, fline)
         events[name] = EventSpec(name, fields, ev_add, ev_env, line)
