@@ -18,7 +18,11 @@ from ssotlint.specs.model import SpecError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SRC = Path(__file__).parent.parent / "src" / "ssotlint"
-ASYNCAPI = Path(__file__).parent.parent.parent.parent / "shared" / "data" / "asyncapi-examples"
+REPO = Path(__file__).resolve().parent.parent
+ASYNCAPI = next(
+    (d / "data" / "asyncapi-examples" for d in (REPO.parent / "shared", REPO.parent.parent / "shared") if d.is_dir()),
+    REPO.parent / "shared" / "data" / "asyncapi-examples",
+)
 
 
 def findings(fixture: str) -> list[str]:
