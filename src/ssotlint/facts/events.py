@@ -362,12 +362,14 @@ class EventCollector(Collector):
             if guard is not None and node.body:
                 var, key, ref = guard
                 end = node.body[-1].end_lineno or node.body[-1].lineno
-                self._add_guard(_Guard(self._scope(ctx), var, key, ref, node.body[0].lineno, end, ctx.scope))
+                self._add_guard(_Guard(self._scope(ctx), var, key, ref, node.lineno, end, ctx.scope))
+                self._reads_after_guard(node.test, var, scope)
         elif isinstance(node, ast.Assert):
             guard = self._guard_test(node.test, self._scope(ctx))
             if guard is not None:
                 var, key, ref = guard
                 self._add_guard(_Guard(self._scope(ctx), var, key, ref, node.lineno, self._scope_end(ctx), ctx.scope))
+                self._reads_after_guard(node.test, var, scope)
         elif isinstance(node, ast.ClassDef) and ctx.at_module_level:
             self._enum(node)
         elif isinstance(node, ast.Match):
@@ -810,14 +812,18 @@ class EventCollector(Collector):
         self._helpers.append(_Helper(func.name, (position, name), payload_sel, fields, declared))
 
     def _helper_calls(self) -> None:
+        taken: set[int] = set()  # a call matched by one helper (two classes may name one alike)
         for helper in self._helpers:
             for call, scope in self._calls:
+                if id(call) in taken:
+                    continue
                 dotted = dotted_name(call.func)
                 if dotted is None or dotted.rsplit(".", 1)[-1] != helper.name or emitter_matches(dotted, self.emitters):
                     continue  # an emitter call itself is a producer already
                 ref = self._ref(_select(call, helper.event))
                 if ref is None or (ref.kind == "literal" and ref.value in helper.declared):
                     continue
+                taken.add(id(call))
                 draft = _Draft(call.lineno, self._col(call), "emitter", scope)
                 draft.tags.append(EventTag(ARGUMENT_TAG, ref))
                 if helper.payload:
@@ -897,6 +903,26 @@ class EventCollector(Collector):
     def _add_guard(self, guard: _Guard) -> None:
         self.guards.append(guard)
         self._scope_guards.setdefault(guard.scope, []).append(guard)
+
+    def _reads_after_guard(self, test: ast.expr, var: str, scope: ScopeKey) -> None:
+        """``if msg["header"]["msg_type"] == "status" and msg["content"]["state"] == ...``: the
+        reads that follow the guard in the same ``and``."""
+        if not (isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And)):
+            return
+        guarded = False
+        for value in test.values:
+            if not guarded:
+                guarded = self._guard_test(value, scope) is not None
+                continue
+            handled: set[int] = set()
+            for n in ast.walk(value):  # outer nodes first: a nested read covers its inner one
+                if id(n) in handled:
+                    continue
+                found, inner, at = self._read_of(n)
+                if found is not None and found[0] == var:
+                    self.reads.append((scope, var, self._key(found[1], found[2], at)))
+                    if inner is not None:
+                        handled.add(id(inner))
 
     def _scan_reads(self, node: ast.stmt, scope: ScopeKey, ctx: Context) -> None:
         """Reads of a guarded variable in this statement's own expressions (not its body)."""

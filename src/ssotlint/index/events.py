@@ -12,6 +12,8 @@ import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+import pathspec
+
 from ssotlint.facts import blob
 from ssotlint.facts.events import ARGUMENT_TAG
 from ssotlint.facts.model import (
@@ -46,6 +48,7 @@ class Producer:
     open_levels: tuple[str, ...]
     scope: str
     by_argument: bool = False  # the type is an emitter's argument: every key is a field
+    in_tests: bool = False  # in a test file (`test-paths`): test data, not checked against the spec
 
     @property
     def is_open(self) -> bool:
@@ -167,6 +170,7 @@ class EventIndex:
         self.spec = spec
         self.envelopes = spec.envelopes if spec is not None else ENVELOPES
         self.emitters_configured = bool(index.config.event_emitters)
+        self._tests = pathspec.GitIgnoreSpec.from_lines(index.config.test_paths)
         self.constants = Constants(index.modules, index.files)
         self.producers: list[Producer] = []
         self.consumers: list[Consumer] = []
@@ -241,7 +245,8 @@ class EventIndex:
                 return None
             event = value
         keys, open_levels = self._fields(event, p.keys, open_levels, by_argument)
-        return Producer(rel, p.line, p.column, p.kind, event, tag.ref, keys, open_levels, p.scope, by_argument)
+        in_tests = self._tests.match_file(rel)
+        return Producer(rel, p.line, p.column, p.kind, event, tag.ref, keys, open_levels, p.scope, by_argument, in_tests)
 
     def _consumer(self, rel: str, c: EventConsumer) -> Consumer | None:
         if c.kind != "table" and c.tag != ARGUMENT_TAG and c.tag not in self.keys:

@@ -103,7 +103,7 @@ class EventAnalysis:
             return
         for p in self.events.producers:
             e = self.spec.events.get(p.event)
-            if e is not None and (p.kind == "emitter" or _shares_a_field(p, e)):
+            if e is not None and not p.in_tests and (p.kind == "emitter" or _shares_a_field(p, e)):
                 yield compare(p, e, self.spec.keys)
 
     def unknown_producers(self) -> Iterator[Producer]:
@@ -111,7 +111,7 @@ class EventAnalysis:
             return
         known = self.spec.all_fields
         for p in self.events.producers:
-            if p.event not in self.spec.events and self.events.event_shaped(p, known):
+            if p.event not in self.spec.events and not p.in_tests and self.events.event_shaped(p, known):
                 yield p
 
     def tables(self) -> Iterator[list[Consumer]]:
@@ -231,7 +231,10 @@ class EventMissingField(EventRule):
     trailing positional arguments are not fields.
 
     A field that is present but at the wrong level (nested under `payload` where the spec is
-    flat, or the other way round) is reported once by SSOT303 instead.
+    flat, or the other way round) is reported once by SSOT303 instead. Producers in test files
+    (`test-paths`) are test data (partial events, old protocol versions, malformed input on
+    purpose) and are not checked by SSOT301-SSOT304; the reads and expectations of tests are
+    checked by SSOT305.
 
     ## Why is this bad?
     The consumer of the event (a front end, a test, another service) reads a field that is not
