@@ -259,6 +259,20 @@ def _literal_parameter(func: ast.AST, name: str) -> list[ast.Constant] | None:
     return None
 
 
+_MAPPING_ANNOTATIONS = frozenset({"dict", "Dict", "Mapping", "MutableMapping", "Any", "object", "JSON", "Json"})
+
+
+def _names_a_class(annotation: ast.expr) -> bool:
+    """``StepDict``, ``types.Step``: a TypedDict or model; ``dict[str, Any]``, ``Any``: not."""
+    if isinstance(annotation, ast.Subscript):
+        return False
+    dotted = dotted_name(annotation)
+    if dotted is None:
+        return False
+    tail = dotted.rsplit(".", 1)[-1]
+    return tail not in _MAPPING_ANNOTATIONS and tail[:1].isupper()
+
+
 def _parameter_position(func: ast.AST, name: str) -> int | None:
     """Where callers pass parameter ``name`` (``self``/``cls`` not counted); None: not one."""
     args = getattr(func, "args", None)
@@ -290,6 +304,7 @@ class EventCollector(Collector):
         self._scope_guards: dict[ScopeKey, list[_Guard]] = {}
         self.active = True  # False: the file cannot hold events; only constants are collected
         self._helpers: list[_Helper] = []
+        self._typed: set[int] = set()  # ids of dicts annotated with a class of their own
         self._call_args: dict[tuple[ScopeKey, str], str] = {}  # event variable -> payload variable
         self._calls: list[tuple[ast.Call, str]] = []  # statement-level calls with a string argument
 
@@ -354,6 +369,8 @@ class EventCollector(Collector):
         if isinstance(node, ast.Assign):
             self._assign(node.targets, node.value, ctx)
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            if isinstance(node.value, ast.Dict) and _names_a_class(node.annotation):
+                self._typed.add(id(node.value))  # ``step: StepDict = {...}``: that class's dict
             self._assign([node.target], node.value, ctx)
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
             self._method_call(node.value, ctx)
@@ -679,7 +696,7 @@ class EventCollector(Collector):
     def _dict(self, node: ast.Dict, ctx: Context) -> None:
         if self._table(node, ctx):
             return
-        draft = _Draft(node.lineno, self._col(node), "dict", ctx.scope)
+        draft = _Draft(node.lineno, self._col(node), "typed" if id(node) in self._typed else "dict", ctx.scope)
         for k, v in zip(node.keys, node.values, strict=True):
             if k is None:
                 self._spread(draft, v, self._scope(ctx))

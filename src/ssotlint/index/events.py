@@ -41,7 +41,7 @@ class Producer:
     path: str
     line: int
     column: int
-    kind: str  # "dict" / "dict-call" / "emitter"
+    kind: str  # "dict" / "dict-call" / "emitter" ("typed" dicts are left out)
     event: str
     ref: EventRef
     keys: tuple[EventKey, ...]  # the discriminator excluded
@@ -211,6 +211,8 @@ class EventIndex:
         return keys, open_levels
 
     def _producer(self, rel: str, p: EventProducer) -> Producer | None:
+        if p.kind == "typed":
+            return None  # annotated with a TypedDict or model of its own: not an event dict
         open_levels = p.open_levels
         by_argument = False
         argument = next((t for t in p.tags if t.key == ARGUMENT_TAG), None)
