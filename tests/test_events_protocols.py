@@ -171,3 +171,24 @@ def test_specs_lie_below_the_index() -> None:
         for node in ast.walk(ast.parse(module.read_text("utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("ssotlint."):
                 assert node.module.startswith("ssotlint.specs"), f"{module.name} imports {node.module}"
+
+
+def test_plain_emitter_ignores_transport_keywords(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.ssotlint]\nevent-spec = "events.yaml"\n[tool.ssotlint.events]\nemitters = ["*.emit"]\n', "utf-8"
+    )
+    (tmp_path / "events.yaml").write_text("version: 1\nevents:\n  toast:\n    required: [message]\n", "utf-8")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("", "utf-8")
+    (tmp_path / "app" / "a.py").write_text(
+        "def f(sio, sid, m, action):\n"
+        '    sio.emit("toast", message=m, to=sid, room=sid, namespace="/x", skip_sid=sid)\n'
+        '    sio.emit("toast", action.to_dict(), to=sid)\n'
+        '    sio.emit("toast", mesage=m, to=sid)\n',
+        "utf-8",
+    )
+    result = run(load_config(tmp_path), RunOptions(use_cache=False, jobs=1, select=("SSOT3",)))
+    assert [f"{d.code} {d.path}:{d.line}:{d.column}" for d in result.diagnostics] == [
+        "SSOT301 app/a.py:4:5",
+        "SSOT302 app/a.py:4:23",
+    ]

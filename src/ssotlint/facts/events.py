@@ -41,6 +41,9 @@ DISCRIMINATORS = (
 )
 #: Keyword arguments of an emitter call that give the event type.
 _TYPE_KEYWORDS = ("event_type", "type", "event", "kind")
+#: Keyword arguments of Socket.IO-style emitters that say where an event goes, not what it
+#: holds: never fields of a plain-pattern emitter (a signature names the fields exactly).
+_TRANSPORT_KEYWORDS = frozenset({"to", "room", "namespace", "sid", "skip_sid", "broadcast", "include_self", "callback"})
 _MAX_CONSTANT = 120
 #: Tag key of an event type given by a declared emitter argument: every payload key is a field.
 ARGUMENT_TAG = "@"
@@ -892,7 +895,7 @@ class EventCollector(Collector):
                     candidates.append(ref)
                 else:
                     unseen = True  # a call result or a subscript: a mapping we cannot see
-        keywords = list(node.keywords)
+        keywords = [kw for kw in node.keywords if kw.arg not in _TRANSPORT_KEYWORDS]
         for kw in keywords:
             if kw.arg in _TYPE_KEYWORDS:
                 ref = self._ref(kw.value)
