@@ -184,11 +184,13 @@ def test_plain_emitter_ignores_transport_keywords(tmp_path: Path) -> None:
         "def f(sio, sid, m, action):\n"
         '    sio.emit("toast", message=m, to=sid, room=sid, namespace="/x", skip_sid=sid)\n'
         '    sio.emit("toast", action.to_dict(), to=sid)\n'
-        '    sio.emit("toast", mesage=m, to=sid)\n',
+        '    sio.emit("toast", mesage=m, to=sid)\n'
+        '    sio.emit({"type": "toast", "message": m, "level": 1})\n',
         "utf-8",
     )
     result = run(load_config(tmp_path), RunOptions(use_cache=False, jobs=1, select=("SSOT3",)))
     assert [f"{d.code} {d.path}:{d.line}:{d.column}" for d in result.diagnostics] == [
         "SSOT301 app/a.py:4:5",
         "SSOT302 app/a.py:4:23",
+        "SSOT302 app/a.py:5:46",  # the type inside the dict an emitter is given
     ]

@@ -903,8 +903,9 @@ class EventCollector(Collector):
                     candidates.insert(0, ref)
                     keywords.remove(kw)
                     break
-        if not candidates:
+        if not candidates and not dicts:
             return
+        # No type among the arguments: it sits in the dict (``send_event({"type": ...})``).
         draft = _Draft(node.lineno, self._col(node), "emitter", ctx.scope)
         draft.tags.extend(EventTag("*", ref) for ref in candidates)
         if unseen or any(isinstance(arg, ast.Starred) for arg in node.args):
@@ -917,7 +918,8 @@ class EventCollector(Collector):
                 draft.open_levels.add("")
             else:
                 self._add_item(draft, kw.arg, kw.value, kw)
-        self.drafts.append(draft)
+        if draft.tags:
+            self.drafts.append(draft)
 
     # reads -----------------------------------------------------------------------------------
     def _add_guard(self, guard: _Guard) -> None:
