@@ -19,7 +19,7 @@ _SUPPRESSION = re.compile(
 )
 
 #: Bumped when the shape or meaning of facts changes, so old caches are not used.
-FACTS_SCHEMA = 8
+FACTS_SCHEMA = 9
 
 
 #: Optional collector families. Imports (and suppressions) are always extracted; classes and
