@@ -14,7 +14,7 @@ import pytest
 from ssotlint.config import load_config
 from ssotlint.engine import RunOptions, run
 from ssotlint.specs.load import load_spec
-from ssotlint.specs.model import SpecError
+from ssotlint.specs.model import Spec, SpecError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SRC = Path(__file__).parent.parent / "src" / "ssotlint"
@@ -23,6 +23,11 @@ ASYNCAPI = next(
     (d / "data" / "asyncapi-examples" for d in (REPO.parent / "shared", REPO.parent.parent / "shared") if d.is_dir()),
     REPO.parent / "shared" / "data" / "asyncapi-examples",
 )
+
+
+def spec_from(tmp_path: Path, name: str, text: str) -> Spec:
+    (tmp_path / name).write_text(text, "utf-8")
+    return load_spec(tmp_path, name)
 
 
 def findings(fixture: str) -> list[str]:
@@ -69,12 +74,12 @@ def test_several_discriminators_and_envelopes() -> None:
 
 
 def test_native_spec_vocabulary(tmp_path: Path) -> None:
-    (tmp_path / "spec.yaml").write_text(
+    spec = spec_from(
+        tmp_path,
+        "spec.yaml",
         "version: 1\ndiscriminator: [action, observation]\nenvelope: args\nevents:\n  run:\n    required: [command]\n"
         "  toast:\n    envelope: flat\n    required: [type, message]\n",
-        "utf-8",
     )
-    spec = load_spec(tmp_path, "spec.yaml")
     assert (spec.discriminator, spec.keys) == ("action", ("action", "observation"))
     assert spec.events["run"].fields["command"].level == "args"
     assert [(f.name, f.level) for f in spec.events["toast"].fields.values()] == [("type", ""), ("message", "")]
@@ -82,23 +87,23 @@ def test_native_spec_vocabulary(tmp_path: Path) -> None:
 
 
 def test_json_spec_lines_with_tabs(tmp_path: Path) -> None:
-    (tmp_path / "spec.json").write_text(
+    spec = spec_from(
+        tmp_path,
+        "spec.json",
         '{\n\t"oneOf": [\n\t\t{"properties": {"type": {"const": "a"}}},\n\t\t{"properties": {"type": {"const": "b"}, "x": {"type": "text"}}}\n\t]\n}\n',
-        "utf-8",
     )
-    spec = load_spec(tmp_path, "spec.json")
     assert [(e.name, e.line) for e in spec.events.values()] == [("a", 3), ("b", 4)]
 
 
 def test_asyncapi_repeated_names_merge_and_avro_is_opaque(tmp_path: Path) -> None:
-    (tmp_path / "api.yaml").write_text(
+    spec = spec_from(
+        tmp_path,
+        "api.yaml",
         "asyncapi: 2.6.0\nchannels:\n  a:\n    publish:\n      message: {$ref: '#/components/messages/m'}\n"
         "    subscribe:\n      message:\n        name: m\n        payload: {type: object, properties: {x: {type: string}, y: {}}, required: [x, y]}\n"
         "  b:\n    publish:\n      message:\n        messageId: blob\n        schemaFormat: application/vnd.apache.avro;version=1.9.0\n        payload: {type: record}\n"
         "components:\n  messages:\n    m:\n      payload: {type: object, properties: {x: {type: string}}, required: [x]}\n",
-        "utf-8",
     )
-    spec = load_spec(tmp_path, "api.yaml")
     assert sorted(spec.events) == ["blob", "m"]
     assert {n: f.required for n, f in spec.events["m"].fields.items()} == {"x": True, "y": False}
     assert spec.events["blob"].additional and not spec.events["blob"].fields
@@ -109,13 +114,13 @@ def test_asyncapi_repeated_names_merge_and_avro_is_opaque(tmp_path: Path) -> Non
 
 
 def test_asyncapi_discriminator_only_where_values_differ(tmp_path: Path) -> None:
-    (tmp_path / "api.yaml").write_text(
+    spec = spec_from(
+        tmp_path,
+        "api.yaml",
         "asyncapi: 3.0.0\nchannels:\n  c:\n    messages:\n"
         "      hello: {payload: {type: object, properties: {type: {const: event}, greeting: {}}}}\n"
         "      bye: {payload: {type: object, properties: {type: {const: event}, reason: {}}}}\n",
-        "utf-8",
     )
-    spec = load_spec(tmp_path, "api.yaml")
     assert sorted(spec.events) == ["bye", "hello"]
     assert spec.discriminator != "type"
     assert "type" in spec.events["hello"].fields  # a constant field, not the discriminator
