@@ -156,18 +156,26 @@ def test_infer_takes_only_emitter_fed_dicts_when_emitters_are_configured(tmp_pat
         '[tool.ssotlint.events]\nemitters = [{call = "*.emit", event = 0, payload = 1}]\n', "utf-8"
     )
     (tmp_path / "a.py").write_text(
-        "def f(sio, t):\n"
+        "def f(sio, t, action):\n"
         '    part = {"type": "text", "text": t, "timestamp": 1}\n'
         '    if part["type"] == "text":\n'
         '        print(part["text"])\n'
-        '    sio.emit("toast", {"message": t})\n',
+        '    sio.emit("toast", {"message": t})\n'
+        '    sio.emit("action", action.to_dict())\n',
         "utf-8",
     )
     proc = subprocess.run(
         [sys.executable, "-m", "ssotlint", "events", "infer", "--no-cache", "-q"], cwd=tmp_path, capture_output=True, text=True, check=False
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines()[-3:] == ["events:", "  toast:", "    required: [message]"]
+    assert proc.stdout.splitlines()[-6:] == [
+        "events:",
+        "  action:",
+        "    required: []",
+        "    additional: true  # its producers pass fields that are not visible: write them down",
+        "  toast:",
+        "    required: [message]",
+    ]
 
 
 def test_specs_lie_below_the_index() -> None:

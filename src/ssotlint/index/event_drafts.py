@@ -38,6 +38,7 @@ class InferredEvent:
     required: tuple[str, ...]
     optional: tuple[str, ...]
     shapes: tuple[Shape, ...]
+    unseen: bool = False  # every producer passes fields ssotlint cannot see (a call result...)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ class Inference:
             lines.append(f"    required: {_flow(e.required)}")
             if e.optional:
                 lines.append(f"    optional: {_flow(e.optional)}")
+            if e.unseen:
+                lines.append("    additional: true  # its producers pass fields that are not visible: write them down")
         return "\n".join(lines) + "\n"
 
 
@@ -139,8 +142,11 @@ def infer(events: EventIndex, in_scope: Callable[[str], bool] | None = None) -> 
             for (env, fields), members in by_shape.items()
         ]
         shapes.sort(key=lambda s: (s.drift, -s.count, s.envelope, s.fields))
+        unseen = all(p.open_levels for p in ps)  # the listed fields may not be all of them
         drafts.append(
-            InferredEvent(name, len(ps), envelope, tuple(sorted(required)), tuple(sorted(every - required)), tuple(shapes))
+            InferredEvent(
+                name, len(ps), envelope, tuple(sorted(required)), tuple(sorted(every - required)), tuple(shapes), unseen
+            )
         )
     top_level = tuple(sorted(f for f in top_votes if top_votes[f] > nested_votes[f]))
     return Inference(events.discriminator, overall, top_level, tuple(drafts))
