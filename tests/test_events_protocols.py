@@ -69,7 +69,8 @@ def test_several_discriminators_and_envelopes() -> None:
         "SSOT301 agent/events.py:9:12",
         "SSOT302 agent/events.py:9:39",  # comand under args
         "SSOT303 agent/events.py:17:12",  # observation fields at the top level, not under extras
-        # (nothing for the content part at line 21, nor for the dict annotated `Step` at line 29)
+        # (nothing for the content part at line 21, the dict annotated `Step` at line 29, the
+        # dict passed to `Step(...)` at line 34)
     ]
 
 

@@ -739,6 +739,12 @@ class EventCollector(Collector):
 
     def _call(self, node: ast.Call, ctx: Context) -> None:
         func = node.func
+        if _names_a_class(func):
+            # ``StepDict({...})``, ``Model(**{...})``: the dict is that class's, not an event.
+            for arg in (*node.args, *(kw.value for kw in node.keywords)):
+                inner = arg.value if isinstance(arg, ast.Starred) else arg
+                if isinstance(inner, ast.Dict):
+                    self._typed.add(id(inner))
         if isinstance(func, ast.Name) and func.id == "dict":
             if node.args:
                 return

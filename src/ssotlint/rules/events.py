@@ -503,8 +503,9 @@ class UnknownEventType(EventRule):
     `tool_executing`). Dicts such as `{"type": "json", "body": ...}`, content parts
     (`{"type": "text", "text": ...}`), JSON-Schema properties (`{"type": "string"}`) or
     tool-call dicts are not events and are left alone; with emitters configured, neither is
-    any dict that does not flow into one unless its type is a near miss. A dict annotated with
-    a class of its own (`step: StepDict = {...}`) is that class's dict, not an event. Tables of expected
+    any dict that does not flow into one unless its type is a near miss. A dict annotated with,
+    or passed to, a class (`step: StepDict = {...}`, `Step({...})`, `Model(**{...})`) is that
+    class's dict, not an event. Tables of expected
     fields keyed mostly by spec events are checked the same way for their other keys.
 
     ## Why is this bad?
