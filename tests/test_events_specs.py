@@ -73,8 +73,9 @@ BROKEN = [
     ("version: 1\nevents:\n  a:\n    requried: [x]\n", "spec.yaml:4: events.a.requried: unknown key (did you mean 'required'?)"),
     ("evnts: {}\n", "spec.yaml:1: evnts: unknown key (did you mean 'events'?)"),
     ("events:\n  a: {required: [x]}\n  a: {required: [y]}\n", "spec.yaml:3: a: duplicate key"),
-    ("discriminator: flavour\nevents:\n  a: {}\n", "spec.yaml:1: discriminator: expected one of"),
-    ("envelope: body\nevents:\n  a: {}\n", "spec.yaml:1: envelope: expected one of flat, payload, data"),
+    ("discriminator: 'not a key'\nevents:\n  a: {}\n", "spec.yaml:1: discriminator: expected a key"),
+    ("discriminator: []\nevents:\n  a: {}\n", "spec.yaml:1: discriminator: expected a key"),
+    ("envelope: a.b\nevents:\n  a: {}\n", "spec.yaml:1: envelope: expected flat or the key"),
     ("events:\n  a:\n    required: {x: text}\n", "spec.yaml:3: events.a.required.x: unknown JSON type 'text'"),
     ("oneOf:\n  - $ref: '#/definitions/missing'\n", "spec.yaml:2: $ref: '#/definitions/missing' points nowhere"),
     (
@@ -83,7 +84,7 @@ BROKEN = [
     ),
     (
         "oneOf:\n  - properties: {type: {const: a}}\n  - properties: {type: {const: a}}\n",
-        "spec.yaml:3: a: two events with one name",
+        "spec.yaml:2: (schema): no property tells the events apart",
     ),
     ("oneOf:\n  - $ref: '../outside.yaml#/x'\n", "spec.yaml:2: $ref: "),
     ("asyncapi: 1.2.0\n", "spec.yaml:1: asyncapi: unsupported AsyncAPI version '1.2.0'"),
@@ -130,8 +131,46 @@ def test_config_rejects_wrong_types(tmp_path: Path) -> None:
         load_config(tmp_path)
     text = str(info.value)
     assert "pyproject.toml:2: tool.ssotlint.event-spec: expected a string" in text
-    assert "pyproject.toml:5: tool.ssotlint.events.emitters: expected a list of strings" in text
+    assert "pyproject.toml:5: tool.ssotlint.events.emitters: expected a list of call patterns or tables" in text
     assert "tool.ssotlint.events.emiters: unknown key (did you mean 'emitters'?)" in text
+
+
+@pytest.mark.parametrize(
+    ("emitters", "message"),
+    [
+        ('[{call = "*.emit", event = 0, payload = 1, room = 2}]', "unknown key 'room' in an emitter; expected call, event, payload, channel"),
+        ('[{event = 0}]', "an emitter table needs call = 'pattern'"),
+        ('[{call = "*.emit", event = -1}]', "event of emitter '*.emit': expected a position (0, 1...), a keyword name, or a list of them"),
+        ('[{call = "*.emit", event = 0, channel = 0}]', "emitter '*.emit': give event or channel, not both"),
+        ('[{call = "*.emit"}]', "emitter '*.emit': give event or channel, and payload"),
+        ('["*.emit(x)"]', "expected a call pattern such as '*.send_event', got '*.emit(x)'"),
+    ],
+)
+def test_config_rejects_bad_emitter_signatures(tmp_path: Path, emitters: str, message: str) -> None:
+    from ssotlint.config import ConfigError, load_config
+
+    (tmp_path / "pyproject.toml").write_text(f"[tool.ssotlint.events]\nemitters = {emitters}\n", "utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert f"pyproject.toml:2: tool.ssotlint.events.emitters: {message}" in str(info.value)
+
+
+def test_config_emitter_signatures_round_trip(tmp_path: Path) -> None:
+    from ssotlint.config import load_config
+    from ssotlint.facts.events import Emitter, parse_emitter
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.ssotlint.events]\nemitters = ["send_event", {call = "*.session.send", event = [1, "msg_type"], payload = [2, "content"]},'
+        ' {call = "*.sio.emit", channel = 0, payload = 1}]\n',
+        "utf-8",
+    )
+    config = load_config(tmp_path)
+    assert config.event_emitters == ("send_event", "*.session.send(event=1|msg_type,payload=2|content)", "*.sio.emit(payload=1,channel=0)")
+    assert [parse_emitter(e) for e in config.event_emitters] == [
+        Emitter("send_event"),
+        Emitter("*.session.send", (1, "msg_type"), (2, "content")),
+        Emitter("*.sio.emit", (), (1,), (0,)),
+    ]
 
 
 def test_definitions_keyed_by_event_name(tmp_path: Path) -> None:

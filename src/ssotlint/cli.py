@@ -612,7 +612,7 @@ def _event_index(
             if not spec_optional:
                 raise
             log.warning("ignoring the configured event spec: %s", exc)
-    disc = discriminator or (spec.discriminator if spec is not None else "type")
+    disc = (discriminator,) if discriminator else (spec.keys if spec is not None else ("type",))
     return EventIndex(index, disc, spec), spec, (lambda rel: in_scope(rel, scope))
 
 
@@ -658,11 +658,17 @@ def events_infer(
     The draft (ssotlint's YAML format) uses the majority shape of each event type: fields
     every producer sets are required, the others optional. Without -o it is printed.
     """
-    from ssotlint.specs.infer import infer
+    from ssotlint.index.event_drafts import infer
 
     _setup_logging(verbose, quiet)
     events, _, scope = _event_index(paths, config_file, discriminator, no_cache, spec_optional=True)
     result = infer(events, scope)
+    if not result.events:
+        where = f"with the discriminator {events.discriminator!r}" if discriminator else "that look like events"
+        _fail(
+            f"no producers {where} found: nothing to draft (configure [tool.ssotlint.events] emitters"
+            " or pass --discriminator KEY)"
+        )
     text = result.to_yaml()
     if output is not None:
         output.write_text(text, "utf-8")
@@ -704,7 +710,7 @@ def events_list(
     debug: bool,
 ) -> None:
     """Every event type with its producer and consumer counts (and whether the spec has it)."""
-    from ssotlint.specs.infer import count_events
+    from ssotlint.index.event_drafts import count_events
 
     _setup_logging(verbose, quiet)
     events, spec, _ = _event_index(paths, config_file, None, no_cache)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
+from ssotlint.limits import DEFAULT_MAX_FILE_SIZE
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
@@ -36,18 +38,6 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
     "_build",
     "*.egg-info",
 )
-
-#: The largest source file (and event spec) analysed, in bytes. A syntax tree takes about
-#: 200 bytes of memory per byte of source and parsing 2-3 s per megabyte, so one generated
-#: file of 20 MB would need 4 GB. Larger source files are skipped with a warning; a larger
-#: event spec is an error. The ``max-file-size`` setting changes it.
-DEFAULT_MAX_FILE_SIZE = 1 << 20
-
-
-def too_large(size: int, limit: int) -> str:
-    """Why a file of ``size`` bytes is not read (``limit``: the ``max-file-size`` setting)."""
-    return f"{size:,} bytes, more than max-file-size ({limit:,} bytes)"
-
 
 #: The longest string a setting may hold. Compiling a gitignore-style pattern takes time
 #: growing faster than its length (a 1 MB pattern: half a minute); real ones are short.
@@ -120,7 +110,7 @@ class Config:
     min_similarity: float = 0.7
     ignore_constants: tuple[str, ...] = ()
     event_spec: str | None = None  # path of the event spec, relative to the root
-    event_emitters: tuple[str, ...] = ()  # call patterns that emit events
+    event_emitters: tuple[str, ...] = ()  # call patterns that emit events, with their signature (Emitter.text)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; larger source files are skipped
 
     def extraction_key(self) -> str:
@@ -243,6 +233,54 @@ def _is_name_globs(value: Any) -> str | None:
     return None
 
 
+_EMITTER_KEYS = ("call", "event", "payload", "channel")
+
+
+def _selectors(value: Any) -> tuple[int | str, ...] | None:
+    """A position, a keyword name, or a list of them; None when malformed."""
+    items = value if isinstance(value, list) else [value]
+    ok = items and all(
+        (isinstance(v, int) and not isinstance(v, bool) and v >= 0) or (isinstance(v, str) and v.isidentifier()) for v in items
+    )
+    return tuple(items) if ok else None
+
+
+def _is_emitters(value: Any) -> str | None:
+    """``["*.send_event", {call = "*.emit", event = 0, payload = 1}]``."""
+    if not isinstance(value, list):
+        return "expected a list of call patterns or tables {call, event, payload, channel}"
+    for item in value:
+        if isinstance(item, str):
+            if not item or "(" in item:
+                return f"expected a call pattern such as '*.send_event', got {item!r}"
+            continue
+        if not isinstance(item, dict):
+            return f"expected a call pattern or a table {{call, event, payload, channel}}, got {item!r}"
+        unknown = sorted(set(item) - set(_EMITTER_KEYS))
+        if unknown:
+            return f"unknown key {unknown[0]!r} in an emitter; expected {', '.join(_EMITTER_KEYS)}"
+        if not isinstance(item.get("call"), str) or not item["call"] or "(" in item["call"]:
+            return "an emitter table needs call = 'pattern'"
+        for key in _EMITTER_KEYS[1:]:
+            if key in item and _selectors(item[key]) is None:
+                return f"{key} of emitter {item['call']!r}: expected a position (0, 1...), a keyword name, or a list of them"
+        if "event" in item and "channel" in item:
+            return f"emitter {item['call']!r}: give event or channel, not both"
+        if not any(k in item for k in _EMITTER_KEYS[1:]):
+            return f"emitter {item['call']!r}: give event or channel, and payload"
+    return None
+
+
+def _emitter_text(item: str | dict[str, Any]) -> str:
+    """The canonical text of one emitter (``facts.events.parse_emitter`` reads it back)."""
+    from ssotlint.facts.events import Emitter
+
+    if isinstance(item, str):
+        return item
+    sel = {k: _selectors(item[k]) or () for k in _EMITTER_KEYS[1:] if k in item}
+    return Emitter(item["call"], sel.get("event", ()), sel.get("payload", ()), sel.get("channel", ())).text()
+
+
 def _is_min_methods(value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         return "expected a positive integer"
@@ -288,7 +326,11 @@ TABLES: dict[str, dict[str, Key]] = {
         "ignore-constants": Key(_is_name_globs, "constant-name globs SSOT104 never reports"),
     },
     "events": {
-        "emitters": Key(_is_str_list, "calls that emit an event: 'send_event', '*.send_event', globs allowed"),
+        "emitters": Key(
+            _is_emitters,
+            "calls that emit an event: '*.send_event' (globs allowed), or {call = '*.emit', event = 0, payload = 1}"
+            " to read only the declared arguments (channel = 0 when the type sits in the payload)",
+        ),
     },
 }
 
@@ -517,7 +559,7 @@ def _from_toml(root: Path, file: Path, data: dict[str, Any], text: str) -> Confi
         min_similarity=float(duplicates.get("min-similarity", 0.7)),
         ignore_constants=tuple(duplicates.get("ignore-constants", ())),
         event_spec=values.get("event-spec"),
-        event_emitters=tuple(tables.get("events", {}).get("emitters", [])),
+        event_emitters=tuple(_emitter_text(e) for e in tables.get("events", {}).get("emitters", [])),
         max_file_size=values.get("max-file-size", DEFAULT_MAX_FILE_SIZE),
     )
 

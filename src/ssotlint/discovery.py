@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pathspec
 
-from ssotlint.config import MAX_SETTING_LENGTH, Config, too_large
+from ssotlint.config import MAX_SETTING_LENGTH, Config
+from ssotlint.limits import too_large
 
 log = logging.getLogger(__name__)
 

@@ -34,7 +34,7 @@ from ssotlint.cache import (
     decode_diagnostics,
     encode_diagnostics,
 )
-from ssotlint.config import DEFAULT_MAX_FILE_SIZE, Config, default_jobs, too_large
+from ssotlint.config import Config, default_jobs
 from ssotlint.diagnostics import Diagnostic, Span
 from ssotlint.discovery import SourceFile, discover, in_scope, resolve_scope
 from ssotlint.facts.blob import SUPPRESSIONS, flagged, pack, unpack
@@ -44,6 +44,7 @@ from ssotlint.index import class_changes
 from ssotlint.index.imports import Resolver
 from ssotlint.index.project import ProjectIndex
 from ssotlint.index.symbols import build_namespace
+from ssotlint.limits import DEFAULT_MAX_FILE_SIZE, too_large
 from ssotlint.rules import ALL_RULES, Rule, is_selected
 from ssotlint.rules.cycles import CYCLE_RULES, analysis
 from ssotlint.rules.meta import StaleBaselineEntry, UnusedSuppression

@@ -141,14 +141,14 @@ BOMB_ALLOF = (
     ],
 )
 def test_hostile_event_spec(tmp_path: Path, name: str, spec: str, message: str) -> None:
-    root = write_project(tmp_path / "proj", {"a.py": "send_event({'type': 'a', 'x': 1})\n"}, config=f'event-spec = "{name}"')
+    root = write_project(tmp_path / "proj", {"a.py": "send_event({'type': 'a', 'x': 1, 'timestamp': 0})\n"}, config=f'event-spec = "{name}"')
     (root / name).write_text(spec)
     (tmp_path / "outside.json").write_text('{"type": "object"}')
     err = _run(root)
     assert err.startswith("ssotlint: error: invalid event spec: "), err
     assert message in err
     assert not (root / "evaluated").exists()
-    # events infer does not need the spec: it warns and goes on.
+    # events infer does not need the spec: it warns and goes on (with a dict that looks like an event).
     proc = clean_run("events", "infer", str(root), codes=(0,))
     assert "ignoring the configured event spec" in proc.stderr
 
@@ -175,7 +175,7 @@ def test_spec_path_outside_or_missing(tmp_path: Path, setting: str, message: str
     ids=lambda c: " ".join(c),
 )
 def test_output_into_a_missing_folder(tmp_path: Path, command: tuple[str, ...]) -> None:
-    root = write_project(tmp_path / "proj", {"a.py": ""})
+    root = write_project(tmp_path / "proj", {"a.py": "def f():\n    return {'type': 'a', 'timestamp': 0}\n"})
     target = tmp_path / "missing" / "out.txt"
     proc = clean_run(*command, str(target), str(root), codes=(2,))
     assert proc.stderr == f"ssotlint: error: {target}: No such file or directory\n"

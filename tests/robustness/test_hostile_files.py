@@ -94,7 +94,8 @@ def test_hostile_files_on_the_command_line(tmp_path: Path) -> None:
         assert proc.returncode == 1
         assert concise(proc) == EXPECTED
     clean_run("report", str(root), "--format", "markdown", codes=(0,))
-    clean_run("events", "infer", str(root), codes=(0,))
+    # No event anywhere: nothing to draft, said plainly (exit 2) rather than an empty draft.
+    assert "nothing to draft" in clean_run("events", "infer", str(root), codes=(2,)).stderr
     before = {p: p.read_bytes() for p in (root / "pkg").glob("*.py") if p.is_file() and not p.is_symlink()}
     clean_run("fix", "--unsafe", str(root), codes=(0,))
     assert {p: p.read_bytes() for p in before} == before  # nothing to fix, nothing touched

@@ -19,8 +19,9 @@ _SUPPRESSION = re.compile(
 )
 
 #: Bumped when the shape or meaning of facts changes, so old caches are not used (9: files
-#: of newer syntax over 512 KiB are a syntax error, no longer parsed again).
-FACTS_SCHEMA = 9
+#: of newer syntax over 512 KiB are a syntax error, no longer parsed again; 10: event facts
+#: of emitter signatures, nested discriminators and any envelope).
+FACTS_SCHEMA = 10
 
 
 #: Optional collector families. Imports (and suppressions) are always extracted; classes and

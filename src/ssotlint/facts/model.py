@@ -163,7 +163,7 @@ class EventProducer(NamedTuple):
 
     line: int
     column: int
-    kind: str  # "dict" / "dict-call" / "emitter"
+    kind: str  # "dict" / "dict-call" / "emitter" / "typed" (annotated with a class: ``x: StepDict = {...}``)
     tags: tuple[EventTag, ...]
     keys: tuple[EventKey, ...]
     open_levels: tuple[str, ...]  # levels a ``**spread`` or unknown mapping may add keys to

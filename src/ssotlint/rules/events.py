@@ -8,7 +8,14 @@ from dataclasses import dataclass
 
 from ssotlint.diagnostics import Diagnostic, Related, Severity, Span
 from ssotlint.facts.model import EventKey
-from ssotlint.index.events import Consumer, EventIndex, Producer, event_index, load_event_spec
+from ssotlint.index.events import (
+    NEAR_MISS,
+    Consumer,
+    EventIndex,
+    Producer,
+    event_index,
+    load_event_spec,
+)
 from ssotlint.index.project import ProjectIndex
 from ssotlint.rules.base import Case, Rule
 from ssotlint.specs.model import EventSpec, FieldSpec, Spec
@@ -32,7 +39,8 @@ class Comparison:
         return bool(self.misplaced) or any(c in self.producer.open_levels for c in self.wrong_containers)
 
 
-def compare(p: Producer, e: EventSpec) -> Comparison:
+def compare(p: Producer, e: EventSpec, discriminators: tuple[str, ...] = ()) -> Comparison:
+    """``discriminators``: spec fields a dict producer is not asked for (its type sits there)."""
     own_fields = {n for n, f in e.fields.items() if f.level == ""}
     containers = [c for c in p.containers() if c not in own_fields]
     wrong = tuple(c for c in containers if c != e.envelope)
@@ -52,8 +60,20 @@ def compare(p: Producer, e: EventSpec) -> Comparison:
         f
         for f in e.required()
         if f.name not in names and f.level not in p.open_levels and not open_elsewhere
+        and (p.by_argument or f.level or f.name not in discriminators)
     )
     return Comparison(p, e, missing, tuple(unknown), tuple(misplaced), wrong)
+
+
+def _shares_a_field(p: Producer, e: EventSpec) -> bool:
+    """A dict literal with the type of an event but none of its fields is something else
+    (``{"type": "image", "source": ...}`` sent to an LLM API is not the ``image`` event)."""
+    if not p.keys or e.additional or not e.fields:
+        return True
+    names = [k.name for k in p.keys]
+    if any(n in e.fields or n == e.envelope for n in names):
+        return True
+    return any(difflib.get_close_matches(n, list(e.fields), n=1, cutoff=NEAR_MISS) for n in names)  # a misspelt field
 
 
 def _level_text(level: str) -> str:
@@ -83,15 +103,15 @@ class EventAnalysis:
             return
         for p in self.events.producers:
             e = self.spec.events.get(p.event)
-            if e is not None:
-                yield compare(p, e)
+            if e is not None and not p.in_tests and (p.kind == "emitter" or _shares_a_field(p, e)):
+                yield compare(p, e, self.spec.keys)
 
     def unknown_producers(self) -> Iterator[Producer]:
         if self.spec is None or self.events is None:
             return
         known = self.spec.all_fields
         for p in self.events.producers:
-            if p.event not in self.spec.events and self.events.event_shaped(p, known):
+            if p.event not in self.spec.events and not p.in_tests and self.events.event_shaped(p, known):
                 yield p
 
     def tables(self) -> Iterator[list[Consumer]]:
@@ -119,7 +139,7 @@ class EventAnalysis:
         for table in self.tables():
             yield from table
         for c in self.events.consumers:
-            if c.kind == "read":
+            if c.kind in ("read", "call"):
                 yield c
 
 
@@ -200,8 +220,21 @@ class EventMissingField(EventRule):
     (`event["k"] = v`, `event.update(...)`, `event.setdefault(...)`) count. One finding is
     reported per missing required field, on the dict (or the emitter call).
 
+    An emitter declared with its signature (`{call = "*.emit", event = 0, payload = 1}`) is
+    read by those arguments only: the payload may be a dict literal, `dict(...)`, or a local
+    variable bound to one (with its later `d[k] = v` and `d.update(...)`, and the keys of a
+    local dict it `**`-spreads); the event type may come through a `Literal[...]` parameter
+    (one producer per value) or, one level up, from the callers of a helper in the same file
+    that passes its parameter on. A payload that is anything else (a call result such as
+    `self.to_dict()`, a parameter, `kw["x"]`) has unknown fields and is never reported as
+    missing one. Keyword arguments that are not declared (`to=`, `room=`, `namespace=`) and
+    trailing positional arguments are not fields.
+
     A field that is present but at the wrong level (nested under `payload` where the spec is
-    flat, or the other way round) is reported once by SSOT303 instead.
+    flat, or the other way round) is reported once by SSOT303 instead. Producers in test files
+    (`test-paths`) are test data (partial events, old protocol versions, malformed input on
+    purpose) and are not checked by SSOT301-SSOT304; the reads and expectations of tests are
+    checked by SSOT305.
 
     ## Why is this bad?
     The consumer of the event (a front end, a test, another service) reads a field that is not
@@ -224,11 +257,18 @@ class EventMissingField(EventRule):
       AsyncAPI). Without it the event rules are silent.
     - `[tool.ssotlint.events] emitters = ["*.send_event"]`: helper calls taking the event type
       as first argument (or `event_type=`) and the fields as keywords or a dict.
+    - `emitters = [{call = "*.emit", event = 0, payload = 1}]`: only the declared arguments are
+      read, each a position or a keyword name or a list of them (`payload = [2, "content"]`);
+      `channel = 0` instead of `event` when the first argument is a channel and the type sits in
+      the payload under the discriminator. With emitters configured, a dict that does not flow
+      into one is an event only when its type is a spec event or a near miss of one.
 
     ## Known problems
-    A dict with a `**spread` of unknown content, or an emitter given a mapping variable, may hold
-    any field: it is not reported as missing anything. Fields added in another function (a dict
-    passed around and filled elsewhere) are not seen.
+    A dict with a `**spread` of unknown content, or an emitter given a mapping it cannot see,
+    may hold any field: it is not reported as missing anything. Fields added in another
+    function (a dict passed around and filled elsewhere) are not seen, nor are the fields of a
+    TypedDict or dataclass passed as the payload (unknown, so never missing). Helpers are
+    followed one level, within their own file.
     """
 
     code = "SSOT301"
@@ -317,7 +357,9 @@ class EventUnknownField(EventRule):
     - `additional: true` at the top of the spec or on one event turns this rule off for it.
 
     ## Known problems
-    Fields added through a `**spread` are not seen, so they cannot be reported.
+    Fields added through a `**spread` of something other than a local dict are not seen, so
+    they cannot be reported. Keys nested under a field that is itself part of the event (the
+    `data` of a Jupyter display message) belong to that field's value and are not checked.
     """
 
     code = "SSOT302"
@@ -391,8 +433,9 @@ class EventEnvelopeMismatch(EventRule):
     ```
 
     ## Options
-    - `envelope: flat | payload | data` in the spec (per event too); `top-level: [timestamp]`
-      lists the fields that stay at the top level of a nested envelope.
+    - `envelope: flat | payload | data | KEY` in the spec (per event too; any key, such as
+      `args` or `content`); `top-level: [timestamp]` lists the fields that stay at the top
+      level of a nested envelope.
 
     ## Known problems
     An envelope filled from a variable (`"payload": payload`) hides its fields: where the spec
@@ -453,11 +496,17 @@ class UnknownEventType(EventRule):
 
     ## What it does
     Reports a producer whose discriminator resolves to a string that is not an event of the
-    spec, when the dict looks like an event: it has a field of some spec event, a `timestamp`,
-    or fields nested under `payload`/`data`; calls of configured emitters always do. The
-    closest spec event name is suggested (`tool_executed` -> `tool_executing`). A dict such as
-    `{"type": "json", "body": ...}` is not an event and is left alone. Tables of expected fields
-    keyed mostly by spec events are checked the same way for their other keys.
+    spec, when it looks like an event. Calls of configured emitters always do. A dict does when
+    its type is a near miss of a spec event and it shares a field with that event; and, when
+    no emitters are configured, when it has a `timestamp` or at least half of its fields are
+    fields of the spec. The closest spec event name is suggested (`tool_executed` ->
+    `tool_executing`). Dicts such as `{"type": "json", "body": ...}`, content parts
+    (`{"type": "text", "text": ...}`), JSON-Schema properties (`{"type": "string"}`) or
+    tool-call dicts are not events and are left alone; with emitters configured, neither is
+    any dict that does not flow into one unless its type is a near miss. A dict annotated with,
+    or passed to, a class (`step: StepDict = {...}`, `Step({...})`, `Model(**{...})`) is that
+    class's dict, not an event. Tables of expected
+    fields keyed mostly by spec events are checked the same way for their other keys.
 
     ## Why is this bad?
     No consumer handles an event type that the spec does not know: a misspelt type is dropped
@@ -479,7 +528,8 @@ class UnknownEventType(EventRule):
 
     ## Known problems
     An event type computed at run time (an f-string, a function call) is not resolved and
-    not reported.
+    not reported. An undocumented event type far from every spec name, built as a plain dict
+    in a project with emitters configured, is not reported either.
     """
 
     code = "SSOT304"
@@ -543,10 +593,17 @@ class ConsumerSpecMismatch(EventRule):
       a variable holding a known producer, `next(e for e in events if e["type"] == ...)`, or
       the elements of `[e for e in events if e["type"] == ...]` (`done[0]`, `for e in done:`),
       followed by `event["x"]`, `event.get("x")`, `event["payload"]["x"]` or
-      `assert "x" in event`.
+      `assert "x" in event`; a nested discriminator works the same way
+      (`assert reply["header"]["msg_type"] == "execute_reply"`, then
+      `reply["content"]["status"]`);
+    - mock assertions on a configured emitter with a signature:
+      `emit.assert_called_once_with("toast", {...})` (the dict's keys), and
+      `event, data = emit.call_args[0]` followed by `assert event == "toast"` and reads of
+      `data`.
 
     Each field that the spec does not define for that event, or defines at another level
-    (flat vs. nested under `payload`/`data`), is reported on the read or the table entry.
+    (flat vs. nested under the envelope: `payload`, `data` or the spec's own), is reported on
+    the read or the table entry.
 
     ## Why is this bad?
     A test that expects `tool_name` at the top level while the producers nest it fails, or,
@@ -573,7 +630,8 @@ class ConsumerSpecMismatch(EventRule):
 
     ## Known problems
     A consumer that receives the event through a variable with no type guard in the same
-    function (a helper taking `event` as a parameter) is not checked.
+    function (a helper taking `event` as a parameter) is not checked. A read one level under a
+    key that is not an envelope of the spec (`event["tool"]["name"]`) is not checked.
     """
 
     code = "SSOT305"
@@ -636,7 +694,7 @@ class ConsumerSpecMismatch(EventRule):
             e = spec.events.get(c.event)
             if e is None:
                 continue
-            verb = "requires" if c.kind == "table" else "reads"
+            verb = {"table": "requires", "call": "expects"}.get(c.kind, "reads")
             for k in c.keys:
                 if k.level == "" and k.name == e.envelope:
                     continue

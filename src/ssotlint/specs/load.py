@@ -11,15 +11,19 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from ssotlint.config import DEFAULT_MAX_FILE_SIZE, too_large
-from ssotlint.facts.events import DISCRIMINATORS
+from ssotlint.limits import DEFAULT_MAX_FILE_SIZE, too_large
 from ssotlint.specs.model import ENVELOPES, FLAT, JSON_TYPES, EventSpec, FieldSpec, Spec, SpecError
+
+#: Keys a JSON Schema or AsyncAPI discriminator is preferred among, when several would do.
+PREFERRED_DISCRIMINATORS = ("type", "event", "event_type", "kind", "message_type", "msg_type", "action", "method")
+_KEY = re.compile(r"^[A-Za-z_$@][\w$@-]*(\.[A-Za-z_$@][\w$@-]*)*$")
 
 # --- line-aware YAML ------------------------------------------------------------------------
 
@@ -75,6 +79,8 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _constr
 
 def parse_document(text: str, display: str) -> Any:
     """YAML or JSON text -> data with line numbers; errors name file and line."""
+    if display.endswith(".json") and "\t" in text:
+        text = text.replace("\t", " ")  # JSON allows no raw tab inside a string: only indentation
     try:
         return yaml.load(text, Loader=_Loader)
     except _Duplicate as dup:
@@ -221,17 +227,19 @@ def _unknown(display: str, node: dict[Any, Any], key: Any, known: tuple[str, ...
 
 
 def _envelope_value(value: Any, display: str, line: int, key: str) -> str:
-    if value not in (FLAT, *ENVELOPES):
-        raise SpecError(display, line, key, f"expected one of {FLAT}, {', '.join(ENVELOPES)}; got {value!r}")
-    return "" if value == FLAT else str(value)
+    if not isinstance(value, str) or "." in value or not _KEY.match(value):
+        raise SpecError(display, line, key, f"expected {FLAT} or the key fields are nested under (payload, data, args...); got {value!r}")
+    return "" if value == FLAT else value
 
 
-def _discriminator(value: Any, display: str, line: int) -> str:
-    if not isinstance(value, str) or value not in DISCRIMINATORS:
+def _discriminators(value: Any, display: str, line: int) -> tuple[str, ...]:
+    """``type``, ``header.msg_type`` (nested) or a list of keys (``[action, observation]``)."""
+    values = value if isinstance(value, list) else [value]
+    if not values or not all(isinstance(v, str) and _KEY.match(v) for v in values):
         raise SpecError(
-            display, line, "discriminator", f"expected one of {', '.join(DISCRIMINATORS)}; got {value!r}"
+            display, line, "discriminator", f"expected a key (type, event, header.msg_type...) or a list of keys; got {value!r}"
         )
-    return value
+    return tuple(dict.fromkeys(values))
 
 
 def _native(data: dict[Any, Any], display: str) -> Spec:
@@ -241,7 +249,7 @@ def _native(data: dict[Any, Any], display: str) -> Spec:
     version = data.get("version", 1)
     if version != 1:
         raise SpecError(display, line_of(data, "version"), "version", f"unsupported version {version!r} (expected 1)")
-    disc = _discriminator(data.get("discriminator", "type"), display, line_of(data, "discriminator"))
+    discs = _discriminators(data.get("discriminator", "type"), display, line_of(data, "discriminator"))
     envelope = _envelope_value(data.get("envelope", FLAT), display, line_of(data, "envelope"), "envelope")
     additional = data.get("additional", False)
     if not isinstance(additional, bool):
@@ -277,12 +285,12 @@ def _native(data: dict[Any, Any], display: str) -> Spec:
             for fname, ftype, fline in _field_list(body, kind, display, where):
                 if fname in fields:
                     raise SpecError(display, fline, f"{where}.{kind}", f"field {fname!r} is listed twice")
-                if fname == disc:
-                    continue
+                # A field named like the discriminator stays: an emitter's payload may carry one
+                # (a toast's ``type``); a dict whose type sits under that key is not asked for it.
                 level = "" if (not ev_env or fname in top_level) else ev_env
                 fields[fname] = FieldSpec(fname, level, kind == "required", ftype, fline)
         events[name] = EventSpec(name, fields, ev_add, ev_env, line)
-    return Spec(display, "ssotlint", disc, events, 1)
+    return Spec(display, "ssotlint", discs[0], events, 1, discriminators=discs)
 
 
 def _field_list(body: dict[Any, Any], kind: str, display: str, where: str) -> Iterator[tuple[str, str | None, int]]:
@@ -371,17 +379,25 @@ class _Schemas:
         return None
 
     def pick_discriminator(self, candidates: list[tuple[dict[str, Any], str, int]], explicit: str | None) -> str:
+        """The explicit one, else a property with a constant in every schema and a different
+        value in each (a ``type`` that is ``"object"`` everywhere names nothing)."""
         if explicit is not None:
             return explicit
         common: set[str] | None = None
         for props, _, _ in candidates:
             with_const = {k for k, v in props.items() if self.const_of(v) is not None}
             common = with_const if common is None else common & with_const
-        common = common or set()
-        for preferred in DISCRIMINATORS:
-            if preferred in common:
+        distinct = sorted(
+            k for k in common or set() if len({self.const_of(p[k]) for p, _, _ in candidates}) == len(candidates)
+        )
+        for preferred in PREFERRED_DISCRIMINATORS:
+            if preferred in distinct:
                 return preferred
-        return "type"
+        if distinct:
+            return distinct[0]
+        # Events are told apart by name (the channel or message): a key no payload has.
+        present = {k for props, _, _ in candidates for k in props}
+        return next((k for k in PREFERRED_DISCRIMINATORS if k not in present), "type")
 
     def event(
         self, name: str, props: dict[str, Any], required: list[str], closed: bool, disc: str, line: int
@@ -410,9 +426,14 @@ class _Schemas:
         return None
 
     def build_events(
-        self, items: list[tuple[Any, str, str | None]], explicit_disc: str | None, root_line: int
+        self,
+        items: list[tuple[Any, str, str | None]],
+        explicit_disc: str | None,
+        root_line: int,
+        opaque: tuple[tuple[str, str, int, str], ...] = (),
     ) -> Spec:
-        """items: (schema node, file, fallback name)."""
+        """items: (schema node, file, fallback name); opaque: (name, file, line, why) of events
+        whose fields cannot be read (not JSON Schema, not an object)."""
         candidates: list[tuple[dict[str, Any], str, int]] = []
         meta: list[tuple[list[str], bool, str | None, str]] = []
         for node, file, fallback in items:
@@ -421,20 +442,44 @@ class _Schemas:
             candidates.append((props, target_file, line))
             meta.append((required, closed, fallback, target_file))
         disc = self.pick_discriminator(candidates, explicit_disc)
-        if disc not in DISCRIMINATORS:
-            raise SpecError(self.display, root_line, "discriminator", f"expected one of {', '.join(DISCRIMINATORS)}; got {disc!r}")
+        if not _KEY.match(disc):
+            raise SpecError(self.display, root_line, "discriminator", f"expected a property name; got {disc!r}")
         events: dict[str, EventSpec] = {}
+        warnings: list[str] = []
         for (props, _, line), (required, closed, fallback, file) in zip(candidates, meta, strict=True):
             name = self.const_of(props[disc]) if disc in props else None
             name = name or fallback
+            if name is None and disc in props:
+                raise SpecError(file, line, disc, f"an event schema has neither a `const` for its {disc!r} property nor a name")
             if name is None:
-                raise SpecError(file, line, disc, f"an event schema has no `const` for its {disc!r} property")
+                raise SpecError(
+                    file, line, "(schema)", "no property tells the events apart (a `const` with a different value in each) and this schema has no name"
+                )
+            made = self.event(name, props, required, closed, disc, line)
             if name in events:
-                raise SpecError(file, line, name, "two events with one name")
-            events[name] = self.event(name, props, required, closed, disc, line)
+                warnings.append(f"{file}:{line}: {name}: a second event with this name; their fields are merged")
+                made = _merge(events[name], made)
+            events[name] = made
+        for name, file, line, why in opaque:
+            warnings.append(f"{file}:{line}: {name}: {why}; its fields are not checked")
+            events.setdefault(name, EventSpec(name, {}, True, "", line))
         if not events:
             raise SpecError(self.display, root_line, "(schema)", "no event schemas found")
-        return Spec(self.display, self.format, disc, events, root_line)
+        return Spec(self.display, self.format, disc, events, root_line, warnings=tuple(warnings))
+
+
+def _merge(a: EventSpec, b: EventSpec) -> EventSpec:
+    """One event described twice (sent and received): every field of either, required by both."""
+    fields = dict(a.fields)
+    for name, f in b.fields.items():
+        if name in fields:
+            fields[name] = dataclasses.replace(fields[name], required=fields[name].required and f.required)
+        else:
+            fields[name] = dataclasses.replace(f, required=False)
+    for name, f in a.fields.items():
+        if name not in b.fields:
+            fields[name] = dataclasses.replace(f, required=False)
+    return EventSpec(a.name, fields, a.additional or b.additional, a.envelope or b.envelope, a.line)
 
 
 def _explicit_discriminator(node: Any) -> str | None:
@@ -475,36 +520,60 @@ class _AsyncApi(_Schemas):
         version = str(data.get("asyncapi", ""))
         if not (version.startswith("2.") or version.startswith("3.")):
             raise SpecError(file, line_of(data, "asyncapi"), "asyncapi", f"unsupported AsyncAPI version {version!r} (2.x or 3.0)")
+        default_format = data.get("defaultContentType")
+        del default_format
         messages: list[tuple[Any, str, str | None]] = []
+        opaque: list[tuple[str, str, int, str]] = []
         seen: set[int] = set()
 
-        def add(node: Any, node_file: str, name: str | None) -> None:
+        def add(node: Any, node_file: str, hint: str | None) -> None:
+            """hint: the name the place it is listed at gives (channel message key, operation)."""
+            name = _ref_key(node) or hint  # a components key names the message
             msg, msg_file = self.docs.deref(node, node_file)
             if not isinstance(msg, dict) or id(msg) in seen:
                 return
-            seen.add(id(msg))
             if isinstance(msg.get("oneOf"), list):
-                for sub in msg["oneOf"]:
-                    add(sub, msg_file, None)
+                seen.add(id(msg))
+                for i, sub in enumerate(msg["oneOf"], 1):
+                    add(sub, msg_file, f"{name}.{i}" if name else None)
                 return
             payload = msg.get("payload")
-            if isinstance(payload, dict) and "schemaFormat" in payload and "schema" in payload:
-                payload = payload["schema"]  # AsyncAPI 3.0 multi-format schema object
             if payload is None:
                 return
-            label = msg.get("name") if isinstance(msg.get("name"), str) else name
+            seen.add(id(msg))
+            label = next((msg[k] for k in ("name", "messageId") if isinstance(msg.get(k), str)), None) or name
+            fmt = msg.get("schemaFormat")
+            if isinstance(payload, dict) and "schemaFormat" in payload and "schema" in payload:
+                fmt, payload = payload["schemaFormat"], payload["schema"]  # AsyncAPI 3.0 multi-format schema
+            if isinstance(fmt, str) and not _json_schema_format(fmt):
+                opaque.append((label or "message", msg_file, line_of(msg), f"its payload is {fmt}, not JSON Schema"))
+                return
+            target, target_file = self.docs.deref(payload, msg_file)
+            branches = None
+            if isinstance(target, dict) and "properties" not in target:
+                branches = target.get("oneOf") or target.get("anyOf")
+            if isinstance(branches, list):
+                for i, sub in enumerate(branches, 1):  # one event per branch
+                    sub_name = _ref_key(sub) or _title(self.docs.deref(sub, target_file)[0])
+                    messages.append((sub, target_file, sub_name or (f"{label}.{i}" if label else None)))
+                return
+            if not (isinstance(target, dict) and ("properties" in target or "allOf" in target)):
+                # Not an object (a string, a binary blob): an event whose fields are not checked.
+                opaque.append((label or "message", msg_file, line_of(msg), "its payload is not an object schema"))
+                return
             messages.append((payload, msg_file, label))
 
         channels = data.get("channels") or {}
         if isinstance(channels, dict):
-            for channel in channels.values():
+            for channel_key, channel in channels.items():
                 channel, ch_file = self.docs.deref(channel, file)
                 if not isinstance(channel, dict):
                     continue
                 for op in ("publish", "subscribe"):  # AsyncAPI 2.x
                     operation = channel.get(op)
                     if isinstance(operation, dict) and "message" in operation:
-                        add(operation["message"], ch_file, None)
+                        op_id = operation.get("operationId")
+                        add(operation["message"], ch_file, op_id if isinstance(op_id, str) else str(channel_key))
                 msgs = channel.get("messages")  # AsyncAPI 3.0
                 if isinstance(msgs, dict):
                     for key, msg in msgs.items():
@@ -514,10 +583,30 @@ class _AsyncApi(_Schemas):
         if isinstance(comp_messages, dict):
             for key, msg in comp_messages.items():
                 add(msg, file, str(key))
-        if not messages:
+        if not messages and not opaque:
             raise SpecError(file, line_of(data), "channels", "no messages with a payload found")
         explicit = None
         for payload, pfile, _ in messages:
             target, _ = self.docs.deref(payload, pfile)
             explicit = explicit or _explicit_discriminator(target)
-        return self.build_events(messages, explicit, line_of(data))
+        return self.build_events(messages, explicit, line_of(data), tuple(opaque))
+
+
+def _ref_key(node: Any) -> str | None:
+    """``{"$ref": "#/components/messages/lightMeasured"}`` -> ``lightMeasured``."""
+    ref = node.get("$ref") if isinstance(node, dict) else None
+    if isinstance(ref, str) and "#/" in ref:
+        return ref.rsplit("/", 1)[-1] or None
+    return None
+
+
+def _title(node: Any) -> str | None:
+    title = node.get("title") if isinstance(node, dict) else None
+    return title if isinstance(title, str) else None
+
+
+def _json_schema_format(fmt: str) -> bool:
+    """AsyncAPI ``schemaFormat``: JSON Schema and AsyncAPI schemas are read; Avro, RAML,
+    Protobuf... are not."""
+    kind = fmt.split(";", 1)[0].strip().lower()
+    return kind in ("application/schema+json", "application/schema+yaml", "") or kind.startswith("application/vnd.aai.asyncapi")

@@ -1,6 +1,7 @@
 """Draft an event spec from the code, and count producers and consumers per event type.
 
-Data only: ``ssotlint events infer`` and ``ssotlint events list`` render it.
+A view over the event index (it lies above ``index.events`` and below the commands). Data
+only: ``ssotlint events infer`` and ``ssotlint events list`` render it.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ class Shape:
     fields: tuple[str, ...]  # sorted; nested ones written "payload.tool_name"
     count: int
     examples: tuple[str, ...]  # "path:line"
-    drift: bool  # its envelope differs from the inferred one
+    drift: bool  # not the event's most common shape: another envelope or another set of fields
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class InferredEvent:
     required: tuple[str, ...]
     optional: tuple[str, ...]
     shapes: tuple[Shape, ...]
+    unseen: bool = False  # every producer passes fields ssotlint cannot see (a call result...)
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ class Inference:
 
     @property
     def drift(self) -> int:
-        """Producers whose shape would be reported against the draft."""
+        """Producers whose shape (envelope and fields) is not their event's most common one."""
         return sum(s.count for e in self.events for s in e.shapes if s.drift)
 
     def to_yaml(self) -> str:
@@ -70,6 +72,8 @@ class Inference:
             lines.append(f"    required: {_flow(e.required)}")
             if e.optional:
                 lines.append(f"    optional: {_flow(e.optional)}")
+            if e.unseen:
+                lines.append("    additional: true  # its producers pass fields that are not visible: write them down")
         return "\n".join(lines) + "\n"
 
 
@@ -92,8 +96,12 @@ def _majority(values: list[str]) -> str:
 def event_producers(
     events: EventIndex, in_scope: Callable[[str], bool] | None = None, spec: Spec | None = None
 ) -> dict[str, list[Producer]]:
-    """Producers by event type, leaving out types that never look like an event."""
-    consumed = {c.event for c in events.consumers if c.kind == "read"}
+    """Producers by event type, leaving out types that never look like an event.
+
+    With emitters configured, only what flows into them (and spec-like dicts) counts: a dict
+    with a ``type`` that a guard reads may be a content part or a schema.
+    """
+    consumed = {c.event for c in events.consumers if c.kind == "read"} if not events.emitters_configured else set()
     if spec is not None:
         consumed |= set(spec.events)
     known = spec.all_fields if spec is not None else None
@@ -127,13 +135,18 @@ def infer(events: EventIndex, in_scope: Callable[[str], bool] | None = None) -> 
         by_shape: dict[tuple[str, tuple[str, ...]], list[Producer]] = {}
         for p in ps:
             by_shape.setdefault(p.shape(), []).append(p)
+        # The most common shape with the majority envelope is the norm; every other one drifts.
+        norm = min(by_shape, key=lambda k: (k[0] != envelope, -len(by_shape[k]), k))
         shapes = [
-            Shape(env, fields, len(members), tuple(f"{m.path}:{m.line}" for m in members[:_MAX_EXAMPLES]), env != envelope)
+            Shape(env, fields, len(members), tuple(f"{m.path}:{m.line}" for m in members[:_MAX_EXAMPLES]), (env, fields) != norm)
             for (env, fields), members in by_shape.items()
         ]
         shapes.sort(key=lambda s: (s.drift, -s.count, s.envelope, s.fields))
+        unseen = all(p.open_levels for p in ps)  # the listed fields may not be all of them
         drafts.append(
-            InferredEvent(name, len(ps), envelope, tuple(sorted(required)), tuple(sorted(every - required)), tuple(shapes))
+            InferredEvent(
+                name, len(ps), envelope, tuple(sorted(required)), tuple(sorted(every - required)), tuple(shapes), unseen
+            )
         )
     top_level = tuple(sorted(f for f in top_votes if top_votes[f] > nested_votes[f]))
     return Inference(events.discriminator, overall, top_level, tuple(drafts))
