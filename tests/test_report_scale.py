@@ -112,6 +112,14 @@ def test_html_stays_under_a_megabyte_with_every_section_and_item(big: Report) ->
     anchors = [*(c.anchor for c in big.concepts.items), *(g.anchor for g in big.cycles.items), *(e.anchor for e in big.events.items)]
     assert set(anchors) <= set(ids)  # every item can be linked to and found
     assert all(f'href="#{s.anchor}"' in page for s in big.start_here)
+    # Navigable: a table of contents linking the sections and the top items, collapsed
+    # details for the items, every table in a box that scrolls.
+    toc = page[page.index('<nav class="toc">') : page.index("</nav>")]
+    assert all(f'href="#{a}"' in toc for a in ("summary", "start-here", "concepts", "cycles", "events"))
+    assert all(f'href="#{c.anchor}"' in toc for c in big.concepts.items[:10])
+    assert f'href="#{big.concepts.items[10].anchor}"' not in toc
+    assert page.count('<details class="item"') == 30
+    assert page.count("<table>") == page.count('<div class="scroll"><table>') > 30
     assert page.count("<svg") == 20  # the top ten concepts and cycle groups
     assert "<script" not in page and re.findall(r"https?://[^\s\"']+", page) == ["http://www.w3.org/2000/svg"] * 20
 
