@@ -60,7 +60,11 @@ def test_max_file_size_setting(tmp_path: Path, caplog: pytest.LogCaptureFixture)
 
 @pytest.mark.parametrize("where", ["spec", "ref"])
 def test_a_huge_event_spec_is_an_error(tmp_path: Path, where: str) -> None:
-    root = write_project(tmp_path / "proj", {"a.py": "send_event({'type': 'a', 'x': 1})\n"}, config='event-spec = "events.yaml"')
+    root = write_project(
+        tmp_path / "proj",
+        {"a.py": "send_event({'type': 'a', 'x': 1})\n"},
+        config='event-spec = "events.yaml"\n[tool.ssotlint.events]\nemitters = ["send_event"]',
+    )
     big = b"version: 1\nevents:\n" + b"".join(b"  event_%07d: {required: [type, x]}\n" % i for i in range(1_400_000))
     if where == "spec":
         (root / "events.yaml").write_bytes(big)
