@@ -5,41 +5,83 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 
-from ssotlint.fix.codemods import remove_alias, rewrite_imports
+from ssotlint.fix.codemods import ImportPlan, remove_alias, rewrite_imports
 
 REWRITES = {("app.ws.compat", "WebSocketManager"): ("app.ws.unified_manager", "UnifiedWebSocketManager")}
+NEW = "from app.ws.unified_manager import UnifiedWebSocketManager"
 
 
 @pytest.mark.parametrize(
     ("before", "after"),
     [
+        # Nothing in the file uses the old name: the file binds the canonical name.
+        ("from app.ws.compat import WebSocketManager\n", f"{NEW}\n"),
+        # The file uses it: the local name stays.
         (
-            "from app.ws.compat import WebSocketManager\n",
-            "from app.ws.unified_manager import UnifiedWebSocketManager as WebSocketManager\n",
+            "from app.ws.compat import WebSocketManager\n\nm = WebSocketManager()\n",
+            f"{NEW} as WebSocketManager\n\nm = WebSocketManager()\n",
         ),
         (
-            "from app.ws.compat import WebSocketManager as M, other\n",
-            "from app.ws.compat import other\nfrom app.ws.unified_manager import UnifiedWebSocketManager as M\n",
+            "from app.ws.compat import WebSocketManager\n\ndef f() -> 'WebSocketManager': ...\n",
+            f"{NEW} as WebSocketManager\n\ndef f() -> 'WebSocketManager': ...\n",
         ),
+        ("from app.ws.compat import WebSocketManager as M, other\n", f"from app.ws.compat import other\n{NEW}\n"),
         (
             "from app.ws.compat import UnifiedWebSocketManager, WebSocketManager as UnifiedWebSocketManager\n",
-            "from app.ws.compat import UnifiedWebSocketManager\nfrom app.ws.unified_manager import UnifiedWebSocketManager\n",
+            f"from app.ws.compat import UnifiedWebSocketManager\n{NEW}\n",
+        ),
+        # Another binding of the canonical name: the local name stays, nothing is shadowed.
+        (
+            "from other import UnifiedWebSocketManager\nfrom app.ws.compat import WebSocketManager\n",
+            f"from other import UnifiedWebSocketManager\n{NEW} as WebSocketManager\n",
         ),
         (
             "import os; from app.ws.compat import WebSocketManager  # one line\n",
-            "import os; from app.ws.unified_manager import UnifiedWebSocketManager as WebSocketManager  # one line\n",
+            f"import os; {NEW}  # one line\n",
         ),
         (
             "def f():\n    # deferred\n    from .compat import WebSocketManager\n    return WebSocketManager\n",
-            "def f():\n    # deferred\n    from app.ws.unified_manager import UnifiedWebSocketManager as WebSocketManager\n    return WebSocketManager\n",
+            f"def f():\n    # deferred\n    {NEW} as WebSocketManager\n    return WebSocketManager\n",
         ),
         ("from app.ws.compat import *\n", "from app.ws.compat import *\n"),
         ("from app.ws.other import WebSocketManager\n", "from app.ws.other import WebSocketManager\n"),
+        # Joined to an import from the same module, in name order when it was sorted.
+        (
+            "from app.ws.compat import WebSocketManager\nfrom app.ws.unified_manager import Helper, make\n\nWebSocketManager()\n",
+            "from app.ws.unified_manager import Helper, UnifiedWebSocketManager as WebSocketManager, make\n\nWebSocketManager()\n",
+        ),
+        (
+            "from app.ws.unified_manager import (\n    Helper,  # h\n    make,  # m\n)\nfrom app.ws.compat import WebSocketManager  # old\n",
+            "from app.ws.unified_manager import (\n    Helper,  # h\n    UnifiedWebSocketManager,\n    make,  # m\n)  # old\n",
+        ),
+        (f"{NEW}\nfrom app.ws.compat import WebSocketManager\n", f"{NEW}\n"),
+        # An isort-sorted block stays sorted; the first line's comments stay first.
+        (
+            '"""Doc."""\n\n# ours\nfrom app.ws.compat import WebSocketManager\nfrom app.ws.handlers import g\nfrom app.ws.helpers import h\n\nx = 1\n',
+            f'"""Doc."""\n\n# ours\nfrom app.ws.handlers import g\nfrom app.ws.helpers import h\n{NEW}\n\nx = 1\n',
+        ),
+        (
+            "import os\nfrom app.a import x\nfrom app.ws.compat import WebSocketManager\nfrom app.zeta import y\n",
+            f"import os\nfrom app.a import x\n{NEW}\nfrom app.zeta import y\n",
+        ),
+        # A block that was not sorted keeps its order.
+        (
+            "from app.zeta import y\nfrom app.ws.compat import WebSocketManager\nfrom app.a import x\n",
+            f"from app.zeta import y\n{NEW}\nfrom app.a import x\n",
+        ),
     ],
 )
 def test_rewrite_imports(before: str, after: str) -> None:
-    module, _ = rewrite_imports(cst.parse_module(before), "app.ws", REWRITES)
+    module, _ = rewrite_imports(cst.parse_module(before), ImportPlan("app.ws", REWRITES))
     assert module.code == after
+
+
+def test_a_name_other_modules_import_keeps_its_binding() -> None:
+    module, _ = rewrite_imports(
+        cst.parse_module("from app.ws.compat import WebSocketManager\n"),
+        ImportPlan("app.ws", REWRITES, exported=frozenset({"WebSocketManager"})),
+    )
+    assert module.code == f"{NEW} as WebSocketManager\n"
 
 
 @pytest.mark.parametrize(
@@ -52,6 +94,26 @@ def test_rewrite_imports(before: str, after: str) -> None:
         ("from x import Canonical\n\nAlias: type = Canonical\nY = 1\n", "from x import Canonical\n\nY = 1\n"),
         ("from x import Canonical as Alias, other\n", "from x import other\n"),
         ('from x import Canonical\n\n\nclass Alias(Canonical):\n    """Old name."""\n\n\nY = 1\n', "from x import Canonical\n\n\nY = 1\n"),
+        # A comment heading a group of lines stays with the rest of the group.
+        (
+            "from x import C\n\n# --- old names ---\nAlias = C\nOther = C\n",
+            "from x import C\n\n# --- old names ---\nOther = C\n",
+        ),
+        # A comment set apart by a blank line is not the alias's.
+        (
+            "from x import C\n\n# Section\n\nAlias = C\n\nY = 1\n",
+            "from x import C\n\n# Section\n\nY = 1\n",
+        ),
+        # `__all__` comments stay on their entries.
+        (
+            'Alias = C\n__all__ = [\n    "A",  # a\n    "Alias",  # alias\n    # about B\n    "B",  # b\n]\n',
+            '__all__ = [\n    "A",  # a\n    # about B\n    "B",  # b\n]\n',
+        ),
+        (
+            'Alias = C\n__all__ = [\n    "A",  # a\n    "Alias",  # alias\n]\n',
+            '__all__ = [\n    "A",  # a\n]\n',
+        ),
+        ('Alias = C\n__all__ = ["Alias", "A"]\n', '__all__ = ["A"]\n'),
     ],
 )
 def test_remove_alias(before: str, after: str) -> None:

@@ -91,8 +91,8 @@ ADMIN_AFTER_SAFE = '''"""Admin endpoints."""
 from app.ws.compat import (
     UnifiedWebSocketManager,  # already canonical
 )
-from app.ws.unified_manager import UnifiedWebSocketManager as WebSocketManager  # still the old name
 from app.ws.legacy import LegacyWebSocketManager
+from app.ws.unified_manager import UnifiedWebSocketManager as WebSocketManager  # still the old name
 
 
 def managers() -> list[object]:

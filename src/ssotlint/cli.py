@@ -184,20 +184,23 @@ def _use_color(out: TextIO) -> bool:
 #: What a run is doing, by what the engine last reported: (files done, files in all), or
 #: nothing yet while the files are found.
 _PHASES = ("finding files", "analysing files", "checking the project")
+#: The same for `fix`: its analysis, the files it fixes, the aliases and imports it checks.
+_FIX_PHASES = ("planning the fixes", "fixing files", "checking the fixed imports")
 
 
-def _phase(counts: tuple[int, int] | None) -> str:
+def _phase(counts: tuple[int, int] | None, phases: tuple[str, str, str] = _PHASES) -> str:
     if counts is None:
-        return _PHASES[0]
+        return phases[0]
     done, total = counts
-    return _PHASES[1] if done < total else _PHASES[2]
+    return phases[1] if done < total else phases[2]
 
 
 @contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+def _progress(enabled: bool, phases: tuple[str, str, str] = _PHASES) -> Iterator[Callable[[int, int], None] | None]:
     """A progress bar on a TTY, shown once a run has taken more than a second, whatever it
     is doing then: finding files, analysing them (files done of all), then checking the
-    whole project (a bar without an end: the rules report no progress of their own)."""
+    whole project (a bar without an end: the rules report no progress of their own).
+    ``phases`` names the three (``fix`` has its own)."""
     if not enabled:
         yield None
         return
@@ -225,15 +228,15 @@ def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
             bar["progress"] = progress
         progress = bar["progress"]
         counts = state["counts"]
-        phase = _phase(counts)
+        phase = _phase(counts, phases)
         if bar.get("phase") != phase:  # a new task: only a new one can have no end
             if "task" in bar:
                 progress.remove_task(bar["task"])
-            total = counts[1] if phase == _PHASES[1] else None
+            total = counts[1] if phase == phases[1] else None
             bar["task"] = progress.add_task(phase, total=total, count="")
             bar["phase"] = phase
             progress.refresh()
-        if phase == _PHASES[1]:
+        if phase == phases[1]:
             done, total = counts
             progress.update(bar["task"], completed=done, count=f"{done}/{total}")
 
@@ -524,14 +527,21 @@ def report(
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff of the fixes and write nothing.")
 @click.option("--unsafe", is_flag=True, help="Also apply fixes that can change behaviour.")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
+@click.option("--select", help="Comma-separated codes or prefixes to fix (default: every fixable one).")
+@click.option("--concept", help="Fix only the findings of this concept (its name in the findings).")
+@run_options
+@click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
 @common_options
 @guarded
 def fix(
     paths: tuple[Path, ...],
     show_diff: bool,
     unsafe: bool,
+    select: str | None,
+    concept: str | None,
     no_cache: bool,
+    jobs: int | None,
+    no_progress: bool,
     config_file: Path | None,
     quiet: int,
     verbose: int,
@@ -539,48 +549,115 @@ def fix(
 ) -> None:
     """Fix the findings that touch PATHS (default: the current folder).
 
-    Safe fixes: imports of a compatibility alias are rewritten to the canonical class
-    (keeping the local name), then aliases nothing imports any more are removed. With
-    --unsafe also: imports of a duplicate implementation are pointed at the canonical class,
-    and event fields are moved between the envelope and the top level. Exit 0 when every
+    Safe fixes: imports of a compatibility alias are rewritten to the canonical class by
+    its public name, then aliases nothing uses any more are removed. With --unsafe also:
+    imports of a duplicate implementation are pointed at the canonical class, and event
+    fields are moved between the envelope and the top level. Only files inside PATHS are
+    changed. All files are written or none; a fix that would break an import, or that
+    raises a count of findings it set out to lower, is undone (exit 2). Exit 0 when every
     fix applied (--diff: when there is nothing to change), 1 otherwise.
     """
+    from collections import Counter
+
+    from ssotlint.config import default_jobs
     from ssotlint.engine import RunOptions, run
     from ssotlint.fix import fixes_for, write
+    from ssotlint.fix.apply import broken_on_disk
+    from ssotlint.fix.transaction import StaleFile, recover
 
     _setup_logging(verbose, quiet)
     config = _load(paths, config_file)
+    for path in recover(config.root):
+        log.warning("%s: put back as it was before an interrupted fix", path)
     # Baselined findings are fixed too: burning the legacy down is the point.
-    options = RunOptions(paths=paths, use_cache=not no_cache, use_baseline=False)
-    before = run(config, options)
-    result = fixes_for(before, unsafe=unsafe)
+    options = RunOptions(paths=paths, jobs=jobs, use_cache=not no_cache, use_baseline=False, select=_codes(select) or None)
+    show_progress = not no_progress and not quiet and sys.stderr.isatty() and not os.environ.get("CI")
+    with _progress(show_progress) as progress:
+        before = run(config, RunOptions(**{**options.__dict__, "progress": progress}))
+    with _progress(show_progress, _FIX_PHASES) as progress:
+        result = fixes_for(before, unsafe, concept=concept, jobs=jobs or config.jobs or default_jobs(), progress=progress)
+    counts = Counter(d.code for d in before.diagnostics)
     del before  # the whole project's facts: the run after the fix builds its own
     listing = functools.partial(click.echo, err=show_diff)
     for a in result.applied:
         listing(f"{a.path}: {a.code} {a.title}{'' if a.safe else ' (unsafe)'}")
     for r in result.refused:
         click.echo(f"{r.path}: not fixed: {r.code} {r.title}: {r.reason}", err=True)
+    if verbose:
+        for r in result.kept:
+            click.echo(f"{r.path}: left for later: {r.code} {r.title}: {r.reason}", err=True)
+    if result.broken:
+        click.echo("ssotlint: error: the fixes would break these imports; nothing was written:", err=True)
+        for path, line, module, name in result.broken:
+            click.echo(f"  {path}:{line}: from {module} import {name}", err=True)
+        _exit(EXIT_ERROR)
     if show_diff:
         click.echo(result.diff(), nl=False)
-        sys.exit(EXIT_FINDINGS if result.changes or result.refused else EXIT_OK)
+        _exit(EXIT_FINDINGS if result.changes or result.refused else EXIT_OK)
 
-    try:
-        write(config.root, result)
-    except OSError as exc:
-        # Each file is written whole or not at all: the ones before this one are fixed.
-        _fail(f"cannot write {exc.filename}: {exc.strerror or exc}; files after it were left unchanged")
-    after = run(config, options)
+    if not result.changes:
+        listing("Nothing to fix.")
+        _exit(EXIT_FINDINGS if result.refused else EXIT_OK)
+    with _terminate_as_interrupt():
+        try:
+            txn = write(config.root, result)
+        except StaleFile as exc:
+            _fail(str(exc))
+        except OSError as exc:
+            _fail(f"cannot write {exc.filename}: {exc.strerror or exc}; nothing was written")
+        try:
+            with _progress(show_progress) as progress:
+                after = run(config, RunOptions(**{**options.__dict__, "progress": progress}))
+            broken = broken_on_disk(after.index, result)
+            lowered = {a.code for a in result.applied} | {"SSOT201", "SSOT202"}
+            now = Counter(d.code for d in after.diagnostics)
+            worse = sorted(code for code in lowered if now[code] > counts[code])
+            if broken or worse:
+                failed = txn.rollback()
+                click.echo("ssotlint: error: the fixes were undone, every file is as it was:", err=True)
+                for path, line, module, name in broken:
+                    click.echo(f"  {path}:{line}: from {module} import {name} does not resolve any more", err=True)
+                for code in worse:
+                    click.echo(f"  {code}: {counts[code]} findings before, {now[code]} after", err=True)
+                for path in failed:
+                    click.echo(f"  {path}: could not be put back", err=True)
+                _exit(EXIT_ERROR)
+            txn.commit()
+        except BaseException:
+            if not txn.done:
+                txn.rollback()
+            raise
     remaining = result.fixed_fingerprints & {d.fingerprint for d in after.diagnostics}
-    files = len(result.changes)
     if not quiet:
-        if result.applied:
-            listing(f"Fixed {len(result.applied)} {'place' if len(result.applied) == 1 else 'places'} in {files} {'file' if files == 1 else 'files'}.")
-        else:
-            listing("Nothing to fix.")
+        files = len(result.changes)
+        listing(f"Fixed {len(result.applied)} {'place' if len(result.applied) == 1 else 'places'} in {files} {'file' if files == 1 else 'files'}.")
+        fixed = Counter(a.code for a in result.applied)
+        for code in sorted(fixed):
+            left = now[code]
+            listing(f"  {code}: {fixed[code]} fixed, {left} {'finding remains' if left == 1 else 'findings remain'}")
     for d in after.diagnostics:
         if d.fingerprint in remaining:
             click.echo(f"still reported: {d.path}:{d.line}:{d.column}: {d.code} {d.message}", err=True)
-    sys.exit(EXIT_FINDINGS if result.refused or remaining else EXIT_OK)
+    _exit(EXIT_FINDINGS if result.refused or remaining else EXIT_OK)
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM raises KeyboardInterrupt meanwhile, so that a terminated fix puts files back."""
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 # --- ssotlint events ------------------------------------------------------------------------------

@@ -1,19 +1,40 @@
 """``ssotlint fix``: libcst codemods driven by the findings of a run.
 
 ``plan`` turns findings into actions (plain data), ``codemods`` changes one parsed module,
-``apply`` computes every file's new text and writes it atomically.
+``apply`` computes every file's new text, ``verify`` checks that imports still resolve,
+``transaction`` writes all files or none.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from ssotlint.diagnostics import Diagnostic
 from ssotlint.engine import RunResult
-from ssotlint.fix.apply import FixResult, compute, write
+from ssotlint.fix.apply import FixResult, Refused, compute, write
 from ssotlint.fix.plan import plan_fixes
 
 
-def fixes_for(result: RunResult, unsafe: bool = False) -> FixResult:
-    """What fixing the findings of ``result`` would change (nothing is written)."""
-    return compute(result.index, plan_fixes(result.diagnostics, unsafe))
+def fixes_for(
+    result: RunResult,
+    unsafe: bool = False,
+    *,
+    concept: str | None = None,
+    jobs: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> FixResult:
+    """What fixing the findings of ``result`` would change (nothing is written).
+
+    Only the findings of ``concept`` when given; only inside the run's paths.
+    """
+    diagnostics = [d for d in result.diagnostics if concept is None or d.data.get("concept") == concept]
+    skipped: list[Diagnostic] = []
+    actions = plan_fixes(diagnostics, unsafe, skipped)
+    fixed = compute(result.index, actions, scope=result.scope, jobs=jobs, progress=progress)
+    for d in skipped:
+        title = f"import {d.data.get('canonical')} instead of {d.data.get('duplicate')}"
+        fixed.kept.append(Refused(d.path, d.code, title, "the finding shows nothing beyond a shared name"))
+    return fixed
 
 
 __all__ = ["FixResult", "fixes_for", "write"]

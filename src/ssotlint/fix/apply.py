@@ -1,35 +1,38 @@
 """Carry out planned fixes: compute every file's new text, then (optionally) write it.
 
 ``compute`` reads files and returns the changes without touching the disk, so ``--diff``
-and the write path share one code path. A file is refused (left alone, and listed) when
-it does not parse, when the result would not parse, when it lies outside the project root
-(also through a symlink), or when a codemod cannot apply safely. Writes are atomic: a
-temporary file in the same folder, then ``os.replace``.
+and the write path share one code path. Each touched file is read and parsed once (in
+worker processes when there are many); the work grows with the files touched, not with
+aliases times files. A file is refused (left alone, and listed) when it does not parse,
+when the result would not parse, when it lies outside the project root (also through a
+symlink), or when a codemod cannot apply safely. Before anything is written, every import
+the changes touch is checked to still resolve. :func:`write` writes all files or none
+(see :mod:`ssotlint.fix.transaction`).
 """
 
 from __future__ import annotations
 
 import ast
 import difflib
-import functools
 import os
 import re
-import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import libcst as cst
 
 from ssotlint.diagnostics import Edit
+from ssotlint.discovery import in_scope
 from ssotlint.fix.codemods import (
+    ImportPlan,
     Symbol,
-    imports_symbol,
     move_event_fields,
     remove_alias,
     rewrite_imports,
 )
+from ssotlint.fix.names import ImportFacts, public_symbol, text_uses
 from ssotlint.fix.plan import (
     Action,
     MoveEventFields,
@@ -38,7 +41,12 @@ from ssotlint.fix.plan import (
     TextEdits,
     split_symbol,
 )
+from ssotlint.fix.transaction import Change, Transaction
+from ssotlint.fix.verify import Broken, broken_imports, new_problems
 from ssotlint.index.project import ProjectIndex
+
+#: From this many files on, files are fixed in worker processes.
+PARALLEL_THRESHOLD = 48
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,10 @@ class FixResult:
     changes: list[FileChange] = field(default_factory=list)
     applied: list[Applied] = field(default_factory=list)
     refused: list[Refused] = field(default_factory=list)
+    #: Fixes left for later on purpose (an alias still used elsewhere, or outside the paths).
+    kept: list[Refused] = field(default_factory=list)
+    #: Imports the changes would break (path, line, module, name); nothing is written then.
+    broken: list[Broken] = field(default_factory=list)
 
     @property
     def fixed_fingerprints(self) -> set[str]:
@@ -106,19 +118,6 @@ def resolve_inside(root: Path, rel: str) -> Path:
     return real
 
 
-@dataclass
-class _Work:
-    """One file being fixed: its text, and what changed it."""
-
-    rel: str
-    path: Path
-    encoding: str
-    before: str
-    module: cst.Module
-    ast_ok: bool
-    applied: list[Applied] = field(default_factory=list)
-
-
 def _package(index: ProjectIndex, rel: str) -> str:
     info = index.modules.by_rel.get(rel)
     if info is None:
@@ -146,184 +145,425 @@ def _apply_edits(text: str, edits: Sequence[Edit]) -> str:
     return text
 
 
-def compute(index: ProjectIndex, actions: Sequence[Action]) -> FixResult:
-    """Every change the actions make, without writing anything."""
-    result = FixResult()
-    root = index.root
-    work: dict[str, _Work] = {}
-    broken: dict[str, str] = {}
+# --- one file ------------------------------------------------------------------------------
 
-    def load(rel: str) -> _Work | None:
-        if rel in work:
-            return work[rel]
-        if rel in broken:
-            return None
-        try:
-            real = resolve_inside(root, rel)
-            data = real.read_bytes()
-            encoding = cst.parse_module(data).encoding  # BOM, PEP 263 cookie, else UTF-8
-            text = data.decode(encoding)
-            module = cst.parse_module(text)
-        except UnsafePath as exc:
-            broken[rel] = str(exc)
-            return None
-        except OSError as exc:
-            broken[rel] = exc.strerror or str(exc)
-            return None
-        except (cst.ParserSyntaxError, UnicodeDecodeError, ValueError) as exc:
-            broken[rel] = f"does not parse: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
-            return None
-        try:
-            ast.parse(text)
-            ast_ok = True
-        except (SyntaxError, ValueError):
-            ast_ok = False  # syntax newer than this Python: libcst's parse is the check
-        work[rel] = _Work(rel, real, encoding, text, module, ast_ok)
-        return work[rel]
 
-    def refuse(rel: str, action: Action, reason: str) -> None:
-        result.refused.append(Refused(rel, action.code, action.title, reason))
+@dataclass
+class FileJob:
+    """Everything one file's fixes need (plain data: it travels to worker processes)."""
 
-    def with_file(rel: str, action: Action, change: Callable[[_Work], str]) -> None:
-        w = load(rel)
-        if w is None:
-            refuse(rel, action, broken[rel])
-            return
-        reason = change(w)
-        if reason:
-            refuse(rel, action, reason)
+    rel: str
+    placed: list[TextEdits | MoveEventFields] = field(default_factory=list)
+    imports: ImportPlan | None = None
+    actions: dict[Symbol, RewriteImports] = field(default_factory=dict)  # by the symbol imported now
 
-    # 1. Fixes placed by position (a finding's text edits, event dicts): positions refer to
-    # the original text, so each file's are applied bottom-up, before anything moves lines.
-    placed: dict[str, list[tuple[tuple[int, int], int, TextEdits | MoveEventFields]]] = defaultdict(list)
-    for k, a in enumerate(actions):
-        if isinstance(a, MoveEventFields):
-            placed[a.path].append(((a.line, a.column), k, a))
-        elif isinstance(a, TextEdits):
-            for rel in sorted({edit.path for edit in a.fix.edits}):
-                start = min((edit.start_line, edit.start_column) for edit in a.fix.edits if edit.path == rel)
-                placed[rel].append((start, k, a))
-    for rel in sorted(placed):
-        for _, _, a in sorted(placed[rel], key=lambda t: (t[0], t[1]), reverse=True):
-            if isinstance(a, TextEdits):
-                with_file(rel, a, functools.partial(_text_edits, a=a, rel=rel))
-            else:
-                with_file(rel, a, functools.partial(_move_fields, a=a))
 
-    # 2. Import rewrites, all files at once.
-    rewrites = [a for a in actions if isinstance(a, RewriteImports)]
-    table: dict[Symbol, Symbol] = {split_symbol(a.source): split_symbol(a.target) for a in rewrites}
-    by_symbol = {split_symbol(a.source): a for a in rewrites}
-    sites: dict[str, set[Symbol]] = defaultdict(set)
-    for e in index.imports.edges:
-        if e.implicit or e.importer == e.imported:
-            continue
-        for name in e.names:
-            if (e.imported, name) in table and e.importer != e.imported:
-                sites[e.path].add((e.imported, name))
-    for rel in sorted(sites):
-        w = load(rel)
-        if w is None:
-            for sym in sorted(sites[rel]):
-                refuse(rel, by_symbol[sym], broken[rel])
-            continue
-        wanted = {s: table[s] for s in sites[rel]}
-        w.module, changed = rewrite_imports(w.module, _package(index, rel), wanted)
-        for sym in sorted({src for src, _ in changed}):
-            a = by_symbol[sym]
-            w.applied.append(Applied(rel, a.code, a.title, a.safe, a.fingerprint))
+@dataclass
+class FileOutcome:
+    rel: str
+    encoding: str = "utf-8"
+    before: str = ""
+    after: str = ""
+    error: str = ""  # the file could not be read or parsed: nothing was done
+    applied: list[Applied] = field(default_factory=list)
+    refused: list[Refused] = field(default_factory=list)
+    rewritten: list[Symbol] = field(default_factory=list)  # the imported symbols it rewrote
 
-    # 3. Aliases nothing imports any more.
-    for a in actions:
-        if isinstance(a, RemoveAlias):
-            _remove_alias(index, a, load, work, sites, refuse, broken)
 
-    # Every changed file must still parse.
-    for rel in sorted(work):
-        w = work[rel]
-        after = w.module.code
-        if after == w.before or not w.applied:
-            continue
+def _load(root: Path, rel: str) -> tuple[cst.Module | None, str]:
+    """The parsed file (one parse: libcst finds the encoding) or why there is none."""
+    try:
+        data = resolve_inside(root, rel).read_bytes()
+        return cst.parse_module(data), ""
+    except UnsafePath as exc:
+        return None, str(exc)
+    except OSError as exc:
+        return None, exc.strerror or str(exc)
+    except (cst.ParserSyntaxError, UnicodeDecodeError, ValueError) as exc:
+        return None, f"does not parse: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+
+
+def _parses(before: str, after: str) -> str:
+    """"" when ``after`` is valid Python, else why not (libcst decides when this Python's
+    own parser cannot read ``before`` either: syntax newer than the interpreter)."""
+    try:
+        ast.parse(after)
+        return ""
+    except (SyntaxError, ValueError) as exc:
+        reason = str(exc)
+    try:
+        ast.parse(before)
+    except (SyntaxError, ValueError):
         try:
             cst.parse_module(after)
-            if w.ast_ok:
-                ast.parse(after)
-        except (cst.ParserSyntaxError, SyntaxError, ValueError) as exc:
-            for ap in w.applied:
-                result.refused.append(Refused(rel, ap.code, ap.title, f"the result would not parse: {exc}"))
-            continue
-        result.changes.append(FileChange(rel, w.before, after, w.encoding))
-        result.applied.extend(w.applied)
+            return ""
+        except cst.ParserSyntaxError as exc:
+            reason = str(exc).splitlines()[0]
+    return f"the result would not parse: {reason}"
+
+
+def fix_file(root: Path, job: FileJob) -> FileOutcome:
+    """Apply one file's fixes: positioned ones bottom-up first, then the import rewrites."""
+    out = FileOutcome(job.rel)
+    module, error = _load(root, job.rel)
+    if module is None:
+        out.error = error
+        return out
+    out.encoding, out.before = module.encoding, module.code
+    applied: list[Applied] = []
+    placed = sorted(job.placed, key=_position, reverse=True)
+    for a in placed:
+        if isinstance(a, TextEdits):
+            try:
+                module = cst.parse_module(_apply_edits(module.code, [e for e in a.fix.edits if e.path == job.rel]))
+            except cst.ParserSyntaxError:
+                out.refused.append(Refused(job.rel, a.code, a.title, "the edits do not produce valid Python"))
+                continue
+            applied.append(Applied(job.rel, a.code, a.title, a.fix.safe, a.fingerprint))
+        else:
+            new, reason = move_event_fields(module, a.line, a.column, a.fields, a.expected)
+            if reason:
+                out.refused.append(Refused(job.rel, a.code, a.title, reason))
+                continue
+            module = new
+            applied.append(Applied(job.rel, a.code, a.title, False, a.fingerprint))
+    if job.imports is not None:
+        module, changed = rewrite_imports(module, job.imports)
+        for sym in sorted({src for src, _ in changed}):
+            r = job.actions[sym]
+            out.rewritten.append(sym)
+            applied.append(Applied(job.rel, r.code, r.title, r.safe, r.fingerprint))
+    out.after = module.code
+    if applied and out.after != out.before:
+        reason = _parses(out.before, out.after)
+        if reason:
+            out.refused.extend(Refused(job.rel, a.code, a.title, reason) for a in applied)
+            out.after = out.before
+            return out
+    out.applied = applied
+    return out
+
+
+def _position(a: TextEdits | MoveEventFields) -> tuple[int, int]:
+    if isinstance(a, MoveEventFields):
+        return a.line, a.column
+    return min((e.start_line, e.start_column) for e in a.fix.edits)
+
+
+def _run_jobs(
+    root: Path, jobs: list[FileJob], workers: int, progress: Callable[[int, int], None] | None
+) -> list[FileOutcome]:
+    total = len(jobs)
+    results: list[FileOutcome] = []
+    if workers > 1 and total >= PARALLEL_THRESHOLD and hasattr(os, "fork"):
+        import functools
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        ctx = multiprocessing.get_context("fork")
+        chunk = max(1, min(16, total // (workers * 8)))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            try:
+                for outcome in pool.map(functools.partial(fix_file, root), jobs, chunksize=chunk):
+                    results.append(outcome)
+                    if progress:
+                        progress(len(results), total)
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+        return results
+    for job in jobs:
+        results.append(fix_file(root, job))
+        if progress:
+            progress(len(results), total)
+    return results
+
+
+# --- the whole fix -------------------------------------------------------------------------
+
+
+def compute(
+    index: ProjectIndex,
+    actions: Sequence[Action],
+    *,
+    scope: tuple[str, ...] | None = None,
+    jobs: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> FixResult:
+    """Every change the actions make inside ``scope`` (None: everywhere), without writing."""
+    root = index.root
+    result = FixResult()
+    facts = ImportFacts.read(index)
+    work: dict[str, FileJob] = {}
+
+    def job(rel: str) -> FileJob:
+        if rel not in work:
+            work[rel] = FileJob(rel)
+        return work[rel]
+
+    for a in actions:
+        if isinstance(a, MoveEventFields):
+            if in_scope(a.path, scope):
+                job(a.path).placed.append(a)
+        elif isinstance(a, TextEdits):
+            for rel in sorted({e.path for e in a.fix.edits}):
+                if in_scope(rel, scope):
+                    job(rel).placed.append(a)
+
+    # Import rewrites: each site read from the facts, each target by its public name.
+    rewrites = [a for a in actions if isinstance(a, RewriteImports)]
+    table: dict[Symbol, Symbol] = {}
+    by_symbol: dict[Symbol, RewriteImports] = {}
+    for r in rewrites:
+        source = split_symbol(r.source)
+        table[source] = public_symbol(index, r.target, r.concept)
+        by_symbol[source] = r
+    guard = _CycleGuard(index)
+    per_file: dict[str, dict[Symbol, Symbol]] = defaultdict(dict)
+    for source, target in sorted(table.items()):
+        r = by_symbol[source]
+        for rel, found in sorted(facts.from_sites.get(source, {}).items()):
+            importer = index.modules.by_rel.get(rel)
+            if importer is None or importer.name == source[0] or not in_scope(rel, scope):
+                continue
+            if importer.name == target[0]:
+                result.refused.append(Refused(rel, r.code, r.title, "the target is defined in this module"))
+                continue
+            cycle = None if r.safe else guard.closes(importer.name, target[0], {f.context for f in found})
+            if cycle:
+                result.refused.append(Refused(rel, r.code, r.title, f"would close an import cycle: {cycle}"))
+                continue
+            per_file[rel][source] = target
+    for rel, wanted in per_file.items():
+        info = index.modules.by_rel[rel]
+        own = index.files[rel].dunder_all or ()
+        locals_ = {
+            imported.asname or imported.name
+            for source in wanted
+            for fact in facts.from_sites[source][rel]
+            for imported in fact.names
+            if imported.name == source[1]
+        }
+        exported = frozenset(n for n in locals_ if n in own or facts.imported(info.name, n))
+        j = job(rel)
+        j.imports = ImportPlan(_package(index, rel), wanted, exported)
+        j.actions = {s: by_symbol[s] for s in wanted}
+
+    outcomes = {o.rel: o for o in _run_jobs(root, [work[rel] for rel in sorted(work)], jobs, progress)}
+    for rel, o in outcomes.items():
+        if o.error:
+            j = work[rel]
+            result.refused.extend(Refused(rel, a.code, a.title, o.error) for a in j.placed)
+            result.refused.extend(Refused(rel, a.code, a.title, o.error) for a in j.actions.values())
+        result.refused.extend(o.refused)
+
+    _remove_aliases(index, facts, [a for a in actions if isinstance(a, RemoveAlias)], outcomes, scope, result)
+
+    for rel in sorted(outcomes):
+        o = outcomes[rel]
+        if o.applied and o.after != o.before:
+            result.changes.append(FileChange(rel, o.before, o.after, o.encoding))
+            result.applied.extend(o.applied)
+
+    texts = {c.path: c.after for c in result.changes}
+    before = {c.path: c.before for c in result.changes}
+    reader = _Reader(root)
+    result.broken = new_problems(
+        broken_imports(index, facts, before, reader), broken_imports(index, facts, texts, reader)
+    )
     result.applied.sort(key=lambda x: (x.path, x.code, x.title))
     result.refused.sort(key=lambda x: (x.path, x.code, x.title, x.reason))
+    result.kept.sort(key=lambda x: (x.path, x.code, x.title, x.reason))
     return result
 
 
-def _text_edits(w: _Work, a: TextEdits, rel: str) -> str:
-    try:
-        w.module = cst.parse_module(_apply_edits(w.module.code, [e for e in a.fix.edits if e.path == rel]))
-    except cst.ParserSyntaxError:
-        return "the edits do not produce valid Python"
-    w.applied.append(Applied(rel, a.code, a.title, a.fix.safe, a.fingerprint))
-    return ""
+class _Reader:
+    """File texts read on demand, each once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.texts: dict[str, str | None] = {}
+
+    def __call__(self, rel: str) -> str | None:
+        if rel not in self.texts:
+            try:
+                data = resolve_inside(self.root, rel).read_bytes()
+                self.texts[rel] = data.decode("utf-8", errors="replace")
+            except (OSError, UnsafePath):
+                self.texts[rel] = None
+        return self.texts[rel]
 
 
-def _move_fields(w: _Work, a: MoveEventFields) -> str:
-    new, reason = move_event_fields(w.module, a.line, a.column, a.fields, a.expected)
-    if not reason:
-        w.module = new
-        w.applied.append(Applied(w.rel, a.code, a.title, False, a.fingerprint))
-    return reason
+class _CycleGuard:
+    """Whether a new import ``importer -> target`` would close an import cycle."""
+
+    def __init__(self, index: ProjectIndex) -> None:
+        self.index = index
+        self.reach: dict[tuple[str, bool], dict[str, str]] = {}
+
+    def _reachable(self, start: str, deferred: bool) -> dict[str, str]:
+        """Every module ``start`` runs (with the module it was reached from)."""
+        key = (start, deferred)
+        if key not in self.reach:
+            from ssotlint.facts.model import DEFERRED, IMPORT_TIME
+
+            kinds = frozenset({IMPORT_TIME, DEFERRED} if deferred else {IMPORT_TIME})
+            succ: dict[str, set[str]] = defaultdict(set)
+            for e in self.index.imports.edges:
+                if e.kind in kinds:
+                    succ[e.importer].add(e.imported)
+            seen = {start: ""}
+            todo = [start]
+            while todo:
+                node = todo.pop()
+                for nxt in sorted(succ.get(node, ())):
+                    if nxt not in seen:
+                        seen[nxt] = node
+                        todo.append(nxt)
+            self.reach[key] = seen
+        return self.reach[key]
+
+    def closes(self, importer: str, target: str, contexts: Iterable[str]) -> str:
+        """The cycle (as text) the import would close, or ""."""
+        from ssotlint.facts.model import DEFERRED, IMPORT_TIME
+
+        kinds = set(contexts)
+        if not kinds & {IMPORT_TIME, DEFERRED}:
+            return ""  # typing-only imports never run
+        seen = self._reachable(target, DEFERRED in kinds)
+        if importer not in seen:
+            return ""
+        path = [importer]
+        while path[-1] != target:
+            path.append(seen[path[-1]])
+        return " -> ".join([importer, *reversed(path)])
 
 
-def _remove_alias(
+def _remove_aliases(
     index: ProjectIndex,
-    a: RemoveAlias,
-    load: Callable[[str], _Work | None],
-    work: dict[str, _Work],
-    sites: dict[str, set[Symbol]],
-    refuse: Callable[[str, Action, str], None],
-    broken: dict[str, str],
+    facts: ImportFacts,
+    removals: list[RemoveAlias],
+    outcomes: dict[str, FileOutcome],
+    scope: tuple[str, ...] | None,
+    result: FixResult,
 ) -> None:
-    module_name, name = split_symbol(a.alias)
-    info = index.modules.get(module_name)
-    if info is None:
+    """Remove every alias no importer of any form uses once the imports are rewritten.
+
+    Repeated until nothing more goes, so that a second run has nothing left to remove.
+    """
+    if not removals:
         return
-    for e in index.imports.edges:
-        if e.imported != module_name or e.implicit or e.importer == module_name:
+    rewritten: dict[Symbol, set[str]] = defaultdict(set)
+    for o in outcomes.values():
+        if o.applied and o.after != o.before:
+            for sym in o.rewritten:
+                rewritten[sym].add(o.rel)
+    names = {split_symbol(a.alias)[1] for a in removals}
+    reader = _Reader(index.root)
+    mentions = _files_mentioning(index, names, reader)
+    pending: list[tuple[RemoveAlias, Symbol]] = []
+    for a in removals:
+        sym = split_symbol(a.alias)
+        info = index.modules.get(sym[0])
+        if info is None:
             continue
-        if not e.statement.startswith("from ") or "*" in e.names or e.dynamic or module_name.rsplit(".", 1)[-1] in e.names:
-            return  # the module itself is imported: `mod.Alias` may be used anywhere, keep it
-    for rel in sites:
-        w = work.get(rel)
-        if w is not None and imports_symbol(w.module, _package(index, rel), (module_name, name)):
-            return  # an import could not be rewritten
-    w = load(info.rel)
-    if w is None:
-        refuse(info.rel, a, broken[info.rel])
-        return
-    new = remove_alias(w.module, name)
-    if new is None:
-        return  # still used in its own module, or not a plain alias: nothing to report
-    w.module = new
-    w.applied.append(Applied(info.rel, a.code, a.title, True, a.fingerprint))
+        if not in_scope(info.rel, scope):
+            result.kept.append(Refused(info.rel, a.code, a.title, "the alias lies outside the paths"))
+            continue
+        users = sorted(set(facts.from_sites.get(sym, {})) - rewritten[sym] - {info.rel})
+        if users:
+            result.kept.append(Refused(info.rel, a.code, a.title, f"still imported by {_files(users)}"))
+            continue
+        exported = index.files[info.rel].dunder_all
+        stars = sorted(facts.stars.get(sym[0], set()) - {info.rel})
+        if stars and (sym[1] in exported if exported is not None else not sym[1].startswith("_")):
+            result.kept.append(Refused(info.rel, a.code, a.title, f"star-imported by {_files(stars)}"))
+            continue
+        candidates = sorted(mentions.get(sym[1], set()) - {info.rel})
+        texts = text_uses(sym[0], sym[1], facts, _after_text(outcomes, reader), candidates)
+        if texts:
+            result.kept.append(Refused(info.rel, a.code, a.title, f"still used by {_files(texts)}"))
+            continue
+        pending.append((a, sym))
+    progress = True
+    while pending and progress:
+        progress = False
+        for a, sym in list(pending):
+            info = index.modules.get(sym[0])
+            assert info is not None
+            found = outcomes.get(info.rel)
+            if found is None:
+                module, error = _load(index.root, info.rel)
+                if module is None:
+                    result.refused.append(Refused(info.rel, a.code, a.title, error))
+                    pending.remove((a, sym))
+                    continue
+                o = outcomes[info.rel] = FileOutcome(info.rel, module.encoding, module.code, module.code)
+            else:
+                o = found
+            if o.error:
+                result.refused.append(Refused(info.rel, a.code, a.title, o.error))
+                pending.remove((a, sym))
+                continue
+            try:
+                current = cst.parse_module(o.after)
+            except cst.ParserSyntaxError:
+                pending.remove((a, sym))
+                continue
+            new = remove_alias(current, sym[1])
+            if new is None:
+                continue
+            o.after = new.code
+            o.applied.append(Applied(info.rel, a.code, a.title, True, a.fingerprint))
+            pending.remove((a, sym))
+            progress = True
 
 
-def write(root: Path, result: FixResult) -> None:
-    """Write every change atomically; files were checked by :func:`compute`."""
-    for c in result.changes:
-        target = resolve_inside(root, c.path)
-        data = c.after.encode(c.encoding)
-        mode = target.stat().st_mode & 0o7777
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".ssotlint-tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, mode)
-            os.replace(tmp, target)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+def _after_text(outcomes: dict[str, FileOutcome], reader: _Reader) -> Callable[[str], str | None]:
+    def read(rel: str) -> str | None:
+        o = outcomes.get(rel)
+        return o.after if o is not None and not o.error else reader(rel)
+
+    return read
+
+
+def _files_mentioning(index: ProjectIndex, names: set[str], reader: _Reader) -> dict[str, set[str]]:
+    """name -> the project files whose text contains it (one read of each file)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    if not names:
+        return out
+    ordered = sorted(names)
+    for rel in index.files:
+        text = reader(rel)
+        found = [name for name in ordered if text is not None and name in text]
+        for name in found:
+            out[name].add(rel)
+        if not found:
+            reader.texts.pop(rel, None)  # keep only the texts read again later
+    return out
+
+
+def _files(rels: Sequence[str]) -> str:
+    shown = ", ".join(rels[:3])
+    return shown if len(rels) <= 3 else f"{shown} and {len(rels) - 3} more"
+
+
+def broken_on_disk(index: ProjectIndex, result: FixResult) -> list[Broken]:
+    """The imports that resolved before ``result`` was written and do not now, as the files
+    read on disk (``index``: a run after the writes)."""
+    reader = _Reader(index.root)
+    now = {c.path: reader(c.path) or "" for c in result.changes}
+    facts = ImportFacts.read(index)
+    before = {c.path: c.before for c in result.changes}
+    return new_problems(broken_imports(index, facts, before, reader), broken_imports(index, facts, now, reader))
+
+
+def write(root: Path, result: FixResult) -> Transaction:
+    """Write every change, all or none; files were checked by :func:`compute`.
+
+    The returned transaction still holds the originals: :meth:`Transaction.commit` once
+    the result is accepted, :meth:`Transaction.rollback` to put them back.
+    """
+    targets = {c.path: resolve_inside(root, c.path) for c in result.changes}
+    changes = [Change(c.path, c.before.encode(c.encoding), c.after.encode(c.encoding)) for c in result.changes]
+    return Transaction.write(root, changes, targets)

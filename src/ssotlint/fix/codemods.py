@@ -6,7 +6,10 @@ rewritten file differs from the original only where the fix is.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -35,8 +38,11 @@ def module_expr(name: str) -> cst.Attribute | cst.Name:
 
 def absolute_module(node: cst.ImportFrom, package: str) -> str | None:
     """The module a from-import reads from; ``package`` is the importing file's package."""
-    level = len(node.relative)
-    name = dotted(node.module)
+    return relative_base(package, len(node.relative), dotted(node.module))
+
+
+def relative_base(package: str, level: int, name: str) -> str | None:
+    """The module ``from <level dots><name> import ...`` reads from, inside ``package``."""
     if level == 0:
         return name
     parts = package.split(".") if package else []
@@ -52,15 +58,89 @@ def absolute_module(node: cst.ImportFrom, package: str) -> str | None:
 # --- import rewriting ------------------------------------------------------------------------
 
 
-class ImportRewriter(cst.CSTTransformer):
-    """``from old.mod import Old [as x]`` -> ``from new.mod import New as <local name>``."""
+@dataclass(frozen=True)
+class ImportPlan:
+    """How to rewrite one file's imports (plain data: it travels to worker processes).
 
-    def __init__(self, package: str, rewrites: Mapping[Symbol, Symbol]) -> None:
+    ``rewrites`` maps what a ``from`` import names now, ``(module, name)``, to what it
+    should name instead. ``exported`` holds the names other modules import from this file
+    (or that its ``__all__`` lists): their binding keeps its name whatever the file does.
+    """
+
+    package: str
+    rewrites: Mapping[Symbol, Symbol]
+    exported: frozenset[str] = frozenset()
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class _Uses(cst.CSTVisitor):
+    """The names a module refers to outside its import statements, and what its imports bind."""
+
+    def __init__(self, package: str) -> None:
         super().__init__()
         self.package = package
-        self.rewrites = rewrites
+        self.counts: Counter[str] = Counter()
+        self.bound: dict[str, set[object]] = defaultdict(set)  # local name -> (module, name) or a module
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        for a in node.names:
+            name = dotted(a.name)
+            local = a.evaluated_alias or name.split(".", 1)[0]
+            self.bound[local].add(name if a.asname else local)
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        if not isinstance(node.names, cst.ImportStar):
+            module = absolute_module(node, self.package) or ""
+            for a in node.names:
+                self.bound[a.evaluated_alias or dotted(a.name)].add((module, dotted(a.name)))
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.counts[node.value] += 1
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        # `__all__` entries, string annotations, `getattr(module, "Name")`.
+        self.counts.update(_WORD.findall(node.value))
+
+
+class ImportRewriter(cst.CSTTransformer):
+    """``from old.mod import Old [as x]`` -> ``from new.mod import New [as x]``.
+
+    The local name stays (``as x``) only while the file, or a module importing from it,
+    uses it; otherwise the file binds the new name itself. A rewritten import joins an
+    import from the same module in the same block, and an import block sorted the way
+    isort sorts it stays sorted.
+    """
+
+    def __init__(self, plan: ImportPlan, uses: _Uses) -> None:
+        super().__init__()
+        self.package = plan.package
+        self.rewrites = plan.rewrites
+        self.exported = plan.exported
+        self.uses = uses
         self.changed: list[tuple[Symbol, Symbol]] = []
         self.comments: dict[int, list[str]] = {}  # id(new import) -> comments of the names it took over
+        self.new_lines: set[int] = set()  # id() of the statement lines this rewriter made
+
+    def _clash(self, target: Symbol) -> bool:
+        """Whether binding ``target``'s own name here would shadow or change another binding."""
+        name = target[1]
+        same = {target, *(src for src, dst in self.rewrites.items() if dst == target)}
+        bound = self.uses.bound.get(name, set())
+        if bound - same:
+            return True
+        return self.uses.counts[name] > 0 and not bound
+
+    def _local(self, alias: cst.ImportAlias, target: Symbol) -> cst.AsName | None:
+        local = alias.evaluated_alias or dotted(alias.name)
+        if local == target[1]:
+            return None
+        if self.uses.counts[local] > 0 or local in self.exported or self._clash(target):
+            return cst.AsName(name=cst.Name(local))
+        return None
 
     def _split(self, node: cst.ImportFrom) -> tuple[cst.ImportFrom | None, list[cst.ImportFrom]]:
         """(what stays of ``node`` or None, the new imports) -- or (node, []) when nothing matches."""
@@ -78,9 +158,9 @@ class ImportRewriter(cst.CSTTransformer):
             if target is None:
                 keep.append(alias)
                 continue
-            local = alias.evaluated_alias or name
-            as_name = None if local == target[1] else cst.AsName(name=cst.Name(local))
-            new.setdefault(target[0], []).append(cst.ImportAlias(name=cst.Name(target[1]), asname=as_name))
+            fresh = cst.ImportAlias(name=cst.Name(target[1]), asname=self._local(alias, target))
+            if not any(_same_alias(fresh, a) for a in new.get(target[0], ())):
+                new.setdefault(target[0], []).append(fresh)
             moved_comments.setdefault(target[0], []).extend(_comments_in(alias))
             self.changed.append(((source, name), target))
         if not new:
@@ -130,12 +210,180 @@ class ImportRewriter(cst.CSTTransformer):
         if not body:
             notes = self.comments.pop(id(extra[0]), [])
             first = first.with_changes(leading_lines=[*first.leading_lines, *_comment_lines(notes)])
+            self.new_lines.add(id(first))
         lines.append(first)
         for imp in rest:
             notes = self.comments.pop(id(imp), [])
             trailing = cst.TrailingWhitespace(whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(notes[-1])) if notes else cst.TrailingWhitespace()
-            lines.append(cst.SimpleStatementLine(body=[imp], leading_lines=_comment_lines(notes[:-1]), trailing_whitespace=trailing))
+            line = cst.SimpleStatementLine(body=[imp], leading_lines=_comment_lines(notes[:-1]), trailing_whitespace=trailing)
+            self.new_lines.add(id(line))
+            lines.append(line)
         return cst.FlattenSentinel(lines)
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+        body = self._merge(updated_node.body)
+        return updated_node if body is None else updated_node.with_changes(body=body)
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        body = self._merge(updated_node.body)
+        if body is None:
+            return updated_node
+        return updated_node.with_changes(body=_sort_runs(body, self.new_lines, self.package))
+
+    def _merge(self, body: Sequence[cst.BaseStatement]) -> list[cst.BaseStatement] | None:
+        """New imports joined to an import from the same module in the same block."""
+        if not any(id(s) in self.new_lines for s in body):
+            return None
+        out: list[cst.BaseStatement | None] = list(body)
+        for i, stmt in enumerate(body):
+            if id(stmt) not in self.new_lines:
+                continue
+            assert isinstance(stmt, cst.SimpleStatementLine)
+            module = dotted(_single_from(stmt).module)  # type: ignore[union-attr]
+            for j, other in enumerate(out):
+                if j == i or other is None or (j > i and id(other) in self.new_lines):
+                    continue
+                imp = _single_from(other)
+                if imp is None or absolute_module(imp, self.package) != module:
+                    continue
+                assert isinstance(other, cst.SimpleStatementLine)
+                merged = _join(other, stmt)
+                if id(other) in self.new_lines:
+                    self.new_lines.add(id(merged))
+                out[j], out[i] = merged, None
+                break
+        return [s for s in out if s is not None]
+
+
+def _same_alias(a: cst.ImportAlias, b: cst.ImportAlias) -> bool:
+    return dotted(a.name) == dotted(b.name) and a.evaluated_alias == b.evaluated_alias
+
+
+def _single_from(stmt: cst.BaseStatement) -> cst.ImportFrom | None:
+    """The ``from`` import (not a star) that is the whole of ``stmt``, if it is one."""
+    if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
+        imp = stmt.body[0]
+        if isinstance(imp, cst.ImportFrom) and not isinstance(imp.names, cst.ImportStar):
+            return imp
+    return None
+
+
+def _name_kind(name: str) -> tuple[int, str]:
+    """isort's order by type: CONSTANTS, then Classes, then everything else; case folded."""
+    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    return kind, name.lower()
+
+
+def _plain_key(name: str) -> tuple[int, str]:
+    return 0, name
+
+
+def _plain_comma(comma: cst.Comma | cst.MaybeSentinel) -> cst.Comma:
+    """A comma like ``comma`` without the comments it carries."""
+    if not isinstance(comma, cst.Comma):
+        return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    after = comma.whitespace_after
+    if isinstance(after, cst.ParenthesizedWhitespace):
+        after = after.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[])
+    return comma.with_changes(whitespace_after=after)
+
+
+def _join(line: cst.SimpleStatementLine, new: cst.SimpleStatementLine) -> cst.SimpleStatementLine:
+    """``line`` (a ``from`` import) with the names of ``new`` added; the comments of ``new``
+    go along (on the line if it has none, above it otherwise)."""
+    imp, extra = _single_from(line), _single_from(new)
+    assert imp is not None and extra is not None
+    assert not isinstance(imp.names, cst.ImportStar) and not isinstance(extra.names, cst.ImportStar)
+    names = list(imp.names)
+    adding = [a for a in extra.names if not any(_same_alias(a, b) for b in names)]
+    if adding:
+        keys = [dotted(a.name) for a in names]
+        key: Callable[[str], tuple[int, str]] | None = None
+        if keys == sorted(keys, key=_name_kind):
+            key = _name_kind
+        elif keys == sorted(keys):
+            key = _plain_key
+        template = _plain_comma(next((a.comma for a in names if isinstance(a.comma, cst.Comma)), cst.MaybeSentinel.DEFAULT))
+        last_comma = names[-1].comma if imp.lpar is not None else cst.MaybeSentinel.DEFAULT
+        for a in adding:
+            at = len(names)
+            if key is not None:
+                at = next((k for k, b in enumerate(names) if key(dotted(b.name)) > key(dotted(a.name))), len(names))
+            names.insert(at, a)
+        names = [a if isinstance(a.comma, cst.Comma) and a is not names[-1] else a.with_changes(comma=template) for a in names]
+        names[-1] = names[-1].with_changes(comma=last_comma)
+    out = line.with_changes(body=[imp.with_changes(names=names)])
+    notes = [e.comment.value for e in new.leading_lines if e.comment is not None]
+    trailing = new.trailing_whitespace.comment
+    if trailing is not None:
+        if line.trailing_whitespace.comment is None:
+            out = out.with_changes(trailing_whitespace=new.trailing_whitespace)
+        else:
+            notes.append(trailing.value)
+    if notes:
+        out = out.with_changes(leading_lines=[*out.leading_lines, *_comment_lines(notes)])
+    return out
+
+
+def _import_key(stmt: cst.BaseStatement, package: str) -> tuple[tuple[int, str], tuple[int, str]] | None:
+    """(isort's key with `import x` before `from x import`, its key with both sorted together)."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None
+    imp = stmt.body[0]
+    if isinstance(imp, cst.Import):
+        name = dotted(imp.names[0].name).lower()
+        return (0, name), (0, name)
+    if isinstance(imp, cst.ImportFrom):
+        name = ("." * len(imp.relative) + dotted(imp.module)).lower()
+        return (1, name), (0, name)
+    return None
+
+
+def _key_of(stmt: cst.BaseStatement, package: str, k: int) -> tuple[int, str]:
+    key = _import_key(stmt, package)
+    assert key is not None
+    return key[k]
+
+
+def _sort_runs(body: Sequence[cst.BaseStatement], new: set[int], package: str) -> list[cst.BaseStatement]:
+    """Move each new import to its place in a run of imports that was sorted without it.
+
+    A run is a series of import lines with no blank line or comment between them (an
+    isort section); the first line's blank lines and comments stay first.
+    """
+    out = list(body)
+    i = 0
+    while i < len(out):
+        if _import_key(out[i], package) is None:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(out) and _import_key(out[j], package) is not None and not out[j].leading_lines:  # type: ignore[attr-defined]
+            j += 1
+        run = out[i:j]
+        moved = [s for s in run if id(s) in new]
+        old = [s for s in run if id(s) not in new]
+        if moved and len(old) > 1:  # one other line says nothing about an order
+            keys = [_import_key(s, package) for s in old]
+            for k in (0, 1):
+                seq = [key[k] for key in keys if key is not None]
+                if seq != sorted(seq):
+                    continue
+                lead = run[0].leading_lines  # type: ignore[attr-defined]
+                placed = list(old)
+                for s in moved:
+                    key = _import_key(s, package)
+                    assert key is not None
+                    at = next((n for n, o in enumerate(placed) if _key_of(o, package, k) > key[k]), len(placed))
+                    placed.insert(at, s)
+                placed = [
+                    s.with_changes(leading_lines=lead if n == 0 else [])  # type: ignore[attr-defined]
+                    for n, s in enumerate(placed)
+                ]
+                out[i:j] = placed
+                break
+        i = j
+    return out
 
 
 class _CommentCollector(cst.CSTVisitor):
@@ -196,28 +444,12 @@ def _semicolons(stmts: Sequence[cst.BaseSmallStatement]) -> list[cst.BaseSmallSt
     return out
 
 
-def rewrite_imports(module: cst.Module, package: str, rewrites: Mapping[Symbol, Symbol]) -> tuple[cst.Module, list[tuple[Symbol, Symbol]]]:
-    rewriter = ImportRewriter(package, rewrites)
+def rewrite_imports(module: cst.Module, plan: ImportPlan) -> tuple[cst.Module, list[tuple[Symbol, Symbol]]]:
+    """``module`` with the imports of ``plan`` rewritten, and the (old, new) symbols it changed."""
+    uses = _Uses(plan.package)
+    module.visit(uses)
+    rewriter = ImportRewriter(plan, uses)
     return module.visit(rewriter), rewriter.changed
-
-
-class _ImportFinder(cst.CSTVisitor):
-    def __init__(self, package: str, symbol: Symbol) -> None:
-        self.package = package
-        self.symbol = symbol
-        self.found = False
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if isinstance(node.names, cst.ImportStar):
-            return
-        if absolute_module(node, self.package) == self.symbol[0] and any(dotted(a.name) == self.symbol[1] for a in node.names):
-            self.found = True
-
-
-def imports_symbol(module: cst.Module, package: str, symbol: Symbol) -> bool:
-    finder = _ImportFinder(package, symbol)
-    module.visit(finder)
-    return finder.found
 
 
 # --- alias removal -----------------------------------------------------------------------------
@@ -283,25 +515,66 @@ def _all_entry(stmt: cst.BaseStatement, name: str) -> bool:
 
 
 def _drop_from_all(stmt: cst.SimpleStatementLine, name: str) -> cst.SimpleStatementLine:
+    """``stmt`` without the ``__all__`` entry ``name``; every other entry keeps its comments
+    (the comment after an entry, and the comment lines above it)."""
     small = stmt.body[0]
     assert isinstance(small, (cst.Assign, cst.AugAssign, cst.AnnAssign))
     seq = small.value
     assert isinstance(seq, (cst.List, cst.Tuple))
     elements = list(seq.elements)
-    kept = [e for e in elements if not (isinstance(e.value, cst.SimpleString) and e.value.evaluated_value == name)]
-    if kept and len(kept) < len(elements) and elements[-1] not in kept:
-        kept[-1] = kept[-1].with_changes(comma=elements[-1].comma)
+    gone = {k for k, e in enumerate(elements) if isinstance(e.value, cst.SimpleString) and e.value.evaluated_value == name}
+    kept: list[cst.BaseElement] = []
+    for k, e in enumerate(elements):
+        if k in gone:
+            if kept:
+                # What followed the removed entry (the comment lines above the next one,
+                # or the end of the list) now follows the entry before it.
+                prev = kept[-1]
+                kept[-1] = prev.with_changes(comma=_follow(prev.comma, e.comma))
+            continue
+        kept.append(e)
     if isinstance(seq, cst.Tuple) and len(kept) == 1 and not isinstance(kept[0].comma, cst.Comma):
         kept[0] = kept[0].with_changes(comma=cst.Comma())
-    return stmt.with_changes(body=[small.with_changes(value=seq.with_changes(elements=kept))])
+    closing = seq.rbracket if isinstance(seq, cst.List) else seq.rpar[-1] if seq.rpar else None
+    new_seq = seq.with_changes(elements=kept)
+    if kept and len(elements) - 1 in gone and closing is not None:
+        # The last entry's comment sits before the closing bracket: the new last entry's goes there.
+        before = closing.whitespace_before
+        own = kept[-1].comma
+        if (
+            isinstance(before, cst.ParenthesizedWhitespace)
+            and isinstance(own, cst.Comma)
+            and isinstance(own.whitespace_after, cst.ParenthesizedWhitespace)
+        ):
+            kept[-1] = kept[-1].with_changes(comma=own.with_changes(whitespace_after=cst.SimpleWhitespace("")))
+            closed = closing.with_changes(whitespace_before=before.with_changes(first_line=own.whitespace_after.first_line))
+            new_seq = seq.with_changes(elements=kept, **({"rbracket": closed} if isinstance(seq, cst.List) else {"rpar": [*seq.rpar[:-1], closed]}))
+    return stmt.with_changes(body=[small.with_changes(value=new_seq)])
 
 
-def _blank_prefix(lines: Sequence[cst.EmptyLine]) -> list[cst.EmptyLine]:
-    out = []
+def _follow(own: cst.Comma | cst.MaybeSentinel, removed: cst.Comma | cst.MaybeSentinel) -> cst.Comma | cst.MaybeSentinel:
+    """The comma after an entry whose next entry was removed: its own comment stays."""
+    if isinstance(own, cst.Comma) and isinstance(own.whitespace_after, cst.ParenthesizedWhitespace):
+        if isinstance(removed, cst.Comma) and isinstance(removed.whitespace_after, cst.ParenthesizedWhitespace):
+            return ending(own, removed)
+        return own  # the removed entry was the last: the closing bracket's line follows
+    return removed if isinstance(own, cst.Comma) else own
+
+
+def _split_leading(lines: Sequence[cst.EmptyLine]) -> tuple[list[cst.EmptyLine], list[cst.EmptyLine]]:
+    """(the lines up to the last blank one, the comment lines right above the statement)."""
+    last_blank = max((k for k, line in enumerate(lines) if line.comment is None), default=-1)
+    return list(lines[: last_blank + 1]), list(lines[last_blank + 1 :])
+
+
+def _tidy_blanks(lines: Sequence[cst.EmptyLine]) -> list[cst.EmptyLine]:
+    """At most two blank lines in a row."""
+    out: list[cst.EmptyLine] = []
+    blanks = 0
     for line in lines:
-        if line.comment is not None:
-            break
-        out.append(line)
+        blanks = blanks + 1 if line.comment is None else 0
+        if blanks <= 2:
+            out.append(line)
     return out
 
 
@@ -311,41 +584,61 @@ def remove_alias(module: cst.Module, name: str) -> cst.Module | None:
     Refused when the name is used anywhere else in the module (other than ``__all__``), or
     when it is not bound by a plain alias (``A = B``, ``A: type = B``, ``from x import B as
     A``, a class with nothing but a docstring or ``pass``).
+
+    Comments stay with what they describe: the comment lines right above the alias go
+    with it, unless the next statement follows it without a blank line (then they head
+    a group of lines and stay, above the next one); comments separated from the alias
+    by a blank line always stay.
     """
     counter = _NameCounter(name)
     module.visit(counter)
     new_body: list[cst.BaseStatement] = []
     removed = 0
-    spacing: list[cst.EmptyLine] = []  # blank lines that stood before a removed statement
+    carried: list[cst.EmptyLine] = []  # leading lines of a removed statement, for the next one
+    attached: list[cst.EmptyLine] = []  # its own comment lines: they stay only with a next line of its group
     for stmt in module.body:
         how = _defines(stmt, name)
-        if how in ("assign", "class"):
-            removed += 1
-            assert isinstance(stmt, (cst.SimpleStatementLine, cst.ClassDef))
-            spacing = spacing or _blank_prefix(stmt.leading_lines)
-            continue
+        drop = how in ("assign", "class")
         if how == "import":
             assert isinstance(stmt, cst.SimpleStatementLine)
             small = stmt.body[0]
             assert isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar)
             keep = [a for a in small.names if a.evaluated_alias != name]
-            removed += 1
             if keep:
-                new_body.append(stmt.with_changes(body=[small.with_changes(names=_keep_last_comma(small, keep))]))
+                removed += 1
+                stmt = stmt.with_changes(body=[small.with_changes(names=_keep_last_comma(small, keep))])
             else:
-                spacing = spacing or _blank_prefix(stmt.leading_lines)
+                drop = True
+        if drop:
+            removed += 1
+            assert isinstance(stmt, (cst.SimpleStatementLine, cst.ClassDef))
+            detached, own = _split_leading(stmt.leading_lines)
+            carried, attached = [*carried, *attached, *detached], own
             continue
         if _all_entry(stmt, name):
             assert isinstance(stmt, cst.SimpleStatementLine)
             stmt = _drop_from_all(stmt, name)
-        if spacing and isinstance(stmt, (cst.SimpleStatementLine, cst.BaseCompoundStatement)) and not _blank_prefix(stmt.leading_lines):
-            stmt = stmt.with_changes(leading_lines=[*spacing, *stmt.leading_lines])
-        spacing = []
+        if carried or attached:
+            assert isinstance(stmt, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+            lines = list(stmt.leading_lines)
+            group = not any(line.comment is None for line in lines[:1])  # no blank line between
+            lead = [*carried, *(attached if group else [])]
+            if lines and lines[0].comment is None and not any(line.comment is not None for line in lead):
+                lead = []  # the next statement's own blank lines are enough
+            elif lead and lead[-1].comment is None:
+                while lines and lines[0].comment is None:
+                    lines.pop(0)  # one set of blank lines between the kept comments and it
+            stmt = stmt.with_changes(leading_lines=_tidy_blanks([*lead, *lines]))
+        carried, attached = [], []
         new_body.append(stmt)
     # Each binding form names the alias once (the target, the class name, the `as` name).
     if removed != 1 or counter.count != 1:
         return None
-    return module.with_changes(body=new_body)
+    out = module.with_changes(body=new_body)
+    comments = [line for line in carried if line.comment is not None]
+    if comments:
+        out = out.with_changes(footer=[*comments, *module.footer])
+    return out
 
 
 # --- event fields ---------------------------------------------------------------------------

@@ -2,11 +2,13 @@
 
 Findings are read through their documented ``data`` keys:
 
-- SSOT102 compat-alias: ``alias`` ("mod:Name"), ``target`` ("mod:Class"). Safe: every
-  import of the alias is rewritten to the canonical module and name, keeping the local
-  name; then the alias itself is removed when nothing imports it any more.
-- SSOT101 duplicate-implementation: ``duplicate``, ``canonical``. Unsafe (the two classes
-  may differ): imports of the duplicate are rewritten to the canonical class.
+- SSOT102 compat-alias: ``alias`` ("mod:Name"), ``target`` ("mod:Class"), ``concept``.
+  Safe: every import of the alias is rewritten to the canonical class by its public name;
+  then the alias itself is removed when nothing uses it any more.
+- SSOT101 duplicate-implementation: ``duplicate``, ``canonical``, ``joined_by``,
+  ``declared``. Unsafe (the two classes may differ): imports of the duplicate are
+  rewritten to the canonical class, only when the finding shows more than a shared name
+  (see :func:`evidence`).
 - SSOT303 event-envelope-mismatch: ``event``, ``field``/``fields``, and where known
   ``expected`` (the spec's level: "payload", "data", or "" / "flat" for the top level, as
   a name or a one-name list) and ``found``. Unsafe:
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ssotlint.diagnostics import Diagnostic, Fix
+from ssotlint.index.concepts import INTERFACE, NAME_PATTERN
 
 ENVELOPES = ("payload", "data")
 
@@ -35,6 +38,7 @@ class RewriteImports:
     source: str  # "mod:Name"
     target: str  # "mod:Name"
     safe: bool
+    concept: str = ""
 
     @property
     def title(self) -> str:
@@ -49,6 +53,7 @@ class RemoveAlias:
     fingerprint: str
     alias: str  # "mod:Name"
     path: str
+    concept: str = ""
 
     @property
     def title(self) -> str:
@@ -138,19 +143,38 @@ def _level(data: Mapping[str, Any], *keys: str) -> str:
     return ""
 
 
-def plan_fixes(diagnostics: Iterable[Diagnostic], unsafe: bool = False) -> list[Action]:
-    """The fixes for these findings, safe ones only unless ``unsafe``; deterministic order."""
+def evidence(d: Diagnostic) -> str:
+    """Why a duplicate (SSOT101) is the canonical class's concept beyond a shared name, as
+    the finding's data says; "" when nothing does. Its imports are rewritten only then."""
+    joined = _str(d.data, "joined_by")
+    if joined == INTERFACE:
+        return "their interfaces overlap"
+    if joined == NAME_PATTERN and d.data.get("declared") is True:
+        return "it matches the declared concept"
+    return ""
+
+
+def plan_fixes(diagnostics: Iterable[Diagnostic], unsafe: bool = False, skipped: list[Diagnostic] | None = None) -> list[Action]:
+    """The fixes for these findings, safe ones only unless ``unsafe``; deterministic order.
+
+    Duplicates the findings do not show to be the same concept go to ``skipped``.
+    """
     actions: list[Action] = []
     for d in diagnostics:
+        concept = _str(d.data, "concept")
         if d.code == "SSOT102":
             alias, target = _str(d.data, "alias"), _str(d.data, "target", "canonical")
             if alias and target and alias != target:
-                actions.append(RewriteImports(d.code, d.fingerprint, alias, target, safe=True))
-                actions.append(RemoveAlias(d.code, d.fingerprint, alias, d.path))
+                actions.append(RewriteImports(d.code, d.fingerprint, alias, target, safe=True, concept=concept))
+                actions.append(RemoveAlias(d.code, d.fingerprint, alias, d.path, concept=concept))
         elif d.code == "SSOT101":
             dup, canonical = _str(d.data, "duplicate"), _str(d.data, "canonical")
             if unsafe and dup and canonical and dup != canonical:
-                actions.append(RewriteImports(d.code, d.fingerprint, dup, canonical, safe=False))
+                if not evidence(d):
+                    if skipped is not None:
+                        skipped.append(d)
+                    continue
+                actions.append(RewriteImports(d.code, d.fingerprint, dup, canonical, safe=False, concept=concept))
         elif d.code == "SSOT303":
             if unsafe:
                 expected = _level(d.data, "expected", "spec_envelope")
