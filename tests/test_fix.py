@@ -50,7 +50,7 @@ DUPLICATE = diag(
     "app/ws/legacy.py",
     4,
     1,
-    {"concept": "WebSocketManager", "duplicate": "app.ws.legacy:LegacyWebSocketManager", "canonical": CANONICAL, "similarity": 1.0, "import_sites": 1},
+    {"concept": "WebSocketManager", "duplicate": "app.ws.legacy:LegacyWebSocketManager", "canonical": CANONICAL, "similarity": 1.0, "import_sites": 1, "joined_by": "interface overlap"},
 )
 ENVELOPE = diag(
     "SSOT303",
@@ -297,7 +297,8 @@ def test_cli_takes_fixes_from_the_findings_of_a_run(proj: Path, monkeypatch: pyt
         f"app/api/admin.py: SSOT102 import {CANONICAL} instead of app.ws.compat:WebSocketManager\n"
         f"app/api/routes.py: SSOT102 import {CANONICAL} instead of app.ws.compat:WebSocketManager\n"
         "app/ws/compat.py: SSOT102 remove the unused alias app.ws.compat:WebSocketManager\n"
-        "Fixed 3 places in 3 files.\n",
+        "Fixed 3 places in 3 files.\n"
+        "SSOT102: 1 finding fixed, 0 remain\n",
     )
     assert snapshot(proj)["app/api/routes.py"] == ROUTES_AFTER
     again = runner.invoke(main, ["fix", "--diff", "--no-cache", str(proj)])

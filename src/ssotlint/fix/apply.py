@@ -232,7 +232,7 @@ def fix_file(root: Path, job: FileJob) -> FileOutcome:
         for sym in sorted({src for src, _ in changed}):
             r = job.actions[sym]
             out.rewritten.append(sym)
-            applied.append(Applied(job.rel, r.code, r.title, r.safe, r.fingerprint))
+            applied.append(Applied(job.rel, r.code, _title(r, job.imports.rewrites[sym]), r.safe, r.fingerprint))
     out.after = module.code
     if applied and out.after != out.before:
         reason = _parses(out.before, out.after)
@@ -242,6 +242,11 @@ def fix_file(root: Path, job: FileJob) -> FileOutcome:
             return out
     out.applied = applied
     return out
+
+
+def _title(r: RewriteImports, target: Symbol) -> str:
+    """The rewrite's title with the name actually imported."""
+    return f"import {target[0]}:{target[1]} instead of {r.source}"
 
 
 def _position(a: TextEdits | MoveEventFields) -> tuple[int, int]:
@@ -327,11 +332,11 @@ def compute(
             if importer is None or importer.name == source[0] or not in_scope(rel, scope):
                 continue
             if importer.name == target[0]:
-                result.refused.append(Refused(rel, r.code, r.title, "the target is defined in this module"))
+                result.refused.append(Refused(rel, r.code, _title(r, target), "the target is defined in this module"))
                 continue
             cycle = None if r.safe else guard.closes(importer.name, target[0], {f.context for f in found})
             if cycle:
-                result.refused.append(Refused(rel, r.code, r.title, f"would close an import cycle: {cycle}"))
+                result.refused.append(Refused(rel, r.code, _title(r, target), f"would close an import cycle: {cycle}"))
                 continue
             per_file[rel][source] = target
     for rel, wanted in per_file.items():
@@ -354,7 +359,7 @@ def compute(
         if o.error:
             j = work[rel]
             result.refused.extend(Refused(rel, a.code, a.title, o.error) for a in j.placed)
-            result.refused.extend(Refused(rel, a.code, a.title, o.error) for a in j.actions.values())
+            result.refused.extend(Refused(rel, a.code, _title(a, t), o.error) for s, a in j.actions.items() for t in [table[s]])
         result.refused.extend(o.refused)
 
     _remove_aliases(index, facts, [a for a in actions if isinstance(a, RemoveAlias)], outcomes, scope, result)

@@ -116,7 +116,8 @@ def text_uses(
     ``module.name`` in a way no ``from`` import shows: an attribute of a name bound to the
     module (``compat.WebSocketManager``, ``app.ws.compat.WebSocketManager``), a string
     naming it (``"app.ws.compat.WebSocketManager"``, ``"app.ws.compat:WebSocketManager"``),
-    or ``getattr(compat, "WebSocketManager")`` in a file that binds the module."""
+    or ``getattr(compat, "WebSocketManager")`` in a file that binds the module; in a file
+    that imports the module through ``import_module``, any mention of the name."""
     last = module.rpartition(".")[2]
     word = re.escape(name)
     quoted = re.compile(rf"""['"]{word}['"]""")
@@ -128,7 +129,10 @@ def text_uses(
             continue
         bound = {last, *facts.binders.get(module, {}).get(rel, ())}
         attribute = re.compile(rf"\b(?:{'|'.join(re.escape(b.rpartition('.')[2]) for b in sorted(bound))})\s*\.\s*{word}\b")
-        binds = rel in facts.binders.get(module, {}) or rel in facts.dynamic.get(module, ())
+        if rel in facts.dynamic.get(module, ()) and re.search(rf"\b{word}\b", text):
+            found.append(rel)
+            continue
+        binds = rel in facts.binders.get(module, {})
         if attribute.search(text) or named.search(text) or (binds and quoted.search(text)):
             found.append(rel)
     return found
