@@ -171,10 +171,12 @@ class FileOutcome:
 
 
 def _load(root: Path, rel: str) -> tuple[cst.Module | None, str]:
-    """The parsed file (one parse: libcst finds the encoding) or why there is none."""
+    """The parsed file (one parse: libcst finds the encoding) and its text, or None and
+    why there is none."""
     try:
         data = resolve_inside(root, rel).read_bytes()
-        return cst.parse_module(data), ""
+        module = cst.parse_module(data)
+        return module, data.decode(module.encoding)
     except UnsafePath as exc:
         return None, str(exc)
     except OSError as exc:
@@ -205,11 +207,11 @@ def _parses(before: str, after: str) -> str:
 def fix_file(root: Path, job: FileJob) -> FileOutcome:
     """Apply one file's fixes: positioned ones bottom-up first, then the import rewrites."""
     out = FileOutcome(job.rel)
-    module, error = _load(root, job.rel)
+    module, text = _load(root, job.rel)
     if module is None:
-        out.error = error
+        out.error = text
         return out
-    out.encoding, out.before = module.encoding, module.code
+    out.encoding, out.before = module.encoding, text
     applied: list[Applied] = []
     placed = sorted(job.placed, key=_position, reverse=True)
     for a in placed:
@@ -228,7 +230,7 @@ def fix_file(root: Path, job: FileJob) -> FileOutcome:
             module = new
             applied.append(Applied(job.rel, a.code, a.title, False, a.fingerprint))
     if job.imports is not None:
-        module, changed = rewrite_imports(module, job.imports)
+        module, changed = rewrite_imports(module, job.imports, None if applied else text)
         for sym in sorted({src for src, _ in changed}):
             r = job.actions[sym]
             out.rewritten.append(sym)
@@ -387,16 +389,22 @@ class _Reader:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.base = str(root)
         self.texts: dict[str, str | None] = {}
 
     def __call__(self, rel: str) -> str | None:
         if rel not in self.texts:
-            try:
-                data = resolve_inside(self.root, rel).read_bytes()
-                self.texts[rel] = data.decode("utf-8", errors="replace")
-            except (OSError, UnsafePath):
-                self.texts[rel] = None
+            data = self.data(rel)
+            self.texts[rel] = None if data is None else data.decode("utf-8", errors="replace")
         return self.texts[rel]
+
+    def data(self, rel: str) -> bytes | None:
+        """The file's bytes (only read: a path that leads outside the root is harmless here)."""
+        try:
+            with open(os.path.join(self.base, rel), "rb") as fh:  # thousands of files: no pathlib
+                return fh.read()
+        except OSError:
+            return None
 
 
 class _CycleGuard:
@@ -490,6 +498,7 @@ def _remove_aliases(
             result.kept.append(Refused(info.rel, a.code, a.title, f"still used by {_files(texts)}"))
             continue
         pending.append((a, sym))
+    parsed: dict[str, cst.Module] = {}  # alias modules, parsed once each
     progress = True
     while pending and progress:
         progress = False
@@ -498,26 +507,29 @@ def _remove_aliases(
             assert info is not None
             found = outcomes.get(info.rel)
             if found is None:
-                module, error = _load(index.root, info.rel)
+                module, text = _load(index.root, info.rel)
                 if module is None:
-                    result.refused.append(Refused(info.rel, a.code, a.title, error))
+                    result.refused.append(Refused(info.rel, a.code, a.title, text))
                     pending.remove((a, sym))
                     continue
-                o = outcomes[info.rel] = FileOutcome(info.rel, module.encoding, module.code, module.code)
+                o = outcomes[info.rel] = FileOutcome(info.rel, module.encoding, text, text)
             else:
                 o = found
             if o.error:
                 result.refused.append(Refused(info.rel, a.code, a.title, o.error))
                 pending.remove((a, sym))
                 continue
-            try:
-                current = cst.parse_module(o.after)
-            except cst.ParserSyntaxError:
-                pending.remove((a, sym))
-                continue
+            current = parsed.get(info.rel)
+            if current is None:
+                try:
+                    current = parsed[info.rel] = cst.parse_module(o.after)
+                except cst.ParserSyntaxError:
+                    pending.remove((a, sym))
+                    continue
             new = remove_alias(current, sym[1])
             if new is None:
                 continue
+            parsed[info.rel] = new
             o.after = new.code
             o.applied.append(Applied(info.rel, a.code, a.title, True, a.fingerprint))
             pending.remove((a, sym))
@@ -537,14 +549,15 @@ def _files_mentioning(index: ProjectIndex, names: set[str], reader: _Reader) -> 
     out: dict[str, set[str]] = defaultdict(set)
     if not names:
         return out
-    ordered = sorted(names)
+    ordered = [(name, name.encode()) for name in sorted(names)]
+    anyone = re.compile(b"|".join(re.escape(raw) for _, raw in sorted(ordered, key=lambda n: -len(n[1]))))
     for rel in index.files:
-        text = reader(rel)
-        found = [name for name in ordered if text is not None and name in text]
-        for name in found:
-            out[name].add(rel)
-        if not found:
-            reader.texts.pop(rel, None)  # keep only the texts read again later
+        data = reader.data(rel)
+        if data is None or not anyone.search(data):
+            continue
+        for name, raw in ordered:
+            if raw in data:
+                out[name].add(rel)
     return out
 
 

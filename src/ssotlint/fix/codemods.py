@@ -76,34 +76,48 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class _Uses(cst.CSTVisitor):
-    """The names a module refers to outside its import statements, and what its imports bind."""
+    """The names a module refers to outside its import statements, and what its imports bind.
 
-    def __init__(self, package: str) -> None:
+    Every identifier in the text counts (in code, strings -- ``__all__`` entries, string
+    annotations, ``getattr(m, "Name")`` -- and comments: when in doubt, a name is used),
+    less those inside import statements. Only statements are walked, never expressions.
+    """
+
+    def __init__(self, module: cst.Module, package: str, text: str) -> None:
         super().__init__()
+        self.module = module
         self.package = package
-        self.counts: Counter[str] = Counter()
+        self.counts: Counter[str] = Counter(_WORD.findall(text))
         self.bound: dict[str, set[object]] = defaultdict(set)  # local name -> (module, name) or a module
 
-    def visit_Import(self, node: cst.Import) -> bool:
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
+        for small in node.body:
+            if isinstance(small, cst.Import):
+                self._import(small)
+            elif isinstance(small, cst.ImportFrom):
+                self._import_from(small)
+            else:
+                continue
+            self.counts.subtract(_WORD.findall(self.module.code_for_node(small)))
+        return False
+
+    def visit_Decorator(self, node: cst.Decorator) -> bool:
+        return False
+
+    def visit_Parameters(self, node: cst.Parameters) -> bool:
+        return False
+
+    def _import(self, node: cst.Import) -> None:
         for a in node.names:
             name = dotted(a.name)
             local = a.evaluated_alias or name.split(".", 1)[0]
             self.bound[local].add(name if a.asname else local)
-        return False
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+    def _import_from(self, node: cst.ImportFrom) -> None:
         if not isinstance(node.names, cst.ImportStar):
             module = absolute_module(node, self.package) or ""
             for a in node.names:
                 self.bound[a.evaluated_alias or dotted(a.name)].add((module, dotted(a.name)))
-        return False
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.counts[node.value] += 1
-
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        # `__all__` entries, string annotations, `getattr(module, "Name")`.
-        self.counts.update(_WORD.findall(node.value))
 
 
 class ImportRewriter(cst.CSTTransformer):
@@ -176,6 +190,15 @@ class ImportRewriter(cst.CSTTransformer):
             self.comments[id(made[0])] = [*_comments_in(node.lpar, node.rpar), *self.comments[id(made[0])]]
             return None, made
         return node.with_changes(names=_keep_last_comma(node, keep)), made
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
+        return False  # expressions hold no import: the line is handled as a whole on leaving
+
+    def visit_Decorator(self, node: cst.Decorator) -> bool:
+        return False
+
+    def visit_Parameters(self, node: cst.Parameters) -> bool:
+        return False
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
@@ -312,7 +335,10 @@ def _join(line: cst.SimpleStatementLine, new: cst.SimpleStatementLine) -> cst.Si
             names.insert(at, a)
         names = [a if isinstance(a.comma, cst.Comma) and a is not names[-1] else a.with_changes(comma=template) for a in names]
         names[-1] = names[-1].with_changes(comma=last_comma)
-    out = line.with_changes(body=[imp.with_changes(names=names)])
+    joined = imp.with_changes(names=names)
+    if imp.lpar is None and len(cst.Module(body=[]).code_for_node(joined)) > LINE_LENGTH:
+        joined = _parenthesized(joined)
+    out = line.with_changes(body=[joined])
     notes = [e.comment.value for e in new.leading_lines if e.comment is not None]
     trailing = new.trailing_whitespace.comment
     if trailing is not None:
@@ -323,6 +349,19 @@ def _join(line: cst.SimpleStatementLine, new: cst.SimpleStatementLine) -> cst.Si
     if notes:
         out = out.with_changes(leading_lines=[*out.leading_lines, *_comment_lines(notes)])
     return out
+
+
+#: A joined import longer than this is written one name per line, in parentheses.
+LINE_LENGTH = 99
+
+
+def _parenthesized(imp: cst.ImportFrom) -> cst.ImportFrom:
+    assert not isinstance(imp.names, cst.ImportStar)
+    newline = cst.ParenthesizedWhitespace(indent=True, last_line=cst.SimpleWhitespace("    "))
+    last = cst.ParenthesizedWhitespace(indent=True, last_line=cst.SimpleWhitespace(""))
+    names = [a.with_changes(comma=cst.Comma(whitespace_after=newline)) for a in imp.names]
+    names[-1] = names[-1].with_changes(comma=cst.Comma(whitespace_after=last))
+    return imp.with_changes(names=names, lpar=cst.LeftParen(whitespace_after=newline), rpar=cst.RightParen())
 
 
 def _import_key(stmt: cst.BaseStatement, package: str) -> tuple[tuple[int, str], tuple[int, str]] | None:
@@ -444,9 +483,12 @@ def _semicolons(stmts: Sequence[cst.BaseSmallStatement]) -> list[cst.BaseSmallSt
     return out
 
 
-def rewrite_imports(module: cst.Module, plan: ImportPlan) -> tuple[cst.Module, list[tuple[Symbol, Symbol]]]:
-    """``module`` with the imports of ``plan`` rewritten, and the (old, new) symbols it changed."""
-    uses = _Uses(plan.package)
+def rewrite_imports(
+    module: cst.Module, plan: ImportPlan, text: str | None = None
+) -> tuple[cst.Module, list[tuple[Symbol, Symbol]]]:
+    """``module`` with the imports of ``plan`` rewritten, and the (old, new) symbols it changed
+    (``text``: the module's source, when the caller has it)."""
+    uses = _Uses(module, plan.package, module.code if text is None else text)
     module.visit(uses)
     rewriter = ImportRewriter(plan, uses)
     return module.visit(rewriter), rewriter.changed
