@@ -298,7 +298,7 @@ def test_cli_takes_fixes_from_the_findings_of_a_run(proj: Path, monkeypatch: pyt
         f"app/api/routes.py: SSOT102 import {CANONICAL} instead of app.ws.compat:WebSocketManager\n"
         "app/ws/compat.py: SSOT102 remove the unused alias app.ws.compat:WebSocketManager\n"
         "Fixed 3 places in 3 files.\n"
-        "SSOT102: 1 finding fixed, 0 remain\n",
+        "SSOT102: 3 fixes, 0 findings remain\n",
     )
     assert snapshot(proj)["app/api/routes.py"] == ROUTES_AFTER
     again = runner.invoke(main, ["fix", "--diff", "--no-cache", str(proj)])

@@ -631,10 +631,10 @@ def fix(
     if not quiet:
         files = len(result.changes)
         listing(f"Fixed {len(result.applied)} {'place' if len(result.applied) == 1 else 'places'} in {files} {'file' if files == 1 else 'files'}.")
-        fixed = Counter(code for code, _ in {(a.code, a.fingerprint) for a in result.applied})
+        fixed = Counter(a.code for a in result.applied)
         for code in sorted(fixed):
             done, left = fixed[code], now[code]
-            listing(f"{code}: {done} {'finding' if done == 1 else 'findings'} fixed, {left} {'remains' if left == 1 else 'remain'}")
+            listing(f"{code}: {done} {'fix' if done == 1 else 'fixes'}, {left} {'finding remains' if left == 1 else 'findings remain'}")
     for d in after.diagnostics:
         if d.fingerprint in remaining:
             click.echo(f"still reported: {d.path}:{d.line}:{d.column}: {d.code} {d.message}", err=True)

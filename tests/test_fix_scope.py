@@ -1,0 +1,112 @@
+"""What `ssotlint fix` takes on: paths, `--select`, `--concept`, and for `--unsafe` only
+duplicates the findings show to be the same concept, never through an import cycle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from tests.conftest import write_project
+from tests.test_fix_safety import WS_INIT, snapshot, ws_project
+
+USER_B = "from app.ws import WebSocketManager\n\nm = WebSocketManager()\n"
+REWRITTEN = "from app.ws.unified import UnifiedWebSocketManager as WebSocketManager\n\nm = WebSocketManager()\n"
+
+
+def invoke(*args: str) -> Result:
+    from ssotlint.cli import main
+
+    return CliRunner().invoke(main, list(args))
+
+
+def test_paths_limit_the_files_changed(tmp_path: Path) -> None:
+    root = ws_project(tmp_path / "p", {"app/user_b.py": USER_B})
+    done = invoke("fix", "--no-cache", "-v", str(root / "app/user_a.py"))
+    assert done.exit_code == 0  # no finding touches app/user_a.py any more
+    assert (root / "app/user_a.py").read_text() == REWRITTEN
+    assert (root / "app/user_b.py").read_text() == USER_B
+    assert (root / "app/ws/__init__.py").read_text() == WS_INIT
+    assert "app/ws/__init__.py: left for later: SSOT102 remove the unused alias app.ws:WebSocketManager: the alias lies outside the paths\n" in done.stderr
+    assert done.stdout.endswith("Fixed 1 place in 1 file.\nSSOT102: 1 fix, 0 findings remain\n")
+
+
+def test_select_and_concept_limit_the_rules_and_concepts_fixed(tmp_path: Path) -> None:
+    root = ws_project(tmp_path / "p", {"app/user_b.py": USER_B})
+    before = snapshot(root)
+    for args in (["--select", "SSOT101"], ["--concept", "other"]):
+        done = invoke("fix", "--no-cache", *args, str(root))
+        assert (done.exit_code, done.stdout) == (0, "Nothing to fix.\n")
+        assert snapshot(root) == before
+    done = invoke("fix", "--no-cache", "--select", "SSOT102", "--concept", "websocket-manager", str(root))
+    assert done.exit_code == 0, done.stderr
+    assert (root / "app/user_b.py").read_text() == REWRITTEN
+    assert (root / "app/ws/__init__.py").read_text() == "from app.ws.unified import UnifiedWebSocketManager\n"
+
+
+METHODS = "    def connect(self) -> None: ...\n    def disconnect(self) -> None: ...\n    def send(self) -> None: ...\n    def broadcast(self) -> None: ...\n"
+
+
+def cycle_project(root: Path) -> Path:
+    return write_project(
+        root,
+        {
+            "pyproject.toml": '[tool.ssotlint.concepts.manager]\ncanonical = "app.canon:Manager"\n',
+            "app/__init__.py": "",
+            "app/canon.py": f"import app.user\n\n\nclass Manager:\n{METHODS}",
+            "app/dup.py": f"class LegacyManager:\n{METHODS}",
+            "app/user.py": "from app.dup import LegacyManager\n\nm = LegacyManager()\n",
+            "app/other.py": "from app.dup import LegacyManager\n\nm = LegacyManager()\n",
+        },
+    )
+
+
+def test_unsafe_never_closes_an_import_cycle(tmp_path: Path) -> None:
+    root = cycle_project(tmp_path / "p")
+    done = invoke("fix", "--unsafe", "--no-cache", str(root))
+    assert done.exit_code == 1
+    assert done.stderr == (
+        "app/user.py: not fixed: SSOT101 import app.canon:Manager instead of app.dup:LegacyManager: "
+        "would close an import cycle: app.user -> app.canon -> app.user\n"
+        "still reported: app/dup.py:1:1: SSOT101 LegacyManager duplicates app.canon:Manager, the canonical manager (imported by 1 module)\n"
+    )
+    assert (root / "app/other.py").read_text() == "from app.canon import Manager as LegacyManager\n\nm = LegacyManager()\n"
+    assert (root / "app/user.py").read_text() == "from app.dup import LegacyManager\n\nm = LegacyManager()\n"
+
+
+def test_a_fix_that_raises_a_count_it_set_out_to_lower_is_undone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ssotlint.fix.apply
+
+    root = cycle_project(tmp_path / "p")
+    before = snapshot(root)
+    monkeypatch.setattr(ssotlint.fix.apply._CycleGuard, "closes", lambda self, importer, target, contexts: "")
+    done = invoke("fix", "--unsafe", "--no-cache", str(root))
+    assert done.exit_code == 2
+    assert done.stderr.endswith("the fixes were undone, every file is as it was:\n  SSOT201: 0 findings before, 1 after\n")
+    assert snapshot(root) == before
+
+
+def test_unsafe_needs_more_than_a_shared_name(tmp_path: Path) -> None:
+    from tests.test_fix import CANONICAL, diag, fixes
+
+    root = write_project(
+        tmp_path / "p",
+        {
+            "app/__init__.py": "",
+            "app/ws/__init__.py": "",
+            "app/ws/unified_manager.py": f"class UnifiedWebSocketManager:\n{METHODS}",
+            "app/ws/legacy.py": f"class LegacyWebSocketManager:\n{METHODS}",
+            "app/ws/unified_user.py": "from app.ws.legacy import LegacyWebSocketManager\n",
+            "app/api.py": "from app.ws.legacy import LegacyWebSocketManager\n\nLegacyWebSocketManager()\n",
+        },
+    )
+    data = {"concept": "m", "duplicate": "app.ws.legacy:LegacyWebSocketManager", "canonical": CANONICAL}
+    by_name = diag("SSOT101", "app/ws/legacy.py", 1, 1, {**data, "joined_by": "same name"})
+    result = fixes(root, [by_name], unsafe=True)
+    assert result.changes == []
+    by_interface = diag("SSOT101", "app/ws/legacy.py", 1, 1, {**data, "joined_by": "interface overlap"})
+    result = fixes(root, [by_interface], unsafe=True)
+    assert [c.path for c in result.changes] == ["app/api.py", "app/ws/unified_user.py"]
+    pattern = diag("SSOT101", "app/ws/legacy.py", 1, 1, {**data, "joined_by": "name pattern", "declared": False})
+    assert fixes(root, [pattern], unsafe=True).changes == []
