@@ -130,7 +130,7 @@ def test_diff_shows_every_change_and_writes_nothing(proj: Path) -> None:
 
 def test_apply_rewrites_alias_imports_keeps_comments_and_removes_the_alias(proj: Path) -> None:
     untouched = {p: t for p, t in snapshot(proj).items() if p not in {"app/api/admin.py", "app/api/routes.py", "app/ws/compat.py"}}
-    write(proj, fixes(proj, [ALIAS]))
+    write(proj, fixes(proj, [ALIAS])).commit()
     after = snapshot(proj)
     assert after["app/api/routes.py"] == ROUTES_AFTER
     assert after["app/api/admin.py"] == ADMIN_AFTER_SAFE
@@ -140,16 +140,16 @@ def test_apply_rewrites_alias_imports_keeps_comments_and_removes_the_alias(proj:
 
 
 def test_second_run_changes_nothing(proj: Path) -> None:
-    write(proj, fixes(proj, [ALIAS, DUPLICATE], unsafe=True))
+    write(proj, fixes(proj, [ALIAS, DUPLICATE], unsafe=True)).commit()
     first = snapshot(proj)
     again = fixes(proj, [ALIAS, DUPLICATE], unsafe=True)
     assert again.changes == [] and again.applied == [] and again.refused == []
-    write(proj, again)
+    write(proj, again).commit()
     assert snapshot(proj) == first
 
 
 def test_the_fixed_project_checks_clean(proj: Path) -> None:
-    write(proj, fixes(proj, [ALIAS, DUPLICATE, ENVELOPE], unsafe=True))
+    write(proj, fixes(proj, [ALIAS, DUPLICATE, ENVELOPE], unsafe=True)).commit()
     assert [f"{d.code} {d.path}:{d.line}" for d in check(proj).diagnostics] == []
 
 
@@ -242,7 +242,7 @@ def test_nothing_is_written_outside_the_root(tmp_path: Path) -> None:
         ("../outside/events.py", "outside the project root (through '..' or a symlink)"),
         ("linked.py", "outside the project root (through '..' or a symlink)"),
     ]
-    write(root, result)
+    write(root, result).commit()
     assert victim.read_text() == 'E = {"type": "x", "payload": {"a": 1}}\n'
 
 

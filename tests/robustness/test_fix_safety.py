@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import ssotlint.fix.apply
+import ssotlint.fix.transaction
 from ssotlint.fix.apply import FixResult, write
 
 from ..conftest import FIXTURES
@@ -55,7 +56,7 @@ def _all_fixes(root: Path) -> FixResult:
 
 def test_fixed_files_parse_and_keep_every_comment(proj: Path) -> None:
     before = files(proj)
-    write(proj, _all_fixes(proj))
+    write(proj, _all_fixes(proj)).commit()
     after = files(proj)
     assert sorted(after) == sorted(before)  # no temporary file left behind
     for rel, data in after.items():
@@ -69,7 +70,7 @@ def test_fixed_files_parse_and_keep_every_comment(proj: Path) -> None:
     assert (proj / "app" / "api" / "admin.py").stat().st_mode & 0o777 == 0o755
 
 
-def test_failure_midway_leaves_each_file_wholly_old_or_wholly_new(proj: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_midway_leaves_every_file_as_it_was(proj: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = _all_fixes(proj)
     before = files(proj)
     new = {c.path: c.after.encode(c.encoding) for c in result.changes}
@@ -82,16 +83,16 @@ def test_failure_midway_leaves_each_file_wholly_old_or_wholly_new(proj: Path, mo
             raise OSError(28, "No space left on device")
         real_replace(src, dst)
 
-    monkeypatch.setattr(ssotlint.fix.apply.os, "replace", failing_replace)
+    monkeypatch.setattr(ssotlint.fix.transaction.os, "replace", failing_replace)
     with pytest.raises(OSError, match="No space left on device"):
         write(proj, result)
     after = files(proj)
-    assert sorted(after) == sorted(before)  # the temporary file of the failed write is gone
+    assert sorted(after) == sorted(before)  # no temporary file or folder is left
     state = {rel: "new" if after[rel] == new.get(rel) else "old" if after[rel] == before[rel] else "torn" for rel in after}
     assert state == {
         "app/__init__.py": "old",
         "app/api/__init__.py": "old",
-        "app/api/admin.py": "new",
+        "app/api/admin.py": "old",
         "app/api/events.py": "old",
         "app/api/routes.py": "old",
         "app/ws/__init__.py": "old",
@@ -115,7 +116,7 @@ def test_a_failed_write_is_a_clean_error_on_the_command_line(proj: Path, monkeyp
     def failing_replace(src: str, dst: str) -> None:
         raise PermissionError(13, "Permission denied", dst)
 
-    monkeypatch.setattr(ssotlint.fix.apply.os, "replace", failing_replace)
+    monkeypatch.setattr(ssotlint.fix.transaction.os, "replace", failing_replace)
     before = files(proj)
     done = CliRunner().invoke(main, ["fix", "--no-cache", str(proj)])
     assert done.exit_code == 2
@@ -140,6 +141,6 @@ def test_never_writes_through_a_symlink_out_of_the_project(tmp_path: Path) -> No
     assert [(r.path, r.reason) for r in result.refused] == [
         ("app/api/routes.py", "outside the project root (through '..' or a symlink)")
     ]
-    write(root, result)
+    write(root, result).commit()
     assert (outside / "routes.py").read_bytes() == kept
     assert routes.is_symlink()
