@@ -76,6 +76,24 @@ def test_rewrite_imports(before: str, after: str) -> None:
     assert module.code == after
 
 
+def test_a_joined_import_too_long_for_one_line_takes_one_name_per_line() -> None:
+    rewrites = {
+        ("app.ws.compat", "WebSocketManager"): ("app.ws.unified_manager", "UnifiedWebSocketManager"),
+        ("app.ws.migration", "ConnectionMigrationAdapter"): ("app.ws.unified_manager", "UnifiedWebSocketManager"),
+    }
+    source = (
+        "from app.ws.compat import WebSocketManager\nfrom app.ws.migration import ConnectionMigrationAdapter\n\n"
+        "WebSocketManager(), ConnectionMigrationAdapter()\n"
+    )
+    module, _ = rewrite_imports(cst.parse_module(source), ImportPlan("app.ws", rewrites))
+    assert module.code == (
+        "from app.ws.unified_manager import (\n"
+        "    UnifiedWebSocketManager as WebSocketManager,\n"
+        "    UnifiedWebSocketManager as ConnectionMigrationAdapter,\n"
+        ")\n\nWebSocketManager(), ConnectionMigrationAdapter()\n"
+    )
+
+
 def test_a_name_other_modules_import_keeps_its_binding() -> None:
     module, _ = rewrite_imports(
         cst.parse_module("from app.ws.compat import WebSocketManager\n"),

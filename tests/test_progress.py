@@ -24,18 +24,12 @@ def _big_project(root: Path) -> Path:
     return write_project(root, files)
 
 
-def test_progress_bar_on_a_terminal_for_slow_runs(tmp_path: Path) -> None:
-    root = _big_project(tmp_path / "big")
+def on_a_terminal(*args: str) -> tuple[int, bytes]:
+    """Run ssotlint with its stderr on a pseudo-terminal: (exit code, what it showed)."""
     master, slave = pty.openpty()
     env = {k: v for k, v in os.environ.items() if k not in ("CI", "NO_COLOR")}
     env["TERM"] = "xterm"
-    proc = subprocess.Popen(
-        [*ssotlint_exe(), "check", str(root), "--no-cache", "-j", "1", "--exit-zero", "--format", "concise"],
-        stdin=slave,
-        stdout=subprocess.DEVNULL,
-        stderr=slave,
-        env=env,
-    )
+    proc = subprocess.Popen([*ssotlint_exe(), *args], stdin=slave, stdout=subprocess.DEVNULL, stderr=slave, env=env)
     os.close(slave)
     seen = b""
     while True:
@@ -51,8 +45,23 @@ def test_progress_bar_on_a_terminal_for_slow_runs(tmp_path: Path) -> None:
         seen += chunk
     proc.wait(timeout=300)
     os.close(master)
-    assert proc.returncode == 0
+    return proc.returncode, seen
+
+
+def test_progress_bar_on_a_terminal_for_slow_runs(tmp_path: Path) -> None:
+    root = _big_project(tmp_path / "big")
+    code, seen = on_a_terminal("check", str(root), "--no-cache", "-j", "1", "--exit-zero", "--format", "concise")
+    assert code == 0
     # Files analysed of all, then the project-wide checks under their own label.
     assert b"analysing files" in seen
     assert b"checking the project" in seen
     assert seen.index(b"analysing files") < seen.rindex(b"checking the project")
+
+
+def test_progress_bar_for_slow_fixes(tmp_path: Path) -> None:
+    from .fixgen import generate
+
+    root = generate(tmp_path / "gen", importers=1500, aliases=10)
+    code, seen = on_a_terminal("fix", "--diff", str(root), "--no-cache", "-j", "1")
+    assert code == 1
+    assert b"fixing files" in seen
