@@ -38,13 +38,28 @@ class Change:
     after: bytes
 
 
-def _fsync_write(path: Path, data: bytes, mode: int | None = None) -> None:
+def _write(path: Path, data: bytes, mode: int | None = None, sync: bool = False) -> None:
     with open(path, "wb") as fh:
         fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
+        if sync:
+            fh.flush()
+            os.fsync(fh.fileno())
     if mode is not None:
         os.chmod(path, mode)
+
+
+def _sync_all(paths: Iterable[Path]) -> None:
+    """Flush these files to disk (one system-wide sync where there is one: hundreds of
+    fsync calls cost seconds on a busy disk)."""
+    if hasattr(os, "sync"):
+        os.sync()
+        return
+    for path in paths:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _put(source: Path, target: Path) -> None:
@@ -94,10 +109,11 @@ class Transaction:
                 if target.read_bytes() != c.before:
                     raise StaleFile(c.path)
                 mode = target.stat().st_mode & 0o7777
-                _fsync_write(folder / f"old-{k}", c.before, mode)
-                _fsync_write(folder / f"new-{k}", c.after, mode)
+                _write(folder / f"old-{k}", c.before, mode)
+                _write(folder / f"new-{k}", c.after, mode)
                 files.append({"path": c.path, "target": str(target), "backup": f"old-{k}", "new": f"new-{k}"})
-            _fsync_write(folder / JOURNAL, json.dumps({"pid": os.getpid(), "files": files}).encode())
+            _sync_all(folder / f for entry in files for f in (entry["backup"], entry["new"]))
+            _write(folder / JOURNAL, json.dumps({"pid": os.getpid(), "files": files}).encode(), sync=True)
             txn.entries = [(f["target"], f["backup"]) for f in files]
             for f in files:
                 _put(folder / f["new"], Path(f["target"]))
