@@ -336,7 +336,7 @@ def compute(
             if importer.name == target[0]:
                 result.refused.append(Refused(rel, r.code, _title(r, target), "the target is defined in this module"))
                 continue
-            cycle = None if r.safe else guard.closes(importer.name, target[0], {f.context for f in found})
+            cycle = guard.closes(importer.name, target[0], {f.context for f in found})
             if cycle:
                 result.refused.append(Refused(rel, r.code, _title(r, target), f"would close an import cycle: {cycle}"))
                 continue
@@ -413,11 +413,10 @@ class _CycleGuard:
     def __init__(self, index: ProjectIndex) -> None:
         self.index = index
         self.reach: dict[tuple[str, bool], dict[str, str]] = {}
+        self.succ: dict[bool, dict[str, set[str]]] = {}
 
-    def _reachable(self, start: str, deferred: bool) -> dict[str, str]:
-        """Every module ``start`` runs (with the module it was reached from)."""
-        key = (start, deferred)
-        if key not in self.reach:
+    def _successors(self, deferred: bool) -> dict[str, set[str]]:
+        if deferred not in self.succ:
             from ssotlint.facts.model import DEFERRED, IMPORT_TIME
 
             kinds = frozenset({IMPORT_TIME, DEFERRED} if deferred else {IMPORT_TIME})
@@ -425,6 +424,14 @@ class _CycleGuard:
             for e in self.index.imports.edges:
                 if e.kind in kinds:
                     succ[e.importer].add(e.imported)
+            self.succ[deferred] = succ
+        return self.succ[deferred]
+
+    def _reachable(self, start: str, deferred: bool) -> dict[str, str]:
+        """Every module ``start`` runs (with the module it was reached from)."""
+        key = (start, deferred)
+        if key not in self.reach:
+            succ = self._successors(deferred)
             seen = {start: ""}
             todo = [start]
             while todo:
