@@ -55,6 +55,11 @@ NEW = "from app.ws.unified_manager import UnifiedWebSocketManager"
             "from app.ws.unified_manager import (\n    Helper,  # h\n    UnifiedWebSocketManager,\n    make,  # m\n)  # old\n",
         ),
         (f"{NEW}\nfrom app.ws.compat import WebSocketManager\n", f"{NEW}\n"),
+        # Never joined to a later import with code in between that may use the name.
+        (
+            "from app.ws.compat import WebSocketManager\nm = WebSocketManager()\nfrom app.ws.unified_manager import Helper\n",
+            f"{NEW} as WebSocketManager\nm = WebSocketManager()\nfrom app.ws.unified_manager import Helper\n",
+        ),
         # An isort-sorted block stays sorted; the first line's comments stay first.
         (
             '"""Doc."""\n\n# ours\nfrom app.ws.compat import WebSocketManager\nfrom app.ws.handlers import g\nfrom app.ws.helpers import h\n\nx = 1\n',

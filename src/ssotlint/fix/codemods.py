@@ -266,6 +266,10 @@ class ImportRewriter(cst.CSTTransformer):
             for j, other in enumerate(out):
                 if j == i or other is None or (j > i and id(other) in self.new_lines):
                     continue
+                between = out[i + 1 : j] if j > i else out[j + 1 : i]
+                if any(s is not None and _import_key(s, self.package) is None for s in between):
+                    continue  # code between them may use or bind the name: it stays where it is
+
                 imp = _single_from(other)
                 if imp is None or absolute_module(imp, self.package) != module:
                     continue
