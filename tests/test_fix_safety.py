@@ -176,6 +176,8 @@ def test_a_killed_fix_is_undone_by_the_next_run(tmp_path: Path) -> None:
     half = {p: t for p, t in snapshot(root).items() if not p.startswith(PREFIX)}
     assert half != before  # two files were renamed into place before the kill
     assert not list(root.rglob("*.ssotlint-tmp"))
+    check = run_cli("check", "--no-cache", str(root))
+    assert "ssotlint: warning: a fix was interrupted while writing 3 files (app/user_a.py, app/user_b.py, app/ws/__init__.py); `ssotlint fix` puts them back first\n" in check.stderr
     restored = recover(root)
     assert sorted(restored) == ["app/user_a.py", "app/user_b.py", "app/ws/__init__.py"]
     assert snapshot(root) == before
@@ -200,9 +202,11 @@ def test_generated_project_imports_public_names_and_still_imports(tmp_path: Path
     root = generate(tmp_path / "gen", importers=200, aliases=10)
     before = importable(root)
     assert len(before) == 200 + 10 + 6
-    diff = run_cli("fix", "--diff", "--no-cache", str(root))
+    diff = run_cli("fix", "--diff", "--no-cache", "-j", "2", str(root))
     assert diff.returncode == 1, diff.stderr
     assert "not fixed" not in diff.stderr
+    serial = run_cli("fix", "--diff", "--no-cache", "-j", "1", str(root))
+    assert (serial.stdout, serial.stderr) == (diff.stdout, diff.stderr)  # same fixes in worker processes
     assert not _PRIVATE_IMPORT.findall(diff.stdout)
     assert "+from app.core.manager import Manager as OldManager0\n" in diff.stdout
 

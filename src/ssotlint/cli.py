@@ -324,6 +324,7 @@ def check(
     _setup_logging(verbose, quiet)
     config = _load(paths, config_file)
     log.info("project root: %s (config: %s)", config.root, config.display_config)
+    _warn_interrupted_fix(config.root)
     options = RunOptions(
         paths=paths,
         jobs=jobs,
@@ -639,6 +640,17 @@ def fix(
         if d.fingerprint in remaining:
             click.echo(f"still reported: {d.path}:{d.line}:{d.column}: {d.code} {d.message}", err=True)
     _exit(EXIT_FINDINGS if result.refused or remaining else EXIT_OK)
+
+
+def _warn_interrupted_fix(root: Path) -> None:
+    from ssotlint.fix.transaction import interrupted
+
+    left = interrupted(root)
+    if left:
+        log.warning(
+            "a fix was interrupted while writing %d files (%s); `ssotlint fix` puts them back first",
+            len(left), ", ".join(left[:3]) + (" ..." if len(left) > 3 else ""),
+        )
 
 
 @contextmanager

@@ -2,17 +2,21 @@
 
 ``plan`` turns findings into actions (plain data), ``codemods`` changes one parsed module,
 ``apply`` computes every file's new text, ``verify`` checks that imports still resolve,
-``transaction`` writes all files or none.
+``transaction`` writes all files or none. Importing this package imports nothing heavy
+(``check`` looks at ``transaction`` on every run).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ssotlint.diagnostics import Diagnostic
-from ssotlint.engine import RunResult
-from ssotlint.fix.apply import FixResult, Refused, compute, write
-from ssotlint.fix.plan import plan_fixes
+if TYPE_CHECKING:
+    from ssotlint.diagnostics import Diagnostic
+    from ssotlint.engine import RunResult
+    from ssotlint.fix.apply import FixResult
+    from ssotlint.fix.transaction import Transaction
 
 
 def fixes_for(
@@ -27,6 +31,9 @@ def fixes_for(
 
     Only the findings of ``concept`` when given; only inside the run's paths.
     """
+    from ssotlint.fix.apply import Refused, compute
+    from ssotlint.fix.plan import plan_fixes
+
     diagnostics = [d for d in result.diagnostics if concept is None or d.data.get("concept") == concept]
     skipped: list[Diagnostic] = []
     actions = plan_fixes(diagnostics, unsafe, skipped)
@@ -37,4 +44,11 @@ def fixes_for(
     return fixed
 
 
-__all__ = ["FixResult", "fixes_for", "write"]
+def write(root: Path, result: FixResult) -> Transaction:
+    """Write every change of ``result``, all or none (see :func:`ssotlint.fix.apply.write`)."""
+    from ssotlint.fix.apply import write as write_all
+
+    return write_all(root, result)
+
+
+__all__ = ["fixes_for", "write"]

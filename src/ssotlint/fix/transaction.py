@@ -159,23 +159,45 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def recover(root: Path) -> list[str]:
-    """Undo the writes of fixes that were killed before they finished; what was restored."""
-    restored: list[str] = []
+def _journals(root: Path) -> list[tuple[Path, dict[str, object] | None]]:
+    """The fix folders left at ``root`` with their journals (None: not written yet), except
+    those of a fix that is still running."""
+    out: list[tuple[Path, dict[str, object] | None]] = []
     for folder in sorted(root.glob(PREFIX + "*")):
         if not folder.is_dir():
             continue
         try:
             journal = json.loads((folder / JOURNAL).read_text())
         except (OSError, ValueError):
+            out.append((folder, None))
+            continue
+        pid = journal.get("pid")
+        if isinstance(pid, int) and pid != os.getpid() and _alive(pid):
+            continue  # another fix is running
+        out.append((folder, journal))
+    return out
+
+
+def interrupted(root: Path) -> list[str]:
+    """The files an interrupted fix may have left half-written (what :func:`recover` puts back)."""
+    return sorted(
+        str(f["path"])
+        for _, journal in _journals(root)
+        if journal is not None
+        for f in journal.get("files", [])  # type: ignore[attr-defined]
+    )
+
+
+def recover(root: Path) -> list[str]:
+    """Undo the writes of fixes that were killed before they finished; what was restored."""
+    restored: list[str] = []
+    for folder, journal in _journals(root):
+        if journal is None:
             # Killed before the journal was written: nothing was renamed into place yet.
             shutil.rmtree(folder, ignore_errors=True)
             continue
-        if journal.get("pid") != os.getpid() and _alive(int(journal.get("pid", 0))):
-            continue  # another fix is running
-        files = journal.get("files", [])
-        entries = [(f["target"], f["backup"]) for f in files]
-        if not _restore(folder, entries):
+        files: list[dict[str, str]] = journal.get("files", [])  # type: ignore[assignment]
+        if not _restore(folder, [(f["target"], f["backup"]) for f in files]):
             shutil.rmtree(folder, ignore_errors=True)
             restored.extend(f["path"] for f in files)
     return restored
