@@ -100,7 +100,6 @@ def test_a_fix_that_would_break_an_import_writes_nothing(tmp_path: Path, monkeyp
 
 
 def test_imports_broken_on_disk_are_undone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import ssotlint.fix
     import ssotlint.fix.apply
 
     root = ws_project(tmp_path / "p", {})
@@ -112,7 +111,7 @@ def test_imports_broken_on_disk_are_undone(tmp_path: Path, monkeypatch: pytest.M
         return result
 
     monkeypatch.setattr(ssotlint.fix.apply, "public_symbol", lambda index, target, concept: ("app.ws.unified", "Missing"))
-    monkeypatch.setattr(ssotlint.fix, "compute", unchecked)
+    monkeypatch.setattr(ssotlint.fix.apply, "compute", unchecked)
     before = snapshot(root)
     done = invoke("fix", "--no-cache", str(root))
     assert done.exit_code == 2
