@@ -110,3 +110,61 @@ def test_unsafe_needs_more_than_a_shared_name(tmp_path: Path) -> None:
     assert [c.path for c in result.changes] == ["app/api.py", "app/ws/unified_user.py"]
     pattern = diag("SSOT101", "app/ws/legacy.py", 1, 1, {**data, "joined_by": "name pattern", "declared": False})
     assert fixes(root, [pattern], unsafe=True).changes == []
+
+
+@pytest.mark.parametrize(
+    ("core", "name"),
+    [
+        # A private class published in `__all__` under a public name.
+        ('class _Impl:\n    pass\n\n\n_Private = _Impl\nManager = _Impl\nOther = _Impl\n__all__ = ["Other"]\n', "Other"),
+        # No `__all__`: the first public name bound to it.
+        ("class _Impl:\n    pass\n\n\n_Private = _Impl\nManager = _Impl\n", "Manager"),
+        # Nothing public: the class's own name.
+        ("class _Impl:\n    pass\n", "_Impl"),
+        # A public class: its own name.
+        ("class Impl:\n    pass\n\n\nManager = Impl\n", "Impl"),
+    ],
+)
+def test_a_discovered_concept_is_imported_by_its_public_name(tmp_path: Path, core: str, name: str) -> None:
+    from tests.test_fix import diag, fixes
+
+    impl = "Impl" if "class Impl" in core else "_Impl"
+    root = write_project(
+        tmp_path / "p",
+        {
+            "app/__init__.py": "",
+            "app/core.py": core,
+            "app/compat.py": f"from app.core import {impl}\n\nOld = {impl}\n",
+            "app/user.py": "from app.compat import Old\n",
+        },
+    )
+    alias = diag("SSOT102", "app/compat.py", 3, 1, {"concept": "discovered", "alias": "app.compat:Old", "target": f"app.core:{impl}"})
+    result = fixes(root, [alias])
+    user = next(c.after for c in result.changes if c.path == "app/user.py")
+    assert user == f"from app.core import {name}\n"
+
+
+def test_an_alias_of_an_alias_goes_in_the_same_run(tmp_path: Path) -> None:
+    from ssotlint.fix.apply import write
+    from tests.test_fix import diag, fixes
+
+    root = write_project(
+        tmp_path / "p",
+        {
+            "app/__init__.py": "",
+            "app/core.py": "class Manager:\n    pass\n",
+            "app/compat.py": "from app.core import Manager\n\nWebSocketManager = Manager\nOldWebSocketManager = WebSocketManager\n",
+            "app/user.py": "from app.compat import OldWebSocketManager, WebSocketManager\n\nWebSocketManager(), OldWebSocketManager()\n",
+        },
+    )
+    findings = [
+        diag("SSOT102", "app/compat.py", 3, 1, {"concept": "m", "alias": "app.compat:WebSocketManager", "target": "app.core:Manager"}),
+        diag("SSOT102", "app/compat.py", 4, 1, {"concept": "m", "alias": "app.compat:OldWebSocketManager", "target": "app.core:Manager"}),
+    ]
+    write(root, fixes(root, findings)).commit()
+    assert (root / "app/compat.py").read_text() == "from app.core import Manager\n"
+    assert (root / "app/user.py").read_text() == (
+        "from app.core import Manager as OldWebSocketManager, Manager as WebSocketManager\n\nWebSocketManager(), OldWebSocketManager()\n"
+    )
+    again = fixes(root, findings)
+    assert (again.changes, again.refused) == ([], [])
