@@ -7,7 +7,10 @@ import pytest
 
 from ssotlint.fix.codemods import ImportPlan, remove_alias, rewrite_imports
 
-REWRITES = {("app.ws.compat", "WebSocketManager"): ("app.ws.unified_manager", "UnifiedWebSocketManager")}
+REWRITES = {
+    ("app.ws.compat", "WebSocketManager"): ("app.ws.unified_manager", "UnifiedWebSocketManager"),
+    ("app.ws", "WebSocketManager"): ("app.ws.unified_manager", "UnifiedWebSocketManager"),
+}
 NEW = "from app.ws.unified_manager import UnifiedWebSocketManager"
 
 
@@ -41,8 +44,11 @@ NEW = "from app.ws.unified_manager import UnifiedWebSocketManager"
         ),
         (
             "def f():\n    # deferred\n    from .compat import WebSocketManager\n    return WebSocketManager\n",
-            f"def f():\n    # deferred\n    {NEW} as WebSocketManager\n    return WebSocketManager\n",
+            "def f():\n    # deferred\n    from .unified_manager import UnifiedWebSocketManager as WebSocketManager\n    return WebSocketManager\n",
         ),
+        # A relative import stays relative.
+        ("from ..ws.compat import WebSocketManager\n", "from .unified_manager import UnifiedWebSocketManager\n"),
+        ("from . import compat, WebSocketManager\n", "from . import compat\nfrom .unified_manager import UnifiedWebSocketManager\n"),
         ("from app.ws.compat import *\n", "from app.ws.compat import *\n"),
         ("from app.ws.other import WebSocketManager\n", "from app.ws.other import WebSocketManager\n"),
         # Joined to an import from the same module, in name order when it was sorted.

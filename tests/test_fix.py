@@ -97,7 +97,7 @@ from app.ws.unified_manager import UnifiedWebSocketManager as WebSocketManager  
 
 def managers() -> list[object]:
     # import here to keep start-up fast
-    from app.ws.unified_manager import UnifiedWebSocketManager as Manager
+    from ..ws.unified_manager import UnifiedWebSocketManager as Manager
 
     return [UnifiedWebSocketManager(), WebSocketManager(), Manager(), LegacyWebSocketManager()]
 '''

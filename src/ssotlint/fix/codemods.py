@@ -179,10 +179,7 @@ class ImportRewriter(cst.CSTTransformer):
             self.changed.append(((source, name), target))
         if not new:
             return node, []
-        made = [
-            cst.ImportFrom(module=module_expr(mod), names=_with_commas(aliases))
-            for mod, aliases in new.items()
-        ]
+        made = [_from_import(mod, aliases, self.package if node.relative else None) for mod, aliases in new.items()]
         for mod, imp in zip(new, made, strict=True):
             self.comments[id(imp)] = moved_comments[mod]
         if not keep:
@@ -280,6 +277,22 @@ class ImportRewriter(cst.CSTTransformer):
                 out[j], out[i] = merged, None
                 break
         return [s for s in out if s is not None]
+
+
+def _from_import(module: str, aliases: Sequence[cst.ImportAlias], package: str | None) -> cst.ImportFrom:
+    """``from <module> import <aliases>``, written relative to ``package`` when one is given
+    and the module lies in the same top-level package (a relative import stays relative)."""
+    names = _with_commas(aliases)
+    if package:
+        here, there = package.split("."), module.split(".")
+        common = 0
+        while common < min(len(here), len(there)) and here[common] == there[common]:
+            common += 1
+        if common:
+            rest = there[common:]
+            dots = [cst.Dot() for _ in range(len(here) - common + 1)]
+            return cst.ImportFrom(module=module_expr(".".join(rest)) if rest else None, relative=dots, names=names)
+    return cst.ImportFrom(module=module_expr(module), names=names)
 
 
 def _same_alias(a: cst.ImportAlias, b: cst.ImportAlias) -> bool:
