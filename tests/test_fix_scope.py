@@ -168,3 +168,29 @@ def test_an_alias_of_an_alias_goes_in_the_same_run(tmp_path: Path) -> None:
     )
     again = fixes(root, findings)
     assert (again.changes, again.refused) == ([], [])
+
+
+def test_a_file_that_cannot_be_fixed_does_not_stop_the_others(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ssotlint.fix.apply
+
+    root = ws_project(tmp_path / "p", {"app/user_b.py": USER_B})
+    real = ssotlint.fix.apply.rewrite_imports
+
+    calls: list[str] = []
+
+    def flaky(module, plan, text=None):  # type: ignore[no-untyped-def]
+        calls.append(text or "")
+        if len(calls) == 2:
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(module, plan, text)
+
+    monkeypatch.setattr(ssotlint.fix.apply, "rewrite_imports", flaky)
+    done = invoke("fix", "--no-cache", "-j", "1", str(root))
+    assert done.exit_code == 1
+    assert done.stderr.startswith(
+        "app/user_b.py: not fixed: SSOT102 import app.ws.unified:UnifiedWebSocketManager instead of app.ws:WebSocketManager: "
+        "could not be fixed: RecursionError: maximum recursion depth exceeded\n"
+    )
+    assert (root / "app/user_a.py").read_text() == REWRITTEN
+    assert (root / "app/user_b.py").read_text() == USER_B
+    assert (root / "app/ws/__init__.py").read_text() == WS_INIT  # still imported by app/user_b.py

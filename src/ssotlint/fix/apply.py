@@ -205,7 +205,17 @@ def _parses(before: str, after: str) -> str:
 
 
 def fix_file(root: Path, job: FileJob) -> FileOutcome:
-    """Apply one file's fixes: positioned ones bottom-up first, then the import rewrites."""
+    """Apply one file's fixes: positioned ones bottom-up first, then the import rewrites.
+
+    One file that cannot be fixed (whatever goes wrong) is refused; the others go on.
+    """
+    try:
+        return _fix_file(root, job)
+    except Exception as exc:  # one bad file never stops the run
+        return FileOutcome(job.rel, error=f"could not be fixed: {type(exc).__name__}: {exc}")
+
+
+def _fix_file(root: Path, job: FileJob) -> FileOutcome:
     out = FileOutcome(job.rel)
     module, text = _load(root, job.rel)
     if module is None:
