@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
@@ -593,6 +593,9 @@ def fix(
             click.echo(f"  {path}:{line}: from {module} import {name}", err=True)
         _exit(EXIT_ERROR)
     if show_diff:
+        if not quiet and result.applied:
+            for summary in _per_rule(result, None):
+                listing(summary)
         click.echo(result.diff(), nl=False)
         _exit(EXIT_FINDINGS if result.changes or result.refused else EXIT_OK)
 
@@ -632,14 +635,32 @@ def fix(
     if not quiet:
         files = len(result.changes)
         listing(f"Fixed {len(result.applied)} {'place' if len(result.applied) == 1 else 'places'} in {files} {'file' if files == 1 else 'files'}.")
-        fixed = Counter(a.code for a in result.applied)
-        for code in sorted(fixed):
-            done, left = fixed[code], now[code]
-            listing(f"{code}: {done} {'fix' if done == 1 else 'fixes'}, {left} {'finding remains' if left == 1 else 'findings remain'}")
+        for summary in _per_rule(result, now):
+            listing(summary)
     for d in after.diagnostics:
         if d.fingerprint in remaining:
             click.echo(f"still reported: {d.path}:{d.line}:{d.column}: {d.code} {d.message}", err=True)
     _exit(EXIT_FINDINGS if result.refused or remaining else EXIT_OK)
+
+
+def _per_rule(result: Any, remaining: Mapping[str, int] | None) -> list[str]:
+    """Per rule: the fixes made, those left for later (`-v` says why), the findings that
+    remain (``remaining``: counts after writing; None with --diff)."""
+    from collections import Counter
+
+    fixed = Counter(a.code for a in result.applied)
+    kept = Counter(r.code for r in result.kept)
+    lines = []
+    for code in sorted({*fixed, *kept}):
+        done, later = fixed[code], kept[code]
+        line = f"{code}: {done} {'fix' if done == 1 else 'fixes'}"
+        if later:
+            line += f", {later} left for later"
+        if remaining is not None:
+            left = remaining.get(code, 0)
+            line += f", {left} {'finding remains' if left == 1 else 'findings remain'}"
+        lines.append(line)
+    return lines
 
 
 def _warn_interrupted_fix(root: Path) -> None:
