@@ -50,7 +50,7 @@ DUPLICATE = diag(
     "app/ws/legacy.py",
     4,
     1,
-    {"concept": "WebSocketManager", "duplicate": "app.ws.legacy:LegacyWebSocketManager", "canonical": CANONICAL, "similarity": 1.0, "import_sites": 1, "joined_by": "interface overlap"},
+    {"concept": "WebSocketManager", "duplicate": "app.ws.legacy:LegacyWebSocketManager", "canonical": CANONICAL, "similarity": 1.0, "import_sites": 1, "joined_by": "interface overlap", "declared": True},
 )
 ENVELOPE = diag(
     "SSOT303",

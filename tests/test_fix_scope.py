@@ -87,7 +87,7 @@ def test_a_fix_that_raises_a_count_it_set_out_to_lower_is_undone(tmp_path: Path,
     assert snapshot(root) == before
 
 
-def test_unsafe_needs_more_than_a_shared_name(tmp_path: Path) -> None:
+def test_unsafe_rewrites_only_duplicates_of_a_declared_concept(tmp_path: Path) -> None:
     from tests.test_fix import CANONICAL, diag, fixes
 
     root = write_project(
@@ -105,11 +105,16 @@ def test_unsafe_needs_more_than_a_shared_name(tmp_path: Path) -> None:
     by_name = diag("SSOT101", "app/ws/legacy.py", 1, 1, {**data, "joined_by": "same name"})
     result = fixes(root, [by_name], unsafe=True)
     assert result.changes == []
-    by_interface = diag("SSOT101", "app/ws/legacy.py", 1, 1, {**data, "joined_by": "interface overlap"})
-    result = fixes(root, [by_interface], unsafe=True)
-    assert [c.path for c in result.changes] == ["app/api.py", "app/ws/unified_user.py"]
-    pattern = diag("SSOT101", "app/ws/legacy.py", 1, 1, {**data, "joined_by": "name pattern", "declared": False})
-    assert fixes(root, [pattern], unsafe=True).changes == []
+    # A discovered concept's look-alikes are not evidence, however alike.
+    for joined in ("interface overlap", "name pattern"):
+        found = diag("SSOT101", "app/ws/legacy.py", 1, 1, {**data, "joined_by": joined, "declared": False})
+        assert fixes(root, [found], unsafe=True).changes == []
+    declared_same_name = diag("SSOT101", "app/ws/legacy.py", 1, 1, {**data, "joined_by": "same name", "declared": True})
+    assert fixes(root, [declared_same_name], unsafe=True).changes == []
+    for joined in ("interface overlap", "name pattern"):
+        found = diag("SSOT101", "app/ws/legacy.py", 1, 1, {**data, "joined_by": joined, "declared": True})
+        result = fixes(root, [found], unsafe=True)
+        assert [c.path for c in result.changes] == ["app/api.py", "app/ws/unified_user.py"]
 
 
 @pytest.mark.parametrize(

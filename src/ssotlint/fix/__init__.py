@@ -40,7 +40,7 @@ def fixes_for(
     fixed = compute(result.index, actions, scope=result.scope, jobs=jobs, progress=progress)
     for d in skipped:
         title = f"import {d.data.get('canonical')} instead of {d.data.get('duplicate')}"
-        fixed.kept.append(Refused(d.path, d.code, title, "the finding shows nothing beyond a shared name"))
+        fixed.kept.append(Refused(d.path, d.code, title, "not shown to be the same concept (declare the concept to fix its imports)"))
     return fixed
 
 

@@ -7,8 +7,8 @@ Findings are read through their documented ``data`` keys:
   then the alias itself is removed when nothing uses it any more.
 - SSOT101 duplicate-implementation: ``duplicate``, ``canonical``, ``joined_by``,
   ``declared``. Unsafe (the two classes may differ): imports of the duplicate are
-  rewritten to the canonical class, only when the finding shows more than a shared name
-  (see :func:`evidence`).
+  rewritten to the canonical class, only for a declared concept and a duplicate that
+  matched its pattern or interface (see :func:`evidence`).
 - SSOT303 event-envelope-mismatch: ``event``, ``field``/``fields``, and where known
   ``expected`` (the spec's level: "payload", "data", or "" / "flat" for the top level, as
   a name or a one-name list) and ``found``. Unsafe:
@@ -144,13 +144,21 @@ def _level(data: Mapping[str, Any], *keys: str) -> str:
 
 
 def evidence(d: Diagnostic) -> str:
-    """Why a duplicate (SSOT101) is the canonical class's concept beyond a shared name, as
-    the finding's data says; "" when nothing does. Its imports are rewritten only then."""
+    """Why a duplicate (SSOT101) is the canonical class's concept, as the finding's data
+    says; "" when it does not. Its imports are rewritten only then.
+
+    Only a declared concept is evidence (the user named its canonical class), and only for
+    a duplicate that matched the concept's name pattern or shares its interface: classes
+    that merely share a name, or a discovered concept's look-alikes (two matrix formats,
+    two integrations' managers with the same methods), are not the same thing.
+    """
+    if d.data.get("declared") is not True:
+        return ""
     joined = _str(d.data, "joined_by")
     if joined == INTERFACE:
-        return "their interfaces overlap"
-    if joined == NAME_PATTERN and d.data.get("declared") is True:
-        return "it matches the declared concept"
+        return "its interface overlaps the declared canonical class's"
+    if joined == NAME_PATTERN:
+        return "it matches the declared concept's name pattern"
     return ""
 
 
