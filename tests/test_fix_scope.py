@@ -199,3 +199,21 @@ def test_a_file_that_cannot_be_fixed_does_not_stop_the_others(tmp_path: Path, mo
     assert (root / "app/user_a.py").read_text() == REWRITTEN
     assert (root / "app/user_b.py").read_text() == USER_B
     assert (root / "app/ws/__init__.py").read_text() == WS_INIT  # still imported by app/user_b.py
+
+
+def test_an_alias_import_on_a_cycle_already_is_rewritten(tmp_path: Path) -> None:
+    """`app.user -> app.compat -> app.canon -> app.user` is a cycle before the fix: the
+    rewrite to `app.user -> app.canon` closes none that was not there."""
+    root = write_project(
+        tmp_path / "p",
+        {
+            "pyproject.toml": '[tool.ssotlint.concepts.manager]\ncanonical = "app.canon:Manager"\n',
+            "app/__init__.py": "",
+            "app/canon.py": f"import app.user\n\n\nclass Manager:\n{METHODS}",
+            "app/compat.py": "from app.canon import Manager\n\nOldManager = Manager\n",
+            "app/user.py": "from app.compat import OldManager\n\n\ndef make() -> object:\n    return OldManager()\n",
+        },
+    )
+    done = invoke("fix", "--no-cache", str(root))
+    assert done.exit_code == 0, done.stderr
+    assert (root / "app/user.py").read_text().startswith("from app.canon import Manager as OldManager\n")

@@ -460,9 +460,10 @@ class _CycleGuard:
         kinds = set(contexts)
         if not kinds & {IMPORT_TIME, DEFERRED}:
             return ""  # typing-only imports never run
-        seen = self._reachable(target, DEFERRED in kinds)
-        if importer not in seen:
-            return ""
+        deferred = DEFERRED in kinds
+        seen = self._reachable(target, deferred)
+        if importer not in seen or target in self._reachable(importer, deferred):
+            return ""  # no cycle, or one the importer is already on (through the import replaced)
         path = [importer]
         while path[-1] != target:
             path.append(seen[path[-1]])
