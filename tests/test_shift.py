@@ -5,11 +5,13 @@ from __future__ import annotations
 import random
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from ssotlint import engine
 from ssotlint.facts.model import FileFacts, ImportFact, Suppression
+from ssotlint.rules import FAMILIES
 from ssotlint.shift import line_map
 from tests.conftest import EXAMPLE_DIR, FIXTURES, check
 
@@ -38,15 +40,17 @@ def _insert(path: Path, at: int, text: str) -> None:
     path.write_bytes(b"".join(lines))
 
 
-def _no_rules(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    calls: list[int] = []
-    real = engine.check_rules
+def _family_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the rule families that run (rather than reuse their findings)."""
+    calls: list[str] = []
+    for family in FAMILIES:
+        real = family.check
 
-    def counting(*args: object, **kwargs: object) -> object:
-        calls.append(1)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+        def counting(*args: object, real: Any = real, name: str = family.name) -> object:
+            calls.append(name)
+            return real(*args)
 
-    monkeypatch.setattr(engine, "check_rules", counting)
+        monkeypatch.setattr(family, "check", counting)
     return calls
 
 
@@ -58,13 +62,14 @@ def test_lines_added_on_top_reuse_the_findings(name: str, tmp_path: Path, monkey
     files = sorted(root.rglob("*.py"))
     for path in files[::2]:
         _insert(path, 0, "# a comment pushed everything down\n\n")
-    calls = _no_rules(monkeypatch)
+    calls = _family_runs(monkeypatch)
     reused = check(root, use_cache=True)
+    monkeypatch.undo()
     fresh = check(root)
     assert _plain(reused) == _plain(fresh)
     assert reused.suppressed == fresh.suppressed
     if name != "syntax":  # there, pushing the coding line down changes how the file decodes
-        assert calls == [1] or not fresh.diagnostics  # computed once: by the fresh run only
+        assert calls == []  # every family's findings renumbered
         assert reused.cached_findings
 
 
@@ -91,9 +96,10 @@ def test_structural_change_is_computed_afresh(tmp_path: Path, monkeypatch: pytes
     check(root, use_cache=True)
     manager = root / "services/backend/chat_backend/websocket/manager.py"
     manager.write_text(manager.read_text().replace("class WebSocketManager", "class RenamedManager", 1))
-    calls = _no_rules(monkeypatch)
+    calls = _family_runs(monkeypatch)
     reused = check(root, use_cache=True)
-    assert calls == [1] and not reused.cached_findings
+    assert calls == ["duplicates"] and not reused.cached_findings  # the others read no class
+    monkeypatch.undo()
     assert _plain(reused) == _plain(check(root))
 
 
@@ -195,14 +201,3 @@ def test_random_import_edits_agree_with_a_fresh_run(seed: int, tmp_path: Path) -
             _insert(path, rng.randint(0, n), text)
         _agrees(root, tuple(edited))
     _agrees(root)
-
-
-def test_lookups_come_back_from_the_forked_duplicate_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = _demo(tmp_path)
-    monkeypatch.setattr(engine, "FORK_THRESHOLD", 0)
-    check(root, use_cache=True, jobs=2)  # the duplicate rules run in a child, which sends its lookups
-    _insert(root / "services/backend/chat_backend/websocket/manager.py", 0, "import os\n")
-    calls = _spy_duplicates(monkeypatch)
-    reused = check(root, use_cache=True, jobs=2)
-    assert calls == []
-    assert _plain(reused) == _plain(check(root))

@@ -8,7 +8,11 @@ concurrent runs never see a torn file; a corrupt or foreign pack is ignored.
 
 Next to the pack, one result file holds the findings of the last run, keyed by a digest of
 everything they were computed from (see ``engine.result_key``): when nothing changed, a
-run reuses them instead of rebuilding the project index.
+run reuses them instead of rebuilding the project index. Other state is kept as opaque
+blobs by name (:meth:`FactsCache.load_blob`): marshalled values behind a checksum.
+
+Every damaged cache file is ignored with one warning, and each warning is given once per
+run (:func:`new_run`). Temporary files that a killed run left behind are removed.
 """
 
 from __future__ import annotations
@@ -18,11 +22,13 @@ import hashlib
 import logging
 import marshal
 import os
+import re
 import tempfile
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from ssotlint import __version__
 from ssotlint.diagnostics import Diagnostic, Edit, Fix, Related, Severity, Span
@@ -31,50 +37,32 @@ from ssotlint.facts.extract import FACTS_SCHEMA
 log = logging.getLogger(__name__)
 
 MAGIC = b"SSOTLINT-FACTS\x02"
-RESULT_MAGIC = b"SSOTLINT-RESULT\x05"
-FAMILY_MAGIC = b"SSOTLINT-DUPLICATES\x04"
-CYCLES_STATE_MAGIC = b"SSOTLINT-CYCLE-FINDINGS\x01"
-SYMBOLS_MAGIC = b"SSOTLINT-SYMBOLS\x01"
+RESULT_MAGIC = b"SSOTLINT-RESULT\x06"
+BLOB_MAGIC = b"SSOTLINT-BLOB\x01"
 StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
-@dataclass(frozen=True)
-class StoredResult:
-    """A run's stored findings: what they were computed from, and the findings themselves,
-    read (:meth:`findings`) only when needed."""
+#: A temporary file of :func:`write_atomically`: ".<target>-<pid>-<random>.tmp".
+_TEMPORARY = re.compile(r"^\..+-(\d+)-[^-]+\.tmp$")
+#: A temporary file older than this is left over, whatever process made it.
+_STALE_SECONDS = 3600
 
-    inputs_key: bytes  # everything but the files (see engine.inputs_key)
-    digests: dict[str, bytes]  # every file's content digest
-    body: bytes
-
-    def findings(self) -> tuple[list[tuple[Any, ...]], list[tuple[str, ...]]]:
-        """(plain findings, the locations of each suppressed finding)."""
-        plain, suppressed = marshal.loads(self.body)
-        return plain, suppressed
-class FamilyState(NamedTuple):
-    """The duplicate rules' own state, as the last run left it."""
-
-    inputs_key: bytes
-    digests: dict[str, bytes]  # of the files it was computed for
-    plain: list[tuple[Any, ...]]  # the findings before suppression
-    queried: set[tuple[str, str]]  # the (module, name) lookups made
-    summary: bytes  # what they made of the classes (index.class_changes.ConceptSummary; b"": no concepts)
-    symbols: bytes  # token of the symbol answers kept beside it (FactsCache.save_symbols; b"": none)
-    dirty: frozenset[str]  # classes changed since those answers were worked out
+_warned: set[str] = set()
 
 
-#: (ignore comments as (path, line), the same for SSOT202, imports.allow entries, the same
-#: for SSOT202): the suppressions that removed an edge of a cycle.
-SuppressionUsage = tuple[
-    frozenset[tuple[str, int]], frozenset[tuple[str, int]], frozenset[str], frozenset[str]
-]
+def new_run() -> None:
+    """Start a run: its cache warnings are given again, each once."""
+    _warned.clear()
 
 
-class CyclesState(NamedTuple):
-    """The cycle rules' own state, as the last run left it."""
+def _warn_once(message: str, *args: object) -> None:
+    text = message % args
+    if text not in _warned:
+        _warned.add(text)
+        log.warning("%s", text)
 
-    inputs_key: bytes
-    digests: dict[str, bytes]
-    plain: list[tuple[Any, ...]]  # the findings before suppression
-    usage: SuppressionUsage
+
+def _damaged(path: Path, why: object) -> None:
+    _warn_once("ignoring corrupt cache %s (%s)", path, why)
+
 
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -128,13 +116,13 @@ class DeltaPack:
         self._base_id = b""
         self._delta: tuple[dict[Any, Any], ...] | None = None
 
-    def _read(self, path: Path, magic: bytes, quiet: bool) -> tuple[bytes, Any] | None:
+    def _read(self, path: Path, magic: bytes) -> tuple[bytes, Any] | None:
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
             return None
         except OSError as exc:
-            log.warning("ignoring unreadable cache %s: %s", path, exc.strerror or exc)
+            _warn_once("ignoring unreadable cache %s: %s", path, exc.strerror or exc)
             return None
         try:
             if not raw.startswith(magic):
@@ -145,18 +133,18 @@ class DeltaPack:
             if not isinstance(dicts, tuple) or len(dicts) != self.size or not all(isinstance(d, dict) for d in dicts):
                 raise ValueError("unexpected layout")
         except Exception as exc:  # any damage means: start afresh
-            (log.debug if quiet else log.warning)("ignoring corrupt cache %s (%s)", path, exc)
+            _damaged(path, exc)
             return None
         return checksum, (meta, dicts)
 
     def load(self) -> tuple[Any, tuple[dict[Any, Any], ...]] | None:
         """(meta, dicts) with the delta applied, or None when there is no usable pack."""
-        base = self._read(self.file, self.magic, quiet=False)
+        base = self._read(self.file, self.magic)
         if base is None:
             return None
         self._base_id, (meta, dicts) = base
         self._base = (meta, dicts)
-        delta = self._read(self.delta_file, self.magic + b"+", quiet=True)
+        delta = self._read(self.delta_file, self.magic + b"+")
         if delta is None or delta[1][0] != self._base_id:
             return meta, dicts
         self._delta = delta[1][1]
@@ -199,9 +187,7 @@ class FactsCache:
         self.pack = DeltaPack(directory, f"facts-{key}", MAGIC, 2)
         self.file = self.pack.file
         self.result_file = directory / f"result-{key}.bin"
-        self.family_file = directory / f"duplicates-{key}.bin"
-        self.cycles_state_file = directory / f"cycle-findings-{key}.bin"
-        self.symbols_file = directory / f"symbols-{key}.bin"
+        self.stem = key
         self.entries: dict[bytes, bytes] = {}
         self.stats: dict[str, tuple[StatKey, bytes]] = {}
         self.used: dict[bytes, bytes] = {}
@@ -211,6 +197,7 @@ class FactsCache:
     def load(self) -> None:
         if not self.enabled:
             return
+        remove_leftovers(self.directory)
         loaded = self.pack.load()
         if loaded is not None:
             self.entries, self.stats = loaded[1]
@@ -241,25 +228,6 @@ class FactsCache:
     def load_result(self, key: bytes) -> tuple[list[Diagnostic], list[tuple[str, ...]]] | None:
         """(findings, locations of the suppressed findings) stored under ``key`` by
         :meth:`save_result`, or None."""
-        stored = self._read_result(key)
-        if stored is None:
-            return None
-        try:
-            plain, suppressed = stored.findings()
-            return decode_diagnostics(plain), [tuple(locs) for locs in suppressed]
-        except Exception as exc:  # any damage means: compute afresh
-            log.debug("ignoring unusable result cache %s (%s)", self.result_file, exc)
-            return None
-
-    def load_previous_result(self, inputs_key: bytes) -> StoredResult | None:
-        """The stored findings, whatever the files' contents were, if they were computed
-        from the same inputs besides the files (configuration, rules, versions, specs)."""
-        stored = self._read_result(None)
-        if stored is None or stored.inputs_key != inputs_key:
-            return None
-        return stored
-
-    def _read_result(self, key: bytes | None) -> StoredResult | None:
         if not self.enabled:
             return None
         path = self.result_file
@@ -267,156 +235,97 @@ class FactsCache:
             with open(path, "rb") as fh:
                 head = fh.read(len(RESULT_MAGIC) + 16)
                 # The key comes first: another state's findings are not even read.
-                if not head.startswith(RESULT_MAGIC) or (key is not None and head[len(RESULT_MAGIC) :] != key):
+                if head[len(RESULT_MAGIC) :] != key and head.startswith(RESULT_MAGIC):
                     return None
                 raw = fh.read()
-        except OSError:
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            _warn_once("ignoring unreadable cache %s: %s", path, exc.strerror or exc)
             return None
         try:
-            payload = _unsealed(raw)
-            size = int.from_bytes(payload[:8], "big")
-            inputs_key, digests = marshal.loads(payload[8 : 8 + size])
-            if not isinstance(inputs_key, bytes) or not isinstance(digests, dict):
-                raise ValueError("unexpected layout")
-            return StoredResult(inputs_key, digests, payload[8 + size :])
+            if not head.startswith(RESULT_MAGIC):
+                raise ValueError("bad header")
+            plain, suppressed = marshal.loads(_unsealed(raw))
+            return decode_diagnostics(plain), [tuple(locs) for locs in suppressed]
         except Exception as exc:  # any damage means: compute afresh
-            log.debug("ignoring unusable result cache %s (%s)", path, exc)
+            _damaged(path, exc)
             return None
 
-    def save_result(
-        self,
-        key: bytes,
-        diagnostics: Sequence[Diagnostic],
-        suppressed: Sequence[tuple[str, ...]],
-        inputs_key: bytes = b"",
-        digests: dict[str, bytes] | None = None,
-    ) -> None:
+    def save_result(self, key: bytes, diagnostics: Sequence[Diagnostic], suppressed: Sequence[tuple[str, ...]]) -> None:
         """Store a run's findings under ``key`` (16 bytes: the digest of everything they
-        were computed from), with the part of it that is not file contents
-        (``inputs_key``) and the files' content ``digests``."""
-        if not self.enabled:
-            return
+        were computed from)."""
         plain = encode_diagnostics(diagnostics)
-        if plain is None or len(key) != 16:
+        if not self.enabled or plain is None or len(key) != 16:
             return
         try:
-            head = marshal.dumps((inputs_key, digests or {}))
-            body = marshal.dumps((plain, [tuple(locs) for locs in suppressed]))
+            payload = marshal.dumps((plain, [tuple(locs) for locs in suppressed]))
         except ValueError:  # a finding's data holds something marshal cannot store
             return
-        payload = len(head).to_bytes(8, "big") + head + body
-        self._write(self.result_file, RESULT_MAGIC + key + _sealed(payload))
+        write_atomically(self.directory, self.result_file, RESULT_MAGIC + key + _sealed(payload))
 
-    def save_duplicates_state(self, state: FamilyState) -> None:
-        """Keep the duplicate rules' state (its findings already encoded)."""
-        # A list: marshal writes a set's items sorted, ten times slower.
-        self._write_sealed(self.family_file, FAMILY_MAGIC, (*state[:3], list(state.queried), *state[4:6], sorted(state.dirty)))
+    def blob_file(self, name: str) -> Path:
+        return self.directory / f"{name}-{self.stem}.bin"
 
-    def load_duplicates_state(self, inputs_key: bytes) -> FamilyState | None:
-        found = self._load_state(self.family_file, FAMILY_MAGIC, inputs_key)
-        if found is None:
-            return None
-        try:
-            stored_inputs, digests, plain, queried, summary, symbols, dirty = found
-            if not isinstance(queried, list) or not isinstance(summary, bytes) or not isinstance(symbols, bytes):
-                raise ValueError("unexpected layout")
-            return FamilyState(stored_inputs, digests, plain, set(queried), summary, symbols, frozenset(map(str, dirty)))
-        except (ValueError, TypeError) as exc:
-            log.debug("ignoring unusable duplicates state %s (%s)", self.family_file, exc)
-            return None
-
-    def save_symbols(self, token: bytes, state: tuple[Any, Any]) -> None:
-        """Keep the symbol table's answers and roles that hold in later states (see
-        ``SymbolTable.clean_state``) under ``token``."""
-        self._write_sealed(self.symbols_file, SYMBOLS_MAGIC, (token, state))
-
-    def load_symbols(self, token: bytes) -> tuple[Any, Any] | None:
-        """What :meth:`save_symbols` kept under ``token``, or None."""
-        found = self._read_sealed(self.symbols_file, SYMBOLS_MAGIC) if token else None
-        try:
-            if found is None or found[0] != token:
-                return None
-            memo, roles = found[1]
-            if not isinstance(memo, dict) or not isinstance(roles, dict):
-                raise ValueError("unexpected layout")
-            return memo, roles
-        except (ValueError, TypeError) as exc:
-            log.debug("ignoring unusable symbols %s (%s)", self.symbols_file, exc)
-            return None
-
-    def save_cycles_state(
-        self,
-        inputs_key: bytes,
-        digests: dict[str, bytes],
-        diagnostics: Sequence[Diagnostic],
-        usage: SuppressionUsage,
-        plain: list[tuple[Any, ...]] | None = None,
-    ) -> None:
-        """Keep the cycle rules' findings (before suppression) and which ignore comments and
-        ``imports.allow`` entries removed an edge of a cycle."""
-        if plain is None:
-            plain = encode_diagnostics(diagnostics)
-        if plain is not None:
-            usage_lists = tuple(sorted(u) for u in usage)
-            self._write_sealed(self.cycles_state_file, CYCLES_STATE_MAGIC, (inputs_key, digests, plain, usage_lists))
-
-    def load_cycles_state(self, inputs_key: bytes) -> CyclesState | None:
-        found = self._load_state(self.cycles_state_file, CYCLES_STATE_MAGIC, inputs_key)
-        if found is None:
-            return None
-        stored_inputs, digests, plain, usage = found
-        try:
-            comments, deferred_comments, allow, deferred_allow = usage
-            typed = (
-                frozenset((str(p), int(n)) for p, n in comments),
-                frozenset((str(p), int(n)) for p, n in deferred_comments),
-                frozenset(map(str, allow)),
-                frozenset(map(str, deferred_allow)),
-            )
-        except Exception as exc:
-            log.debug("ignoring unusable cycles state %s (%s)", self.cycles_state_file, exc)
-            return None
-        return CyclesState(stored_inputs, digests, plain, typed)
-
-    def _write_sealed(self, target: Path, magic: bytes, value: Any) -> None:
-        """Write ``value`` (marshal) behind ``magic`` and its checksum."""
+    def save_blob(self, name: str, value: Any) -> None:
+        """Keep ``value`` (what marshal stores) under ``name``, behind its checksum."""
         if not self.enabled:
             return
         try:
             payload = marshal.dumps(value)
         except ValueError:  # something marshal cannot store: no cache rather than a crash
             return
-        self._write(target, magic + _sealed(payload))
+        write_atomically(self.directory, self.blob_file(name), BLOB_MAGIC + _sealed(payload))
 
-    def _read_sealed(self, target: Path, magic: bytes) -> Any:
-        """What :meth:`_write_sealed` wrote, or None (missing or damaged)."""
+    def load_blob(self, name: str) -> Any:
+        """What :meth:`save_blob` kept under ``name``; None when missing or damaged."""
         if not self.enabled:
             return None
+        path = self.blob_file(name)
         try:
-            raw = target.read_bytes()
-        except OSError:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            _warn_once("ignoring unreadable cache %s: %s", path, exc.strerror or exc)
             return None
         try:
-            if not raw.startswith(magic):
+            if not raw.startswith(BLOB_MAGIC):
                 raise ValueError("bad header")
-            return marshal.loads(_unsealed(raw[len(magic) :]))
+            return marshal.loads(_unsealed(raw[len(BLOB_MAGIC) :]))
         except Exception as exc:  # any damage means: compute afresh
-            log.debug("ignoring unusable cache file %s (%s)", target, exc)
+            _damaged(path, exc)
             return None
 
-    def _load_state(self, target: Path, magic: bytes, inputs_key: bytes) -> tuple[Any, ...] | None:
-        """A family state (inputs key, digests, findings, ...), if it was computed under
-        ``inputs_key``."""
-        found = self._read_sealed(target, magic)
-        if not isinstance(found, tuple) or len(found) < 3 or found[0] != inputs_key:
-            return None
-        if not isinstance(found[1], dict) or not isinstance(found[2], list):
-            log.debug("ignoring unusable state %s", target)
-            return None
-        return found
 
-    def _write(self, target: Path, blob: bytes) -> None:
-        write_atomically(self.directory, target, blob)
+def remove_leftovers(directory: Path) -> None:
+    """Remove the temporary files of writes that never finished (a killed run): those of
+    processes that no longer exist, and any older than an hour."""
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return
+    now = time.time()
+    for entry in entries:
+        m = _TEMPORARY.match(entry.name)
+        if m is None:
+            continue
+        with contextlib.suppress(OSError):
+            if _alive(int(m.group(1))) and now - entry.stat().st_mtime < _STALE_SECONDS:
+                continue
+            os.unlink(entry.path)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, ValueError, OverflowError):
+        return True  # another user's process, or cannot tell: keep its file
+    return True
 
 
 def write_atomically(directory: Path, target: Path, blob: bytes) -> None:
@@ -428,7 +337,7 @@ def write_atomically(directory: Path, target: Path, blob: bytes) -> None:
             marker = directory / name
             if not marker.exists():
                 marker.write_text(text)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".tmp", dir=directory)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-{os.getpid()}-", suffix=".tmp", dir=directory)
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(blob)
@@ -438,7 +347,7 @@ def write_atomically(directory: Path, target: Path, blob: bytes) -> None:
                 os.unlink(tmp)
             raise
     except OSError as exc:
-        log.warning("cannot write cache %s: %s", directory, exc.strerror or exc)
+        _warn_once("cannot write cache %s: %s", directory, exc.strerror or exc)
 
 
 # --- findings as plain data (for the result file) -------------------------------------------
@@ -559,22 +468,3 @@ class EdgeStore(KeyedStore):
 
     def put(self, rel: str, digest: bytes, entry: Any) -> None:
         self.store(rel, (digest, entry))
-
-
-# --- analysed cycle groups -------------------------------------------------------------------
-
-CYCLES_MAGIC = b"SSOTLINT-CYCLES\x01"
-
-
-class CycleStore(KeyedStore):
-    """Cycle groups analysed by earlier runs (shortest cycle and cut), keyed by a digest of
-    the group's own imports: a group no changed file takes part in is not analysed again."""
-
-    def __init__(self, directory: Path, extraction_key: str, enabled: bool = True) -> None:
-        super().__init__(DeltaPack(directory, f"cycles-{_stem(extraction_key)}", CYCLES_MAGIC, 1), None, enabled)
-
-    def get(self, key: bytes) -> Any:
-        return self.lookup(key)
-
-    def put(self, key: bytes, report: Any) -> None:
-        self.store(key, report)

@@ -6,14 +6,11 @@ The engine never prints and never exits: it returns data, logs warnings through
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import gc
 import hashlib
 import logging
-import marshal
 import os
-import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,17 +19,15 @@ from typing import Any, NamedTuple
 
 from ssotlint import __version__
 from ssotlint import baseline as baseline_mod
+from ssotlint import rules as registry
 from ssotlint.cache import (
-    CyclesState,
-    CycleStore,
     EdgeStore,
     FactsCache,
-    FamilyState,
     StatKey,
-    SuppressionUsage,
     content_digest,
     decode_diagnostics,
     encode_diagnostics,
+    new_run,
 )
 from ssotlint.config import Config, default_jobs
 from ssotlint.diagnostics import Diagnostic, Span
@@ -40,15 +35,12 @@ from ssotlint.discovery import SourceFile, discover, in_scope, resolve_scope
 from ssotlint.facts.blob import SUPPRESSIONS, flagged, pack, unpack
 from ssotlint.facts.extract import FACTS_SCHEMA, FAMILIES, extract
 from ssotlint.facts.model import FileFacts, ParseError
-from ssotlint.index import class_changes
-from ssotlint.index.imports import Resolver
 from ssotlint.index.project import ProjectIndex
-from ssotlint.index.symbols import build_namespace
 from ssotlint.limits import DEFAULT_MAX_FILE_SIZE, too_large
-from ssotlint.rules import ALL_RULES, Rule, is_selected
-from ssotlint.rules.cycles import CYCLE_RULES, analysis
+from ssotlint.rules import Rule, RuleFamily, is_selected
+from ssotlint.rules.base import Changed, Outcome
 from ssotlint.rules.meta import StaleBaselineEntry, UnusedSuppression
-from ssotlint.shift import ClassVersions, shifted, shifted_cycles, shifted_duplicates
+from ssotlint.shift import changed_files, line_maps, renumbered
 
 log = logging.getLogger(__name__)
 
@@ -85,14 +77,14 @@ class RunResult:
     scope: tuple[str, ...] | None = None
     baselined: list[Diagnostic] = field(default_factory=list)  # hidden by the baseline
     baseline_file: Path | None = None
-    cached_findings: bool = False  # findings reused from the result cache: nothing changed
+    cached_findings: bool = False  # no rule ran: every finding is an earlier run's (renumbered)
 
 
 def selected_rules(config: Config, options: RunOptions) -> tuple[type[Rule], ...]:
     select = options.select if options.select is not None else config.select
     select = (*select, *config.extend_select, *options.extend_select)
     ignore = (*config.ignore, *options.ignore)
-    return tuple(r for r in ALL_RULES if is_selected(r.code, select, ignore))
+    return tuple(r for family in registry.FAMILIES for r in family.rules if is_selected(r.code, select, ignore))
 
 
 # --- facts ---------------------------------------------------------------------------
@@ -271,31 +263,15 @@ def _store(
 # --- suppression ---------------------------------------------------------------------------
 
 
-def suppression_usage(index: ProjectIndex, rules: Sequence[type[Rule]]) -> SuppressionUsage:
-    """Which ignore comments and ``imports.allow`` entries removed an edge of a cycle, for
-    the cycle rules among ``rules`` (see cache.SuppressionUsage)."""
-    codes = {r.code for r in rules}
-    if not {"SSOT201", "SSOT202"} & codes:
-        return frozenset(), frozenset(), frozenset(), frozenset()
-    cycles = analysis(index)
-    runtime = cycles.runtime_suppression if "SSOT201" in codes else None
-    deferred = cycles.deferred_suppression if "SSOT202" in codes else None
-    return (
-        runtime.used_comments if runtime else frozenset(),
-        deferred.used_comments if deferred else frozenset(),
-        runtime.used_allow if runtime else frozenset(),
-        deferred.used_allow if deferred else frozenset(),
-    )
-
-
 def apply_suppressions(
     index: ProjectIndex,
     diagnostics: list[Diagnostic],
     rules: tuple[type[Rule], ...],
-    usage: SuppressionUsage | None = None,
+    usage: tuple[frozenset[tuple[str, int]], frozenset[str]] = (frozenset(), frozenset()),
 ) -> tuple[list[Diagnostic], list[tuple[str, ...]]]:
     """Drop suppressed findings; add SSOT902 for suppressions that suppressed nothing
-    (``usage``: :func:`suppression_usage`, when already known).
+    (``usage``: the ignore comments, as (path, line), and ``imports.allow`` entries that
+    the rule families used, see ``Outcome``).
 
     Returns the findings kept and the locations of each finding dropped.
     """
@@ -327,10 +303,8 @@ def apply_suppressions(
     if UnusedSuppression.code not in selected_codes:
         return kept, suppressed
 
-    if usage is None:
-        usage = suppression_usage(index, rules)
-    comments, deferred_comments, allow, deferred_allow = usage
-    used |= comments | deferred_comments
+    comments, allow_used = usage
+    used |= comments
     # An unused-suppression finding lies in the comment's file only: only the files with
     # suppression comments (and in focus, if there is one) need reading.
     for path in flagged(index.files, SUPPRESSIONS):
@@ -353,7 +327,6 @@ def apply_suppressions(
             )
             if not _line_suppresses(facts, s.line, d.code):
                 kept.append(d)
-    allow_used = allow | deferred_allow
     if {"SSOT201", "SSOT202"} & selected_codes:
         cfg = index.config.display_config
         for entry in index.config.allow_imports:
@@ -415,8 +388,10 @@ def index_project(
     else:
         pending.append(cache.save)
     index = ProjectIndex(config, facts)
-    index.edge_store = EdgeStore(cache.directory, key, index.modules.key(), enabled=options.use_cache)
-    index.cycle_store = CycleStore(cache.directory, key, enabled=options.use_cache)
+    edges = EdgeStore(cache.directory, key, index.modules.key(), enabled=options.use_cache)
+    index.edge_store = edges
+    if pending is not None:
+        pending.append(edges.save)
     return index, scope, parsed
 
 
@@ -434,122 +409,117 @@ def run(config: Config, options: RunOptions) -> RunResult:
 
 
 def _run(config: Config, options: RunOptions) -> RunResult:
+    new_run()
     pending: list[Callable[[], None]] = []
     index, scope, parsed = index_project(config, options, pending=pending)
     rules = selected_rules(config, options)
-    stored: tuple[list[Diagnostic], list[tuple[str, ...]]] | None = None
-    key: bytes | None = None
-    inputs = b""
-    results = FactsCache(config.root / config.cache_dir, config.extraction_key(), enabled=options.use_cache)
-    table = index.files if isinstance(index.files, FactsTable) else None
-    if results.enabled and table is not None and all(r.facts_only for r in rules):
-        inputs = inputs_key(config, rules, _input_files(index, rules))
-        key = result_key(inputs, table)
-        stored = results.load_result(key)
-        if stored is not None:
-            log.info("nothing changed since the last run: its findings are reused")
-        else:
-            moved = shifted(results.load_previous_result(inputs), table.digests, table.stored_blob, table.__getitem__)
-            if moved is not None:
-                log.info("the changed files differ only by where their lines are: findings renumbered")
-                stored = decode_diagnostics(moved[0]), moved[1]
-                results.save_result(key, stored[0], stored[1], inputs, table.digests)
+    store = FactsCache(config.root / config.cache_dir, config.extraction_key(), enabled=options.use_cache)
+    cached = store.enabled and isinstance(index.files, FactsTable) and all(r.facts_only for r in rules)
+    key = result_key(inputs_key(config, rules, _input_files(index, _inputs(rules, index))), index.files) if cached else None
+    stored = store.load_result(key) if key is not None else None
+    reused = stored is not None
     if stored is not None:
+        log.info("nothing changed since the last run: its findings are reused")
         diagnostics, hidden = stored
-        for write in pending:
-            write()
     else:
         # Without a findings cache, rules skip what cannot touch the paths asked about
         # (the findings that do are the same as in a whole-project run). With one, the
         # whole project's findings are stored for later runs to reuse.
-        index.focus = scope if key is None else None
-        jobs = options.jobs or config.jobs or default_jobs()
-        if isinstance(index.edge_store, EdgeStore):
-            pending.append(index.edge_store.save)
-        if isinstance(index.cycle_store, CycleStore):
-            pending.append(index.cycle_store.save)
-        # Each family's findings may be the last run's, renumbered, when the changed files
-        # differ only in what the family does not read. Each rule reports under its own code.
-        by_rule: dict[str, list[Diagnostic]] = {r.code: [] for r in rules}
-        duplicates = duplicate_rules(rules)
-        reused: _Reused | None = None
-        carried: _Carried | None = None  # the symbol answers of the last full run that still hold
-        if key is not None and table is not None and duplicates:
-            reused, carried = _reused_duplicates(results.load_duplicates_state(inputs), index, table)
-        save_state: FamilySaver | None = None
-        if key is not None and table is not None and duplicates:
-            digests = table.digests
+        index.focus = None if cached else scope
+        outcomes = [_outcome(family, chosen, index, store if cached else None) for family, chosen in _families(rules)]
+        reused = all(again for _, again in outcomes)
+        used = (
+            frozenset().union(*(o.used_comments for o, _ in outcomes)),
+            frozenset().union(*(o.used_allow for o, _ in outcomes)),
+        )
+        found = [d for o, _ in outcomes for d in o.findings]
+        diagnostics, hidden = apply_suppressions(index, found, rules, used)
+        if key is not None:
+            store.save_result(key, diagnostics, hidden)
+    for write in pending:
+        write()
+    return _finish(config, options, index, rules, scope, diagnostics, hidden, parsed, reused)
 
-            def save_state(plain: list[tuple[Any, ...]], queries: set[tuple[str, str]], summary: bytes) -> None:
-                # The symbol answers that hold in later states go beside the state.
-                symbols = index.__dict__.get("symbols")
-                token = b""
-                if symbols is not None and summary:
-                    token = os.urandom(16)
-                    results.save_symbols(token, symbols.clean_state())
-                results.save_duplicates_state(
-                    FamilyState(inputs, digests, plain, queries, summary, token, frozenset())
-                )
 
-        def prepare() -> None:  # before the duplicate rules run, wherever they run
-            if carried is not None:
-                _prefill(index, results, carried)
+def _families(rules: Sequence[type[Rule]]) -> list[tuple[RuleFamily, list[type[Rule]]]]:
+    """Each family with its selected rules, in registry order."""
+    chosen = [(family, [r for r in family.rules if r in rules]) for family in registry.FAMILIES]
+    return [(family, found) for family, found in chosen if found]
 
-        # The duplicate rules, when they must run, start in a child process at once.
-        children: list[int] = []
-        child = None
-        if reused is None and _forks(index, rules, jobs):
-            child = _fork_rules(index, duplicates, save_state, prepare)
-        cycles = cycle_rules(rules)
-        kept_cycles = None
-        if key is not None and table is not None and cycles:
-            try:
-                kept_cycles = _reused_cycles(results.load_cycles_state(inputs), table)
-            except BaseException:
-                _stop(child)
-                raise
-        if kept_cycles is not None:
-            log.info("the changes do not reach the cycle rules: their findings renumbered")
-            for d in kept_cycles.findings:
-                by_rule[d.code].append(d)
-        to_run = [r for r in rules if kept_cycles is None or r not in cycles]
-        if reused is None:
-            found = check_rules(
-                index, to_run, jobs, then=pending, save_state=save_state, child=child, children=children, prepare=prepare
-            )
-            for d in found:
-                by_rule[d.code].append(d)
-        else:
-            log.info("the changes do not reach the duplicate rules: their findings renumbered, the rest computed")
-            for d in reused.findings:
-                by_rule[d.code].append(d)
-            for r in to_run:
-                if r not in duplicates:
-                    by_rule[r.code] += r().check(index)
-            for work in pending:
-                work()
-        diagnostics = [d for r in rules for d in by_rule[r.code]]
-        usage = kept_cycles.usage if kept_cycles is not None and kept_cycles.usage else suppression_usage(index, rules)
-        diagnostics, hidden = apply_suppressions(index, diagnostics, rules, usage)
-        if key is not None and table is not None:
-            results.save_result(key, diagnostics, hidden, inputs, table.digests)
-            # Each family's state follows the files (renumbered after a reuse): the facts
-            # of the files' earlier versions, which the next run compares against, are
-            # kept only as long as they are current.
-            # (When the duplicate rules ran, they kept their state themselves.)
-            if reused is not None and reused.digests != table.digests and index.symbol_queries is not None:
-                token, dirty = carried or (b"", frozenset())
-                results.save_duplicates_state(
-                    FamilyState(
-                        inputs, table.digests, reused.plain, index.symbol_queries, index.concept_summary, token, dirty
-                    )
-                )
-            if cycles and not (kept_cycles is not None and kept_cycles.digests == table.digests):
-                raw = [d for r in cycles for d in by_rule[r.code]]
-                results.save_cycles_state(inputs, table.digests, raw, usage, kept_cycles and kept_cycles.plain)
-        for pid in children:  # a child still writing the duplicate state
-            with contextlib.suppress(OSError):
-                os.waitpid(pid, 0)
+
+def _inputs(rules: Sequence[type[Rule]], index: ProjectIndex) -> list[str]:
+    """The files other than sources that the selected rules' families read (specs...)."""
+    return [rel for family, _ in _families(rules) for rel in family.inputs(index)]
+
+
+def _outcome(
+    family: RuleFamily, rules: list[type[Rule]], index: ProjectIndex, store: FactsCache | None
+) -> tuple[Outcome, bool]:
+    """A family's findings, and whether they are the last run's: renumbered when what the
+    family reads of every changed file differs only by its lines (see ``shift``)."""
+    if store is None or not isinstance(index.files, FactsTable):
+        return family.check(index, rules, None, None), False
+    table = index.files
+    settings = inputs_key(family.settings(index), rules, _input_files(index, family.inputs(index)))
+    last = _Saved.load(store, family.name, settings)
+    changed = changed_files(last.digests, table.digests, table.stored_blob, table.__getitem__) if last else None
+    moved = None
+    if last is not None and changed is not None:
+        maps = line_maps(changed, lambda rel, facts: family.reads(index, rel, facts, last.state))
+        moved = renumbered(last.plain, last.comments, maps) if maps is not None else None
+    if last is not None and moved is not None:
+        log.info("what the %s rules read changed only by its lines: their findings are reused", family.name)
+        plain: list[tuple[Any, ...]] | None = moved[0]
+        outcome = Outcome(decode_diagnostics(moved[0]), moved[1], last.allow, last.state)
+        if last.digests == table.digests:
+            return outcome, True
+    else:
+        log.debug("the %s rules run: %s", family.name, "no earlier findings" if last is None else "what they read changed")
+        changes = None if changed is None else [Changed(*c) for c in changed]
+        outcome = family.check(index, rules, last.state if last is not None else None, changes)
+        plain = encode_diagnostics(outcome.findings)
+    if plain is not None:  # the state follows the files, for the next run to compare with
+        saved = (settings, table.digests, plain, sorted(outcome.used_comments), sorted(outcome.used_allow), outcome.state)
+        store.save_blob(family.name, saved)
+    return outcome, moved is not None
+
+
+class _Saved(NamedTuple):
+    """A family's findings as the last run left them, for the files it had then."""
+
+    digests: dict[str, bytes]
+    plain: list[tuple[Any, ...]]  # before suppression, encoded
+    comments: list[tuple[str, int]]
+    allow: frozenset[str]
+    state: Any
+
+    @classmethod
+    def load(cls, store: FactsCache, name: str, settings: bytes) -> _Saved | None:
+        """What :func:`_outcome` saved under the same ``settings`` (see inputs_key)."""
+        found = store.load_blob(name)
+        try:
+            stored_settings, digests, plain, comments, allow, state = found
+            if stored_settings != settings:
+                return None
+            if not isinstance(digests, dict) or not isinstance(plain, list):
+                raise TypeError("unexpected layout")
+            return cls(digests, plain, [(str(p), int(n)) for p, n in comments], frozenset(map(str, allow)), state)
+        except (TypeError, ValueError):  # none, or another layout: compute afresh
+            return None
+
+
+def _finish(
+    config: Config,
+    options: RunOptions,
+    index: ProjectIndex,
+    rules: tuple[type[Rule], ...],
+    scope: tuple[str, ...] | None,
+    diagnostics: list[Diagnostic],
+    hidden: list[tuple[str, ...]],
+    parsed: int,
+    reused: bool,
+) -> RunResult:
+    """The baseline and the scope applied to the project's findings, sorted."""
     if scope is not None:
         hidden = [locs for locs in hidden if _touches(locs, scope)]
     suppressed = len(hidden)
@@ -596,261 +566,8 @@ def _run(config: Config, options: RunOptions) -> RunResult:
         scope=scope,
         baselined=baselined,
         baseline_file=baseline_file,
-        cached_findings=stored is not None,
+        cached_findings=reused,
     )
-
-
-def duplicate_rules(rules: Sequence[type[Rule]]) -> list[type[Rule]]:
-    """The rules that read class facts (the duplicate family): they share nothing with the
-    others but the facts, and are the ones run apart and reused apart."""
-    return [r for r in rules if "classes" in r.families]
-
-
-#: From this many files on, the duplicate rules run in a forked process beside the others.
-FORK_THRESHOLD = 1000
-
-
-#: Keeps the duplicate rules' state: (their findings before suppression, plain; the
-#: lookups they made; the class summary).
-FamilySaver = Callable[[list[tuple[Any, ...]], set[tuple[str, str]], bytes], None]
-
-
-def _forks(index: ProjectIndex, rules: Sequence[type[Rule]], jobs: int) -> bool:
-    """Whether the duplicate rules run in a child process beside the others."""
-    forked = duplicate_rules(rules)
-    rest = [r for r in rules if r not in forked]
-    return jobs >= 2 and bool(forked) and bool(rest) and len(index.files) >= FORK_THRESHOLD and hasattr(os, "fork")
-
-
-def check_rules(
-    index: ProjectIndex,
-    rules: Sequence[type[Rule]],
-    jobs: int = 1,
-    then: Sequence[Callable[[], None]] = (),
-    save_state: FamilySaver | None = None,
-    child: tuple[int, int] | None = None,
-    children: list[int] | None = None,
-    prepare: Callable[[], None] = lambda: None,
-) -> list[Diagnostic]:
-    """Every selected rule's findings, in rule order; ``then``: work to do once this
-    process has run its rules (cache writes), while a forked child may still be busy;
-    ``save_state``: keeps the duplicate rules' state wherever they ran.
-
-    The duplicate rules (class facts, symbol table, concepts) share nothing with the import
-    and event rules but the facts: on a large project with two or more jobs they run in a
-    forked child process while this one runs the rest (``child``: one started already),
-    and their findings come back as plain data. If the child fails in any way, they run
-    here instead. A child that is still writing the state is added to ``children``, for
-    the caller to wait for.
-    """
-    forked = duplicate_rules(rules)
-    rest = [r for r in rules if r not in forked]
-    if child is None and not _forks(index, rules, jobs):
-        if forked:
-            prepare()
-        diagnostics = [d for rule in rules for d in rule().check(index)]
-        if forked:
-            index.symbol_queries, index.concept_summary = _family(index)
-            if save_state is not None:
-                codes = {r.code for r in forked}
-                plain = encode_diagnostics([d for d in diagnostics if d.code in codes])
-                if plain is not None:
-                    save_state(plain, index.symbol_queries, index.concept_summary)
-        for work in then:
-            work()
-        return diagnostics
-    if child is None:
-        child = _fork_rules(index, forked, save_state, prepare)
-    try:
-        found: dict[str, list[Diagnostic]] = {r.code: list(r().check(index)) for r in rest}
-        for work in then:
-            work()
-    except BaseException:
-        _stop(child)
-        raise
-    found.update(_join_rules(child, index, forked, save_state, children, prepare))
-    return [d for rule in rules for d in found[rule.code]]
-
-
-def _stop(child: tuple[int, int] | None) -> None:
-    """Kill and reap a child: never leave it blocked on a pipe nobody reads."""
-    if child is not None:
-        with contextlib.suppress(OSError):
-            os.close(child[1])
-        with contextlib.suppress(OSError):
-            os.kill(child[0], signal.SIGKILL)
-            os.waitpid(child[0], 0)
-
-
-def _fork_rules(
-    index: ProjectIndex,
-    rules: Sequence[type[Rule]],
-    save_state: FamilySaver | None = None,
-    prepare: Callable[[], None] = lambda: None,
-) -> tuple[int, int] | None:
-    """Start a child that runs ``rules`` (after ``prepare``), writes their findings to a
-    pipe, then keeps their state (``save_state``): (pid, fd)."""
-    try:
-        for stream in (sys.stdout, sys.stderr):
-            stream.flush()
-        read_fd, write_fd = os.pipe()
-        pid = os.fork()
-    except OSError as exc:
-        log.debug("running the duplicate rules in this process: %s", exc)
-        return None
-    if pid:
-        os.close(write_fd)
-        return pid, read_fd
-    # The child: never return into the caller's code, never run exit handlers.
-    status = 0
-    try:
-        os.close(read_fd)
-        prepare()
-        found = {r.code: encode_diagnostics(list(r().check(index))) for r in rules}
-        usable = all(v is not None for v in found.values())
-        payload = marshal.dumps(found) if usable else b""
-        with os.fdopen(write_fd, "wb") as pipe:
-            pipe.write(payload)
-        if usable and save_state is not None:  # the parent goes on meanwhile
-            queries, summary = _family(index)
-            save_state([d for r in rules for d in found[r.code] or ()], queries, summary)
-    except BaseException:  # the parent runs the rules itself, and reports their errors
-        status = 1
-    os._exit(status)
-
-
-def _join_rules(
-    child: tuple[int, int] | None,
-    index: ProjectIndex,
-    rules: Sequence[type[Rule]],
-    save_state: FamilySaver | None = None,
-    children: list[int] | None = None,
-    prepare: Callable[[], None] = lambda: None,
-) -> dict[str, list[Diagnostic]]:
-    payload = b""
-    if child is not None:
-        pid, read_fd = child
-        with os.fdopen(read_fd, "rb") as pipe:
-            payload = pipe.read()
-        if payload and children is not None:
-            children.append(pid)  # it keeps the state now: the caller waits for it later
-        else:
-            _, status = os.waitpid(pid, 0)
-            if status != 0:
-                payload = b""
-    if payload:
-        try:
-            found = marshal.loads(payload)
-            return {code: decode_diagnostics(found[code]) for code in (r.code for r in rules)}
-        except Exception as exc:  # run them here instead
-            log.debug("unusable findings from the child process: %s", exc)
-    prepare()
-    decoded = {r.code: list(r().check(index)) for r in rules}
-    index.symbol_queries, index.concept_summary = _family(index)
-    if save_state is not None:
-        plain = encode_diagnostics([d for r in rules for d in decoded[r.code]])
-        if plain is not None:
-            save_state(plain, index.symbol_queries, index.concept_summary)
-    return decoded
-
-
-def _family(index: ProjectIndex) -> tuple[set[tuple[str, str]], bytes]:
-    """The lookups the duplicate rules made, and the summary of what they made of the
-    classes (b"" when they built no concepts)."""
-    symbols = index.__dict__.get("symbols")  # built by the rules, if they needed it
-    concepts = index.__dict__.get("concepts")
-    if symbols is None:
-        return set(), b""
-    summary = b""
-    if concepts is not None:
-        summary = class_changes.summarise(symbols, concepts, index.config.min_methods).dumps()
-    return symbols.queried(), summary
-
-
-def cycle_rules(rules: Sequence[type[Rule]]) -> list[type[Rule]]:
-    """The rules that read only imports, ignore comments and parse errors: reused apart."""
-    return [r for r in rules if r in CYCLE_RULES]
-
-
-class _Carried(NamedTuple):
-    """Symbol answers and roles of the last full run that hold now (see SymbolTable.prefill)."""
-
-    token: bytes  # of the stored answers (cache.FactsCache.save_symbols)
-    dirty: frozenset[str]  # classes changed since: their roles are worked out again
-
-
-class _Reused(NamedTuple):
-    """A rule family's findings carried over from the last run, renumbered."""
-
-    findings: list[Diagnostic]
-    plain: list[tuple[Any, ...]]  # the same, encoded
-    digests: dict[str, bytes]  # of the files they were computed for
-    usage: SuppressionUsage | None = None  # the cycle rules': suppressions that removed a cycle edge
-
-
-def _reused_cycles(state: CyclesState | None, table: FactsTable) -> _Reused | None:
-    """The cycle rules' findings of the last run and the suppressions they used,
-    renumbered, when no changed file's imports, comments or parse error changed (see
-    ``shift.shifted_cycles``), and the digests they were computed for."""
-    if state is None:
-        return None
-    comments, deferred_comments, allow, deferred_allow = state.usage
-    moved = shifted_cycles(
-        state.digests, state.plain, (comments, deferred_comments), table.digests, table.stored_blob, table.__getitem__
-    )
-    if moved is None:
-        return None
-    findings, (comments, deferred_comments) = moved
-    usage = (comments, deferred_comments, allow, deferred_allow)
-    return _Reused(decode_diagnostics(findings), findings, state.digests, usage)
-
-
-def _reused_duplicates(
-    state: FamilyState | None, index: ProjectIndex, table: FactsTable
-) -> tuple[_Reused | None, _Carried | None]:
-    """The duplicate rules' findings of the last run, renumbered, when the changed files
-    cannot change them (see ``shift.shifted_duplicates``), and the symbol answers of the
-    last full run that still hold (for the next state, or for running the rules again);
-    the lookups the findings depend on and the summary of the classes, brought up to
-    date, go to ``index.symbol_queries`` and ``index.concept_summary``."""
-    if state is None:
-        return None, None
-    resolver = Resolver(index.modules)
-
-    def bindings(rel: str, facts: FileFacts) -> tuple[str, Any] | None:
-        info = index.modules.by_rel.get(rel)
-        if info is None:
-            return None
-        return info.name, build_namespace(facts, functools.partial(resolver._absolute_base, info))
-
-    def classes_inert(old: ClassVersions, new: ClassVersions, looked_up: set[str]) -> Any:
-        summary = class_changes.ConceptSummary.loads(state.summary) if state.summary else None
-        if summary is None:
-            return None
-        return class_changes.inert(summary, index.config, index.modules, table, old, new, looked_up)
-
-    shifted = shifted_duplicates(state, table.digests, table.stored_blob, table.__getitem__, bindings, classes_inert)
-    if shifted is None:
-        return None, None
-    carried = _Carried(state.symbols, state.dirty | shifted.changed) if state.symbols else None
-    if shifted.plain is None:  # to compute, with the answers that still hold
-        return None, carried
-    if shifted.verdict is None:
-        index.symbol_queries, index.concept_summary = state.queried, state.summary
-    else:
-        summary, lookups = shifted.verdict
-        index.symbol_queries, index.concept_summary = state.queried | lookups, summary.dumps()
-    return _Reused(decode_diagnostics(shifted.plain), shifted.plain, state.digests), carried
-
-
-def _prefill(index: ProjectIndex, results: FactsCache, carried: _Carried) -> None:
-    """Give the symbol table the last full run's answers and roles that still hold."""
-    stored = results.load_symbols(carried.token)
-    if stored is None or "symbols" in index.__dict__:
-        return
-    memo, roles = stored
-    index.symbols.prefill(memo, roles, carried.dirty)
-    log.info("the duplicate rules run again, with %d answers and %d roles of an earlier run", len(memo), len(roles))
 
 
 def _touches(locations: Iterable[str], scope: tuple[str, ...]) -> bool:
@@ -873,35 +590,35 @@ def _touching(diagnostics: list[Diagnostic], scope: tuple[str, ...]) -> list[Dia
     return [d for d in diagnostics if any(inside(p) for p in d.locations())]
 
 
-def _input_files(index: ProjectIndex, rules: Sequence[type[Rule]]) -> dict[str, bytes]:
-    """Content digests of the other files the rules read (event specs...)."""
+def _input_files(index: ProjectIndex, rels: Iterable[str]) -> dict[str, bytes]:
+    """Content digests of files other than sources that rules read (event specs...)."""
     digests: dict[str, bytes] = {}
-    for rule in rules:
-        for rel in rule.input_files(index):
-            if rel not in digests:
-                try:
-                    digests[rel] = content_digest((index.root / rel).read_bytes())
-                except OSError:
-                    digests[rel] = b"(unreadable)"
+    for rel in rels:
+        if rel not in digests:
+            try:
+                digests[rel] = content_digest((index.root / rel).read_bytes())
+            except OSError:
+                digests[rel] = b"(unreadable)"
     return dict(sorted(digests.items()))
 
 
-def inputs_key(config: Config, rules: Sequence[type[Rule]], inputs: dict[str, bytes] | None = None) -> bytes:
-    """Identifies what the findings are computed from besides the project's files: the
-    configuration (its repr holds every setting and the project root), the selected rules,
-    every other input the rules read (event specs), and the versions of ssotlint, of its
-    facts and of Python."""
+def inputs_key(settings: Any, rules: Sequence[type[Rule]], inputs: dict[str, bytes] | None = None) -> bytes:
+    """Identifies what findings are computed from besides the project's files: the
+    ``settings`` (the configuration, whose repr holds every setting and the project root,
+    or what one family reads of it), the selected rules, every other input they read
+    (event specs), and the versions of ssotlint, of its facts and of Python."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(repr((__version__, FACTS_SCHEMA, sys.version_info[:2], config, [r.code for r in rules])).encode())
+    h.update(repr((__version__, FACTS_SCHEMA, sys.version_info[:2], settings, [r.code for r in rules])).encode())
     for rel, digest in (inputs or {}).items():
         h.update(b"\1" + rel.encode("utf-8", "surrogateescape") + b"\0" + digest)
     return h.digest()
 
 
-def result_key(inputs: bytes, facts: FactsTable) -> bytes:
+def result_key(inputs: bytes, facts: Mapping[str, FileFacts]) -> bytes:
     """Identifies everything the findings (before baseline and scope) are computed from:
     ``inputs`` (see :func:`inputs_key`) and the content of every file."""
     h = hashlib.blake2b(inputs, digest_size=16)
+    assert isinstance(facts, FactsTable)
     for rel, digest in facts.digests.items():
         h.update(rel.encode("utf-8", "surrogateescape"))
         h.update(b"\0")

@@ -6,7 +6,6 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
 
 from ssotlint.config import Config
 from ssotlint.discovery import in_scope
@@ -15,12 +14,6 @@ from ssotlint.index.concepts import ConceptTable, build_concepts
 from ssotlint.index.imports import EdgeMemo, ImportGraph
 from ssotlint.index.modules import ModuleTable, source_roots
 from ssotlint.index.symbols import SymbolTable
-
-
-class CycleMemo(Protocol):
-    def get(self, key: bytes) -> Any: ...
-
-    def put(self, key: bytes, report: Any) -> None: ...
 
 
 @dataclass
@@ -35,12 +28,6 @@ class ProjectIndex:
     focus: tuple[str, ...] | None = None
     #: Import edges resolved by an earlier run, reused for unchanged files (set by the engine).
     edge_store: EdgeMemo | None = None
-    #: Cycle groups analysed by an earlier run (set by the engine; see cache.CycleStore).
-    cycle_store: CycleMemo | None = None
-    #: The (module, name) lookups the duplicate rules made, once they ran (set by the engine).
-    symbol_queries: set[tuple[str, str]] | None = None
-    #: What they made of the classes (index.class_changes.ConceptSummary, dumped; set with it).
-    concept_summary: bytes = b""
 
     def __post_init__(self) -> None:
         roots = source_roots(self.config.root, self.config.src)

@@ -1,40 +1,17 @@
-"""The rule registry: an explicit tuple, in code order."""
+"""The rule registry: an explicit tuple of rule families, in code order."""
 
 from __future__ import annotations
 
-from ssotlint.rules.base import Case, Rule
-from ssotlint.rules.cycles import DeferredImportCycle, ImportCycle
-from ssotlint.rules.duplicates import (
-    CompatAlias,
-    ConflictingConstant,
-    DuplicateFactory,
-    DuplicateImplementation,
-)
-from ssotlint.rules.events import (
-    ConsumerSpecMismatch,
-    EventEnvelopeMismatch,
-    EventMissingField,
-    EventUnknownField,
-    UnknownEventType,
-)
-from ssotlint.rules.meta import StaleBaselineEntry, SyntaxErrorRule, UnusedSuppression
+from ssotlint.rules.base import Case, Rule, RuleFamily
+from ssotlint.rules.cycles import CycleFamily
+from ssotlint.rules.duplicates import DuplicateFamily
+from ssotlint.rules.events import EventFamily
+from ssotlint.rules.meta import MetaFamily
 
-ALL_RULES: tuple[type[Rule], ...] = (
-    DuplicateImplementation,
-    CompatAlias,
-    DuplicateFactory,
-    ConflictingConstant,
-    ImportCycle,
-    DeferredImportCycle,
-    EventMissingField,
-    EventUnknownField,
-    EventEnvelopeMismatch,
-    UnknownEventType,
-    ConsumerSpecMismatch,
-    SyntaxErrorRule,
-    UnusedSuppression,
-    StaleBaselineEntry,
-)
+#: Every rule family; the engine runs the selected rules family by family.
+FAMILIES: tuple[RuleFamily, ...] = (DuplicateFamily(), CycleFamily(), EventFamily(), MetaFamily())
+
+ALL_RULES: tuple[type[Rule], ...] = tuple(rule for family in FAMILIES for rule in family.rules)
 
 BY_CODE: dict[str, type[Rule]] = {r.code: r for r in ALL_RULES}
 BY_NAME: dict[str, type[Rule]] = {r.name: r for r in ALL_RULES}
@@ -55,4 +32,4 @@ def is_selected(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> 
     return s >= 0 and s > i
 
 
-__all__ = ["ALL_RULES", "BY_CODE", "Case", "Rule", "is_selected", "lookup"]
+__all__ = ["ALL_RULES", "BY_CODE", "FAMILIES", "Case", "Rule", "RuleFamily", "is_selected", "lookup"]

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from ssotlint.diagnostics import Diagnostic, Related, Severity, Span
-from ssotlint.facts.model import DEFERRED, IMPORT_TIME, MAIN_SCOPE
+from ssotlint.facts.model import DEFERRED, IMPORT_TIME, MAIN_SCOPE, FileFacts
 from ssotlint.index.cycles import CycleReport, analyse_component, components, names_weight
 from ssotlint.index.graph import Digraph
 from ssotlint.index.imports import RUNTIME, RUNTIME_AND_DEFERRED, Edge
 from ssotlint.index.project import ProjectIndex
 from ssotlint.index.suppress import EdgeSuppression, edge_suppression
-from ssotlint.rules.base import Case, Rule
+from ssotlint.rules.base import Case, Changed, Outcome, Rule, RuleFamily
 
 
 def _site_dict(e: Edge) -> dict[str, object]:
@@ -69,11 +70,31 @@ def cycle_diagnostic(rule: type[Rule], report: CycleReport, kind_label: str, ind
     )
 
 
+class GroupMemo:
+    """Cycle groups analysed by an earlier run (shortest cycle and cut, as plain tuples),
+    keyed by a digest of the group's own imports; keeps those this run used."""
+
+    def __init__(self, entries: dict[bytes, Any]) -> None:
+        self.entries = entries
+        self.used: dict[bytes, Any] = {}
+
+    def get(self, key: bytes) -> Any:
+        found = self.entries.get(key)
+        if found is not None:
+            self.used[key] = found
+        return found
+
+    def put(self, key: bytes, report: Any) -> None:
+        self.used[key] = report
+
+
 class CycleAnalysis:
     """Shared by both cycle rules: suppressed edges and components, computed once."""
 
     def __init__(self, index: ProjectIndex) -> None:
         self.index = index
+        #: Groups analysed by an earlier run (set by the family, see CycleFamily.check).
+        self.store: GroupMemo | None = None
 
     @functools.cached_property
     def runtime_suppression(self) -> EdgeSuppression:
@@ -118,7 +139,7 @@ class CycleAnalysis:
     ) -> CycleReport:
         """``analyse_component``, or its result from an earlier run when the group's own
         imports (every site of every edge between its members) are the same."""
-        store = self.index.cycle_store
+        store = self.store
         if store is None:
             return analyse_component(g, comp, weight, must_use)
         # The group's own sites come from its members' files alone (resolved against the
@@ -452,6 +473,34 @@ class DeferredImportCycle(Rule):
             yield cycle_diagnostic(type(self), report, "import cycle through deferred imports", index)
 
 
-#: The rules that read nothing but imports, ignore comments and parse errors (see
-#: engine.cycle_rules).
-CYCLE_RULES: tuple[type[Rule], ...] = (ImportCycle, DeferredImportCycle)
+class CycleFamily(RuleFamily):
+    """SSOT201 and SSOT202: one import graph, one analysis of its cycle groups.
+
+    They read of each file its imports, ignore comments and parse error (and the module
+    table, the same while the set of files is). When their findings must be computed
+    again, a cycle group whose own imports did not change takes its shortest cycle and
+    cut from the last run (:class:`GroupMemo`, the family's state).
+    """
+
+    name = "cycles"
+    rules = (ImportCycle, DeferredImportCycle)
+
+    def reads(self, index: ProjectIndex, rel: str, facts: FileFacts, state: Any) -> Any:
+        return (facts.error, facts.imports, facts.suppressions)
+
+    def check(
+        self, index: ProjectIndex, rules: Sequence[type[Rule]], state: Any, changed: Sequence[Changed] | None
+    ) -> Outcome:
+        cycles = analysis(index)
+        cycles.store = GroupMemo(state if isinstance(state, dict) else {})
+        findings = [d for rule in rules for d in rule().check(index)]
+        # The ignore comments and allow entries that removed an edge of a cycle are used.
+        used = [cycles.runtime_suppression] if ImportCycle in rules else []
+        if DeferredImportCycle in rules:
+            used.append(cycles.deferred_suppression)
+        return Outcome(
+            findings,
+            frozenset().union(*(u.used_comments for u in used)),
+            frozenset().union(*(u.used_allow for u in used)),
+            cycles.store.used,
+        )

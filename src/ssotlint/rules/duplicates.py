@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable, Iterator
+import functools
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from ssotlint.diagnostics import Diagnostic, Related, Severity, Span
-from ssotlint.facts.model import BODY_REAL, FactoryFact
+from ssotlint.facts.model import BODY_REAL, FactoryFact, FileFacts
 from ssotlint.index.concepts import ConceptGroup
+from ssotlint.index.imports import Resolver
 from ssotlint.index.project import ProjectIndex
-from ssotlint.index.symbols import ClassInfo, ImportSite, SymbolTable
-from ssotlint.rules.base import Case, Rule
+from ssotlint.index.symbols import ClassInfo, ImportSite, SymbolTable, build_namespace
+from ssotlint.rules.base import Case, Changed, Outcome, Rule, RuleFamily
 
 #: Import sites listed as related locations of one finding; ``data`` always has the count.
 MAX_RELATED_SITES = 50
@@ -960,3 +963,46 @@ class ConflictingConstant(Rule):
                     ],
                 },
             )
+
+
+class DuplicateFamily(RuleFamily):
+    """SSOT101-SSOT104: one symbol table, one table of concepts.
+
+    They read every fact but the event facts and the ignore comments, with one exception:
+    a module's top-level bindings are read only through lookups of ``(module, name)`` in
+    the symbol table. Their state is the names each module was asked for; what they read
+    of a file is then its facts with only those bindings (``from`` imports stay whole:
+    they are import sites). A binding nobody looked up (a plain ``import os`` added)
+    changes nothing: the rules make the same lookups, in the same order, and get the same
+    answers.
+    """
+
+    name = "duplicates"
+    rules = (DuplicateImplementation, CompatAlias, DuplicateFactory, ConflictingConstant)
+
+    def reads(self, index: ProjectIndex, rel: str, facts: FileFacts, state: Any) -> Any:
+        imports = facts.imports
+        bindings: tuple[Any, ...] = ()
+        info = index.modules.by_rel.get(rel)
+        if isinstance(state, dict) and info is not None:
+            imports = tuple(f for f in facts.imports if f.is_from and not f.dynamic)
+            names = state.get(info.name, ())
+            if names:
+                ns = build_namespace(facts, functools.partial(Resolver(index.modules)._absolute_base, info))
+                bindings = tuple((name, ns.imports.get(name)) for name in names)
+        return (
+            facts._replace(imports=imports, suppressions=(), event_producers=(), event_consumers=(), string_constants=()),
+            bindings,
+        )
+
+    def check(
+        self, index: ProjectIndex, rules: Sequence[type[Rule]], state: Any, changed: Sequence[Changed] | None
+    ) -> Outcome:
+        found = super().check(index, rules, state, changed)
+        symbols: SymbolTable | None = index.__dict__.get("symbols")  # built by the rules, if they needed it
+        if symbols is None:
+            return found
+        asked: dict[str, list[str]] = {}
+        for module, name in symbols.queried():
+            asked.setdefault(module, []).append(name)
+        return found._replace(state={module: sorted(names) for module, names in asked.items()})

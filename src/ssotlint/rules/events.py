@@ -5,9 +5,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from ssotlint.diagnostics import Diagnostic, Related, Severity, Span
-from ssotlint.facts.model import EventKey
+from ssotlint.facts.model import EventKey, FileFacts
 from ssotlint.index.events import (
     NEAR_MISS,
     Consumer,
@@ -17,7 +18,7 @@ from ssotlint.index.events import (
     load_event_spec,
 )
 from ssotlint.index.project import ProjectIndex
-from ssotlint.rules.base import Case, Rule
+from ssotlint.rules.base import Case, Rule, RuleFamily
 from ssotlint.specs.model import EventSpec, FieldSpec, Spec
 
 # --- shared analysis ---------------------------------------------------------------------------
@@ -724,3 +725,17 @@ EVENT_RULES: tuple[type[Rule], ...] = (
     UnknownEventType,
     ConsumerSpecMismatch,
 )
+
+
+class EventFamily(RuleFamily):
+    """SSOT301-SSOT305: one event index, one spec.
+
+    They read every fact but those of classes (classes, aliases, constants, factories,
+    ``__all__``) and the ignore comments; their other inputs are the spec's documents.
+    """
+
+    name = "events"
+    rules = (EventMissingField, EventUnknownField, EventEnvelopeMismatch, UnknownEventType, ConsumerSpecMismatch)
+
+    def reads(self, index: ProjectIndex, rel: str, facts: FileFacts, state: Any) -> Any:
+        return facts._replace(classes=(), aliases=(), constants=(), factories=(), dunder_all=None, suppressions=())

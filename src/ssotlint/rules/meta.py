@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from ssotlint.diagnostics import Diagnostic, Severity, Span
 from ssotlint.facts.blob import ERROR, having
+from ssotlint.facts.model import FileFacts
 from ssotlint.index.project import ProjectIndex
-from ssotlint.rules.base import Case, Rule
+from ssotlint.rules.base import Case, Rule, RuleFamily
 
 
 class SyntaxErrorRule(Rule):
@@ -175,3 +177,14 @@ class StaleBaselineEntry(Rule):
     def check(self, index: ProjectIndex) -> Iterable[Diagnostic]:
         # Computed by the engine, which knows the baseline and every other finding.
         return ()
+
+
+class MetaFamily(RuleFamily):
+    """SSOT901-SSOT903. Only SSOT901 reads the files (their parse errors); the engine
+    works out the other two once every other family's findings are known."""
+
+    name = "meta"
+    rules = (SyntaxErrorRule, UnusedSuppression, StaleBaselineEntry)
+
+    def reads(self, index: ProjectIndex, rel: str, facts: FileFacts, state: Any) -> Any:
+        return facts.error
