@@ -41,7 +41,8 @@ RESULT_MAGIC = b"SSOTLINT-RESULT\x06"
 BLOB_MAGIC = b"SSOTLINT-BLOB\x01"
 StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 #: A temporary file of :func:`write_atomically`: ".<target>-<pid>-<random>.tmp".
-_TEMPORARY = re.compile(r"^\..+-(\d+)-[^-]+\.tmp$")
+_TEMPORARY = re.compile(r"^\..+\.tmp$")
+_WRITER = re.compile(r"-(\d+)-[^-]+\.tmp$")
 #: A temporary file older than this is left over, whatever process made it.
 _STALE_SECONDS = 3600
 
@@ -307,12 +308,12 @@ def remove_leftovers(directory: Path) -> None:
         return
     now = time.time()
     for entry in entries:
-        m = _TEMPORARY.match(entry.name)
-        if m is None:
+        if _TEMPORARY.match(entry.name) is None:
             continue
+        writer = _WRITER.search(entry.name)
         with contextlib.suppress(OSError):
-            if _alive(int(m.group(1))) and now - entry.stat().st_mtime < _STALE_SECONDS:
-                continue
+            if (writer is None or _alive(int(writer.group(1)))) and now - entry.stat().st_mtime < _STALE_SECONDS:
+                continue  # maybe another run's write, under way
             os.unlink(entry.path)
 
 

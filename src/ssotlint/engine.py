@@ -219,7 +219,7 @@ def collect_facts(
 
         ctx = multiprocessing.get_context("fork") if sys.platform == "linux" else None
         chunk = max(1, min(64, len(todo) // (jobs * 8)))
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             results = pool.map(work, (t[3] for t in todo), chunksize=chunk)
             done = _store(todo, results, cache, blobs, progress, done, total)
     else:
@@ -240,6 +240,23 @@ def _read_at_most(path: Path, limit: int, expected: int) -> bytes | None:
                 return data
             data += more
     return None
+
+
+def die_with_parent(parent: int) -> None:
+    """In a worker process: be killed when ``parent`` dies (Linux), rather than linger
+    after a run that was killed (``kill -9``, a CI timeout)."""
+    if sys.platform != "linux":
+        return
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def _store(

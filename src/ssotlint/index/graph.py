@@ -1,9 +1,9 @@
 """A small directed graph of modules whose edges carry their import sites.
 
 The cycle rules run on every pre-commit call, so they use this plain-dict graph rather
-than networkx (whose import alone costs about 0.1 s). It mirrors the few networkx calls
-the project needs (``g[u][v]["sites"]``, ``successors``, ``edges``...) and converts with
-:meth:`Digraph.to_networkx` where richer algorithms are wanted (reports).
+than networkx (whose import alone costs about 0.1 s; ssotlint does not depend on it). It
+mirrors the few networkx calls the project needs (``g[u][v]["sites"]``, ``successors``,
+``edges``...); the tests check it against networkx.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import networkx as nx
-
     from ssotlint.index.imports import Edge
 
 
@@ -129,16 +127,6 @@ class Digraph:
                     seen.add(nxt)
                     todo.append(nxt)
         return False
-
-    def to_networkx(self) -> nx.DiGraph:
-        import networkx as nx
-
-        g = nx.DiGraph()
-        g.add_nodes_from(self._succ)
-        for u, vs in self._succ.items():
-            for v, attrs in vs.items():
-                g.add_edge(u, v, **attrs)
-        return g
 
     def __repr__(self) -> str:
         count = sum(len(v) for v in self._succ.values())

@@ -970,30 +970,23 @@ class DuplicateFamily(RuleFamily):
 
     They read every fact but the event facts and the ignore comments, with one exception:
     a module's top-level bindings are read only through lookups of ``(module, name)`` in
-    the symbol table. Their state is the names each module was asked for; what they read
-    of a file is then its facts with only those bindings (``from`` imports stay whole:
-    they are import sites). A binding nobody looked up (a plain ``import os`` added)
-    changes nothing: the rules make the same lookups, in the same order, and get the same
-    answers.
+    the symbol table. The family's state is the names each module was asked for; what
+    the family reads of a file is its facts with only the bindings of those names
+    (``from`` imports stay whole: they are import sites). So a binding nobody looked up
+    (a plain ``import os`` added) changes nothing: the rules make the same lookups, in
+    the same order, and get the same answers.
     """
 
     name = "duplicates"
     rules = (DuplicateImplementation, CompatAlias, DuplicateFactory, ConflictingConstant)
 
     def reads(self, index: ProjectIndex, rel: str, facts: FileFacts, state: Any) -> Any:
-        imports = facts.imports
-        bindings: tuple[Any, ...] = ()
-        info = index.modules.by_rel.get(rel)
-        if isinstance(state, dict) and info is not None:
-            imports = tuple(f for f in facts.imports if f.is_from and not f.dynamic)
-            names = state.get(info.name, ())
-            if names:
-                ns = build_namespace(facts, functools.partial(Resolver(index.modules)._absolute_base, info))
-                bindings = tuple((name, ns.imports.get(name)) for name in names)
-        return (
-            facts._replace(imports=imports, suppressions=(), event_producers=(), event_consumers=(), string_constants=()),
-            bindings,
-        )
+        asked = _asked(state)
+        if asked is None or rel not in index.modules.by_rel:
+            return facts._replace(suppressions=(), event_producers=(), event_consumers=(), string_constants=())
+        from_imports = tuple(f for f in facts.imports if f.is_from and not f.dynamic)
+        rest = facts._replace(imports=from_imports, suppressions=(), event_producers=(), event_consumers=(), string_constants=())
+        return rest, _bindings(index, rel, facts, asked)
 
     def check(
         self, index: ProjectIndex, rules: Sequence[type[Rule]], state: Any, changed: Sequence[Changed] | None
@@ -1006,3 +999,22 @@ class DuplicateFamily(RuleFamily):
         for module, name in symbols.queried():
             asked.setdefault(module, []).append(name)
         return found._replace(state={module: sorted(names) for module, names in asked.items()})
+
+
+def _asked(state: Any) -> dict[str, list[str]] | None:
+    """The names each module was asked for, from the family's state (None: unknown)."""
+    return state if isinstance(state, dict) else None
+
+
+def _bindings(index: ProjectIndex, rel: str, facts: FileFacts, asked: dict[str, list[str]]) -> tuple[Any, ...]:
+    """What a lookup of each name asked of the file's module reads of it: whether a class,
+    an alias or an import binds it, and the star imports it may fall back to."""
+    info = index.modules.by_rel.get(rel)
+    names = asked.get(info.name, ()) if info is not None else ()
+    if info is None or not names:
+        return ()
+    ns = build_namespace(facts, functools.partial(Resolver(index.modules)._absolute_base, info))
+    return (
+        tuple((name, name in ns.classes, ns.aliases.get(name), ns.imports.get(name)) for name in names),
+        tuple(ns.stars),
+    )
