@@ -417,8 +417,26 @@ def decode_diagnostics(plain: list[tuple[Any, ...]]) -> list[Diagnostic]:
 EDGES_MAGIC = b"SSOTLINT-EDGES\x04"
 
 
+class Memo:
+    """Entries kept by an earlier run; ``used`` keeps those this run read or wrote, which
+    is what the next run needs."""
+
+    def __init__(self, entries: dict[Any, Any] | None = None) -> None:
+        self.entries = entries if entries is not None else {}
+        self.used: dict[Any, Any] = {}
+
+    def get(self, key: Any) -> Any:
+        found = self.entries.get(key)
+        if found is not None:
+            self.used[key] = found
+        return found
+
+    def put(self, key: Any, value: Any) -> None:
+        self.used[key] = value
+
+
 class KeyedStore:
-    """One dict of plain values in a :class:`DeltaPack`, read on first use and valid only
+    """A :class:`Memo` kept in a :class:`DeltaPack`, read on first use and valid only
     under ``meta``; saving keeps the entries this run read or wrote, nothing else."""
 
     def __init__(self, pack: DeltaPack, meta: Any, enabled: bool) -> None:
@@ -426,27 +444,18 @@ class KeyedStore:
         self.file = pack.file
         self.meta = meta
         self.enabled = enabled
-        self.entries: dict[Any, Any] = {}
-        self.used: dict[Any, Any] = {}
-        self._loaded = False
+        self._memo: Memo | None = None
 
-    def lookup(self, key: Any) -> Any:
-        if not self._loaded:
-            self._loaded = True
+    @property
+    def memo(self) -> Memo:
+        if self._memo is None:
             loaded = self.pack.load() if self.enabled else None
-            if loaded is not None and loaded[0] == self.meta:
-                self.entries = loaded[1][0]
-        found = self.entries.get(key)
-        if found is not None:
-            self.used[key] = found
-        return found
-
-    def store(self, key: Any, value: Any) -> None:
-        self.used[key] = value
+            self._memo = Memo(loaded[1][0] if loaded is not None and loaded[0] == self.meta else None)
+        return self._memo
 
     def save(self) -> None:
-        if self.enabled and self._loaded:
-            self.pack.save(self.meta, (self.used,))
+        if self.enabled and self._memo is not None:
+            self.pack.save(self.meta, (self._memo.used,))
 
 
 class EdgeStore(KeyedStore):
@@ -464,8 +473,8 @@ class EdgeStore(KeyedStore):
         super().__init__(DeltaPack(directory, f"edges-{_stem(extraction_key)}", EDGES_MAGIC, 1), modules_key, enabled)
 
     def get(self, rel: str, digest: bytes) -> Any:
-        hit = self.lookup(rel)
+        hit = self.memo.get(rel)
         return hit[1] if hit is not None and hit[0] == digest else None
 
     def put(self, rel: str, digest: bytes, entry: Any) -> None:
-        self.store(rel, (digest, entry))
+        self.memo.put(rel, (digest, entry))

@@ -1,5 +1,9 @@
 """discover -> extract facts (parallel, cached) -> project index -> rules -> suppress -> sort.
 
+Rules run family by family (``rules.FAMILIES``, see ``rules.base.RuleFamily``); the engine
+knows no family by name. With a cache, each family's findings are reused, renumbered,
+while what it reads of the changed files differs only by its lines (``shift``).
+
 The engine never prints and never exits: it returns data, logs warnings through
 :mod:`logging`, and raises :class:`~ssotlint.config.ConfigError` or :class:`UsageError`.
 """

@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from ssotlint.cache import Memo
 from ssotlint.diagnostics import Diagnostic, Related, Severity, Span
 from ssotlint.facts.model import DEFERRED, IMPORT_TIME, MAIN_SCOPE, FileFacts
 from ssotlint.index.cycles import CycleReport, analyse_component, components, names_weight
@@ -70,31 +71,14 @@ def cycle_diagnostic(rule: type[Rule], report: CycleReport, kind_label: str, ind
     )
 
 
-class GroupMemo:
-    """Cycle groups analysed by an earlier run (shortest cycle and cut, as plain tuples),
-    keyed by a digest of the group's own imports; keeps those this run used."""
-
-    def __init__(self, entries: dict[bytes, Any]) -> None:
-        self.entries = entries
-        self.used: dict[bytes, Any] = {}
-
-    def get(self, key: bytes) -> Any:
-        found = self.entries.get(key)
-        if found is not None:
-            self.used[key] = found
-        return found
-
-    def put(self, key: bytes, report: Any) -> None:
-        self.used[key] = report
-
-
 class CycleAnalysis:
     """Shared by both cycle rules: suppressed edges and components, computed once."""
 
     def __init__(self, index: ProjectIndex) -> None:
         self.index = index
-        #: Groups analysed by an earlier run (set by the family, see CycleFamily.check).
-        self.store: GroupMemo | None = None
+        #: Cycle groups analysed by an earlier run (shortest cycle and cut, as plain
+        #: tuples), keyed by a digest of the group's own imports (see CycleFamily.check).
+        self.store: Memo | None = None
 
     @functools.cached_property
     def runtime_suppression(self) -> EdgeSuppression:
@@ -479,7 +463,7 @@ class CycleFamily(RuleFamily):
     They read of each file its imports, ignore comments and parse error (and the module
     table, the same while the set of files is). When their findings must be computed
     again, a cycle group whose own imports did not change takes its shortest cycle and
-    cut from the last run (:class:`GroupMemo`, the family's state).
+    cut from the last run (the family's state, see :meth:`CycleAnalysis._analysed`).
     """
 
     name = "cycles"
@@ -492,7 +476,7 @@ class CycleFamily(RuleFamily):
         self, index: ProjectIndex, rules: Sequence[type[Rule]], state: Any, changed: Sequence[Changed] | None
     ) -> Outcome:
         cycles = analysis(index)
-        cycles.store = GroupMemo(state if isinstance(state, dict) else {})
+        cycles.store = Memo(state if isinstance(state, dict) else None)
         findings = [d for rule in rules for d in rule().check(index)]
         # The ignore comments and allow entries that removed an edge of a cycle are used.
         used = [cycles.runtime_suppression] if ImportCycle in rules else []
