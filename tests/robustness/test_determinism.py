@@ -112,7 +112,7 @@ def test_corrupt_result_cache_changes_nothing(tmp_path: Path, damage: str) -> No
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "flipped", "swapped"])
 def test_every_damaged_cache_file_changes_nothing(demo: Path, damage: str) -> None:
-    """Facts, edges, cycles, findings, both family states and their deltas: all damaged at once."""
+    """Facts, edges, findings, every family state and the deltas: all damaged at once."""
     _json(demo)
     edited = demo / "services/backend/chat_backend/websocket/manager.py"
     edited.write_text(edited.read_text() + "\n# moved\n")
@@ -120,7 +120,7 @@ def test_every_damaged_cache_file_changes_nothing(demo: Path, damage: str) -> No
     edited.write_text("import os\n" + edited.read_text())
     reference = _json(demo, "--no-cache")
     files = sorted(p for p in (demo / CACHE).iterdir() if p.suffix in (".bin", ".delta"))
-    assert {p.name.split("-")[0] for p in files} >= {"facts", "edges", "cycles", "cycle", "result", "duplicates", "symbols"}
+    assert {p.name.split("-")[0] for p in files} >= {"facts", "edges", "cycles", "result", "duplicates", "events", "meta"}
     contents = [p.read_bytes() for p in files]
     for i, (path, data) in enumerate(zip(files, contents, strict=True)):
         if damage == "garbage":
