@@ -18,7 +18,7 @@ from ssotlint.diagnostics import Diagnostic, Edit, Fix, Severity, Span, fingerpr
 from ssotlint.fix.apply import FixResult, compute, write
 from ssotlint.fix.plan import plan_fixes
 from ssotlint.index.project import ProjectIndex
-from ssotlint.rules.base import Rule
+from ssotlint.rules.base import Rule, RuleFamily
 from tests.conftest import FIXTURES, check, run_cli, write_project
 
 CANONICAL = "app.ws.unified_manager:UnifiedWebSocketManager"
@@ -276,13 +276,24 @@ class _AliasWhileImported(Rule):
             )
 
 
+class _AliasFamily(RuleFamily):
+    name = "alias-stand-in"
+    rules = (_AliasWhileImported,)
+
+
+def register_alias_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run the stand-in rule beside the others (a rule family of its own)."""
+    import ssotlint.rules
+
+    monkeypatch.setattr(ssotlint.rules, "FAMILIES", (*ssotlint.rules.FAMILIES, _AliasFamily()))
+
+
 def test_cli_takes_fixes_from_the_findings_of_a_run(proj: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
-    import ssotlint.engine
     from ssotlint.cli import main
 
-    monkeypatch.setattr(ssotlint.engine, "ALL_RULES", (*ssotlint.engine.ALL_RULES, _AliasWhileImported))
+    register_alias_rule(monkeypatch)
     monkeypatch.setenv("NO_COLOR", "1")
     runner = CliRunner()
     before = snapshot(proj)

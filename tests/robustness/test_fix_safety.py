@@ -106,12 +106,11 @@ def test_failure_midway_leaves_every_file_as_it_was(proj: Path, monkeypatch: pyt
 def test_a_failed_write_is_a_clean_error_on_the_command_line(proj: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
-    import ssotlint.engine
     from ssotlint.cli import main
 
-    from ..test_fix import _AliasWhileImported
+    from ..test_fix import register_alias_rule
 
-    monkeypatch.setattr(ssotlint.engine, "ALL_RULES", (*ssotlint.engine.ALL_RULES, _AliasWhileImported))
+    register_alias_rule(monkeypatch)
 
     def failing_replace(src: str, dst: str) -> None:
         raise PermissionError(13, "Permission denied", dst)
