@@ -288,11 +288,11 @@ def apply_suppressions(
     index: ProjectIndex,
     diagnostics: list[Diagnostic],
     rules: tuple[type[Rule], ...],
-    usage: tuple[frozenset[tuple[str, int]], frozenset[str]] = (frozenset(), frozenset()),
+    usage: tuple[frozenset[tuple[str, int]], frozenset[str] | None] = (frozenset(), None),
 ) -> tuple[list[Diagnostic], list[tuple[str, ...]]]:
     """Drop suppressed findings; add SSOT902 for suppressions that suppressed nothing
     (``usage``: the ignore comments, as (path, line), and ``imports.allow`` entries that
-    the rule families used, see ``Outcome``).
+    the rule families used, see ``Outcome``; None: no family that ran reads the entries).
 
     Returns the findings kept and the locations of each finding dropped.
     """
@@ -348,7 +348,7 @@ def apply_suppressions(
             )
             if not _line_suppresses(facts, s.line, d.code):
                 kept.append(d)
-    if {"SSOT201", "SSOT202"} & selected_codes:
+    if allow_used is not None:
         cfg = index.config.display_config
         for entry in index.config.allow_imports:
             if entry.text in allow_used:
@@ -449,10 +449,8 @@ def _run(config: Config, options: RunOptions) -> RunResult:
         index.focus = None if cached else scope
         outcomes = [_outcome(family, chosen, index, store if cached else None) for family, chosen in _families(rules)]
         reused = all(again for _, again in outcomes)
-        used = (
-            frozenset().union(*(o.used_comments for o, _ in outcomes)),
-            frozenset().union(*(o.used_allow for o, _ in outcomes)),
-        )
+        allow = [o.used_allow for o, _ in outcomes if o.used_allow is not None]
+        used = (frozenset().union(*(o.used_comments for o, _ in outcomes)), frozenset().union(*allow) if allow else None)
         found = [d for o, _ in outcomes for d in o.findings]
         diagnostics, hidden = apply_suppressions(index, found, rules, used)
         if key is not None:
@@ -500,7 +498,8 @@ def _outcome(
         outcome = family.check(index, rules, last.state if last is not None else None, changes)
         plain = encode_diagnostics(outcome.findings)
     if plain is not None:  # the state follows the files, for the next run to compare with
-        saved = (settings, table.digests, plain, sorted(outcome.used_comments), sorted(outcome.used_allow), outcome.state)
+        allow = None if outcome.used_allow is None else sorted(outcome.used_allow)
+        saved = (settings, table.digests, plain, sorted(outcome.used_comments), allow, outcome.state)
         store.save_blob(family.name, saved)
     return outcome, moved is not None
 
@@ -511,7 +510,7 @@ class _Saved(NamedTuple):
     digests: dict[str, bytes]
     plain: list[tuple[Any, ...]]  # before suppression, encoded
     comments: list[tuple[str, int]]
-    allow: frozenset[str]
+    allow: frozenset[str] | None
     state: Any
 
     @classmethod
@@ -524,7 +523,8 @@ class _Saved(NamedTuple):
                 return None
             if not isinstance(digests, dict) or not isinstance(plain, list):
                 raise TypeError("unexpected layout")
-            return cls(digests, plain, [(str(p), int(n)) for p, n in comments], frozenset(map(str, allow)), state)
+            allowed = None if allow is None else frozenset(map(str, allow))
+            return cls(digests, plain, [(str(p), int(n)) for p, n in comments], allowed, state)
         except (TypeError, ValueError):  # none, or another layout: compute afresh
             return None
 

@@ -99,9 +99,10 @@ class Outcome(NamedTuple):
 
     findings: list[Diagnostic]  # before suppression, in rule order
     #: Ignore comments, as (path, line), and ``imports.allow`` entries that removed
-    #: something the family reads (they are not unused: see SSOT902).
+    #: something the family reads (they are not unused: see SSOT902); ``used_allow`` is
+    #: None when the family does not read ``imports.allow`` at all.
     used_comments: frozenset[tuple[str, int]] = frozenset()
-    used_allow: frozenset[str] = frozenset()
+    used_allow: frozenset[str] | None = None
     #: Plain data (what ``marshal`` stores) handed back to the next run's ``reads`` and
     #: ``check``: whatever finer reuse the family wants.
     state: Any = None
