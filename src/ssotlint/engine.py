@@ -487,13 +487,13 @@ def _outcome(
         maps = line_maps(changed, lambda rel, facts: family.reads(index, rel, facts, last.state))
         moved = renumbered(last.plain, last.comments, maps) if maps is not None else None
     if last is not None and moved is not None:
-        log.info("what the %s rules read changed only by its lines: their findings are reused", family.name)
+        log.info("%s rules: what they read changed at most by its lines, their findings are reused", family.name)
         plain: list[tuple[Any, ...]] | None = moved[0]
         outcome = Outcome(decode_diagnostics(moved[0]), moved[1], last.allow, last.state)
         if last.digests == table.digests:
             return outcome, True
     else:
-        log.debug("the %s rules run: %s", family.name, "no earlier findings" if last is None else "what they read changed")
+        log.debug("%s rules: they run (%s)", family.name, "no earlier findings" if last is None else "what they read changed")
         changes = None if changed is None else [Changed(*c) for c in changed]
         outcome = family.check(index, rules, last.state if last is not None else None, changes)
         plain = encode_diagnostics(outcome.findings)
