@@ -384,8 +384,9 @@ def index_project(
     """Facts and the project index, before any rule runs: (index, report scope, files parsed).
 
     ``families``: the optional facts to extract; default: what the selected rules read.
-    ``pending``: when given, writing the facts cache is appended to it instead of done here
-    (the caller does it while other work runs).
+    ``pending``: when given, writing the facts cache is appended to it instead of done here,
+    and so is writing the import edges resolved meanwhile (the caller does both once the
+    rules ran).
     """
     try:
         scope = resolve_scope(config, options.paths) if options.paths else None
