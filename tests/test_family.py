@@ -101,3 +101,44 @@ def test_its_settings_and_selection_are_part_of_what_it_reads(family: PickleFami
     (root / "pyproject.toml").write_text('[tool.ssotlint]\nignore = ["SSOT902"]\n')
     assert _agrees(root) == ["SSOT991 app/a.py:1:1"]
     assert [changed for _, changed in family.runs] == [None, None, None]  # first run, then config: no earlier findings hold
+
+
+_EDITS = [
+    "\n",
+    "# a comment\n",
+    "import os\n",
+    "from app import constants\n",
+    "X_ADDED = 'tool_executing'\n",
+    "class AddedThing:\n    def run(self):\n        return 1\n\n",
+    'def emit():\n    return {"type": "tool_executing", "tool_name": "x", "timestamp": 1}\n\n',
+    'def emit_nested():\n    return {"type": "tool_completed", "payload": {"results": 1}}\n\n',
+    'def read(event):\n    if event["type"] == "agent_started":\n        return event["user_id"]\n\n',
+    "import app.producers  # ssotlint: ignore[SSOT201]\n",
+]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_edits_every_family_reads_agree_with_a_fresh_run(seed: int, tmp_path: Path) -> None:
+    """Edits that some families read and others do not (each run reuses some families'
+    findings and computes the others'), on a project with event findings, unused
+    suppressions and cycles coming and going: each cached run equals a fresh one."""
+    import random
+    import shutil
+
+    from tests.conftest import FIXTURES
+    from tests.test_shift import _agrees
+
+    rng = random.Random(seed)
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "events-basic", root)
+    files = sorted(root.rglob("*.py"))
+    check(root, use_cache=True)
+    for _ in range(5):
+        edited = rng.sample(files, 2)
+        for path in edited:
+            lines = path.read_text().splitlines(keepends=True)
+            at = rng.choice([i for i, line in enumerate([*lines, ""]) if not line.startswith((" ", "\t", ")", "]", "}"))])
+            lines.insert(at, rng.choice(_EDITS))
+            path.write_text("".join(lines))
+        _agrees(root, tuple(edited))
+    _agrees(root)
