@@ -487,10 +487,11 @@ def _outcome(
     if last is not None and changed is not None:
         maps = line_maps(changed, lambda rel, facts: family.reads(index, rel, facts, last.state))
         moved = renumbered(last.plain, last.comments, maps) if maps is not None else None
-    if last is not None and moved is not None:
+    findings = _decoded(moved[0]) if moved is not None else None
+    if last is not None and moved is not None and findings is not None:
         log.info("%s rules: what they read changed at most by its lines, their findings are reused", family.name)
         plain: list[tuple[Any, ...]] | None = moved[0]
-        outcome = Outcome(decode_diagnostics(moved[0]), moved[1], last.allow, last.state)
+        outcome = Outcome(findings, moved[1], last.allow, last.state)
         if last.digests == table.digests:
             return outcome, True
     else:
@@ -502,7 +503,14 @@ def _outcome(
         allow = None if outcome.used_allow is None else sorted(outcome.used_allow)
         saved = (settings, table.digests, plain, sorted(outcome.used_comments), allow, outcome.state)
         store.save_blob(family.name, saved)
-    return outcome, moved is not None
+    return outcome, findings is not None
+
+
+def _decoded(plain: list[tuple[Any, ...]]) -> list[Diagnostic] | None:
+    try:
+        return decode_diagnostics(plain)
+    except Exception:  # stored by another layout: compute afresh
+        return None
 
 
 class _Saved(NamedTuple):
