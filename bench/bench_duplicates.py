@@ -45,7 +45,7 @@ from ssotlint.engine import collect_facts
 from ssotlint.facts.classes import ClassCollector
 from ssotlint.facts.imports import ImportCollector
 from ssotlint.facts.parse import decode_source
-from ssotlint.facts.walker import Walker
+from ssotlint.facts.walker import SourceText, Walker
 from ssotlint.index.project import ProjectIndex
 from ssotlint.rules.duplicates import (
     CompatAlias,
@@ -162,9 +162,9 @@ def walk_costs(paths: list[Path]) -> tuple[int, float, float]:
     trees = []
     for path in paths[:: max(1, len(paths) // 2000)]:
         text = decode_source(path.read_bytes())
-        trees.append((text, ast.parse(text)))
-    _, _, imports_only = _timed(lambda: [Walker([ImportCollector(t)], t).run(tree) for t, tree in trees])
-    _, _, both = _timed(lambda: [Walker([ImportCollector(t), ClassCollector(t)], t).run(tree) for t, tree in trees])
+        trees.append((SourceText(text), ast.parse(text)))
+    _, _, imports_only = _timed(lambda: [Walker([ImportCollector(t)], t.text).run(tree) for t, tree in trees])
+    _, _, both = _timed(lambda: [Walker([ImportCollector(t), ClassCollector(t)], t.text).run(tree) for t, tree in trees])
     return len(trees), imports_only, both
 
 

@@ -162,9 +162,10 @@ def _manager(name: str, methods: tuple[str, ...]) -> str:
 FOUR = ("connect", "disconnect", "send", "broadcast")
 
 
-def test_grouping_by_name_and_interface(tmp_path: Path) -> None:
-    # Registry: same name, one method in common. Node: same name, nothing in common.
-    # Hub: the interface of a.one's Registry plus one method. Twins: one module's variants.
+def test_grouping_by_name_and_code(tmp_path: Path) -> None:
+    # Registry: same name, same code, one method in common. Node: same name and code, but
+    # no method in common. Hub: the interface of a.one's Registry plus one method, but one
+    # shared statement is no evidence under another name. Twins: one module's variants.
     index = index_of(
         tmp_path,
         {
@@ -183,44 +184,49 @@ def test_grouping_by_name_and_interface(tmp_path: Path) -> None:
     table = index.concepts
     groups = {c.name: (c.canonical.key, sorted(m.key for m in c.members), dict(c.joined_by)) for c in table.concepts}
     assert groups == {
-        "Hub interface": (
-            "a.three:Hub",
-            ["a.one:Registry", "a.same:Twin1", "a.same:Twin2", "a.three:Hub", "a.two:Registry"],
-            {
-                "a.one:Registry": SAME_NAME,
-                "a.same:Twin1": INTERFACE,
-                "a.same:Twin2": INTERFACE,
-                "a.three:Hub": "canonical",
-                "a.two:Registry": SAME_NAME,
-            },
-        )
+        "Registry": ("a.two:Registry", ["a.one:Registry", "a.two:Registry"], {"a.one:Registry": SAME_NAME, "a.two:Registry": "canonical"})
     }
 
 
-def test_subclasses_sharing_a_name_or_a_base_are_not_grouped(tmp_path: Path) -> None:
+def test_subclasses_of_one_base_are_grouped_by_their_code_not_their_base(tmp_path: Path) -> None:
+    # Every plugin subclasses the framework base; the behaviour lives in a private hook.
+    hook = (
+        "    def _generate(self, prompt, stop=None):\n        messages = self._convert(prompt)\n"
+        "        reply = self.client.create(messages, stop=stop)\n        return reply.text\n"
+    )
     index = index_of(
         tmp_path,
         {
             "a/__init__.py": "",
             "a/base.py": _manager("Base", FOUR),
-            "a/one.py": "from a.base import Base\n\n\n" + _manager("Impl", FOUR).replace("class Impl:", "class Impl(Base):"),
+            "a/one.py": "from a.base import Base\n\n\nclass Impl(Base):\n" + hook,
+            # a drifted copy: another default, an option, a method added
+            "a/three.py": "from a.base import Base\n\n\nclass Impl(Base):\n"
+            + hook.replace("stop=None", "stop=('\\n',)").replace("stop=stop)", "stop=stop, n=2)")
+            + "\n    def extra(self):\n        return 1\n",
+            # the same name and base, other code
+            "a/four.py": "from a.base import Base\n\n\nclass Impl(Base):\n    def _generate(self, prompt):\n        return prompt\n",
             "a/two.py": "from a.base import Base\n\n\n" + _manager("Other", FOUR).replace("class Other:", "class Other(Base):"),
-            "a/three.py": "from a.base import Base\n\n\n" + _manager("Impl", FOUR).replace("class Impl:", "class Impl(Base):"),
         },
     )
-    assert index.concepts.concepts == []
+    groups = {c.name: sorted(m.key for m in c.members) for c in index.concepts.concepts}
+    assert groups == {"Impl": ["a.one:Impl", "a.three:Impl"]}
 
 
-def test_thresholds_are_configurable(tmp_path: Path) -> None:
+def test_interface_overlap_joins_declared_concepts_only(tmp_path: Path) -> None:
     files = {
         "a/__init__.py": "",
         "a/one.py": _manager("One", FOUR[:2]),
         "a/two.py": _manager("Two", (*FOUR[:2], "x")),
     }
-    assert index_of(tmp_path / "default", files).concepts.concepts == []
-    tuned = index_of(tmp_path / "tuned", files, config="[tool.ssotlint.duplicates]\nmin-methods = 2\nmin-similarity = 0.6\n")
-    (concept,) = tuned.concepts.concepts
+    tuned = "[tool.ssotlint.duplicates]\nmin-methods = 2\nmin-similarity = 0.6\n"
+    declared = '[tool.ssotlint.concepts.one]\ncanonical = "a.one:One"\nmatch = ["One"]\n'
+    assert index_of(tmp_path / "discovered", files, config=tuned).concepts.concepts == []
+    (concept,) = index_of(tmp_path / "default", files, config=declared).concepts.concepts
+    assert [m.key for m in concept.members] == ["a.one:One"]
+    (concept,) = index_of(tmp_path / "tuned", files, config=tuned + declared).concepts.concepts
     assert sorted(m.key for m in concept.members) == ["a.one:One", "a.two:Two"]
+    assert concept.joined_by["a.two:Two"] == "interface overlap"
 
 
 def test_canonical_choice_importers_then_marker_then_path(tmp_path: Path) -> None:

@@ -74,7 +74,18 @@ class AllowEntry:
     line: int | None
 
 
-DEFAULT_TEST_PATHS: tuple[str, ...] = ("tests/", "test/", "test_*.py", "*_test.py", "conftest.py")
+DEFAULT_TEST_PATHS: tuple[str, ...] = (
+    "tests/", "test/", "testing/", "test_*.py", "*_test.py", "tests.py", "conftest.py",
+)  # fmt: skip
+#: Code that is not part of the running product: examples, documentation, project
+#: templates, database migrations and settings modules. The duplicate rules leave it out
+#: (every example declares its own ``Base``; settings differ per environment on purpose).
+DEFAULT_NON_PRODUCTION_PATHS: tuple[str, ...] = (
+    "examples/", "example/", "docs/", "doc/", "docs_src/", "samples/", "cookbook/",
+    "*_template/", "project_template/", "app_template/", "{{*}}/",
+    "migrations/", "alembic/versions/",
+    "settings.py", "settings/", "*_settings.py", "settings_*.py",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -105,6 +116,7 @@ class Config:
     baseline: str = ".ssotlint-baseline.json"
     allow_imports: tuple[AllowEntry, ...] = ()
     test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
+    non_production_paths: tuple[str, ...] = DEFAULT_NON_PRODUCTION_PATHS
     concepts: tuple[ConceptConfig, ...] = ()
     min_methods: int = 4
     min_similarity: float = 0.7
@@ -312,6 +324,9 @@ SCHEMA: dict[str, Key] = {
     "cache-dir": Key(_is_str, "cache folder relative to the project root"),
     "baseline": Key(_is_project_path, "baseline file relative to the project root (default .ssotlint-baseline.json)"),
     "test-paths": Key(_is_str_list, "gitignore-style patterns of test files (default: tests/, test_*.py, ...)"),
+    "non-production-paths": Key(
+        _is_str_list, "gitignore-style patterns of examples, docs, templates, migrations and settings (default: examples/, ...)"
+    ),
     "event-spec": Key(_is_str, "event spec (ssotlint YAML, JSON Schema or AsyncAPI), relative to the root"),
     "max-file-size": Key(_is_byte_count, "largest source file or event spec read, in bytes (default 1048576: 1 MiB)"),
 }
@@ -508,7 +523,7 @@ def _from_toml(root: Path, file: Path, data: dict[str, Any], text: str) -> Confi
             problem(prefix, key, "unknown key" + _suggest(key, [*SCHEMA, *TABLES, *NAMED_TABLES]))
 
     # Globs that pathspec cannot compile are wrong types too.
-    for key in ("exclude", "extend-exclude", "test-paths", "per-file-ignores"):
+    for key in ("exclude", "extend-exclude", "test-paths", "non-production-paths", "per-file-ignores"):
         for pattern in values.get(key, ()):
             if not _valid_gitignore_pattern(pattern):
                 problem(prefix, key, f"invalid pattern {pattern!r}")
@@ -554,6 +569,7 @@ def _from_toml(root: Path, file: Path, data: dict[str, Any], text: str) -> Confi
         baseline=values.get("baseline", ".ssotlint-baseline.json"),
         allow_imports=tuple(allow),
         test_paths=tuple(values.get("test-paths", DEFAULT_TEST_PATHS)),
+        non_production_paths=tuple(values.get("non-production-paths", DEFAULT_NON_PRODUCTION_PATHS)),
         concepts=tuple(concepts),
         min_methods=duplicates.get("min-methods", 4),
         min_similarity=float(duplicates.get("min-similarity", 0.7)),

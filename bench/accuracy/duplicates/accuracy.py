@@ -15,9 +15,10 @@
   factory it was compared with; a finding whose pair changed needs a new verdict.
 - **Recall**: the projects' own deprecation markers name duplicate -> canonical pairs:
   ``@deprecated(..., alternative_import="pkg.mod.Class")`` and ``alternative="Class"`` on a
-  class, and ``warnings.warn("... use X instead ...", SomeDeprecationWarning)`` in a
-  class body or its ``__init__``/``__new__``. A pair counts when its target class exists in
-  the project; it is found when a SSOT101 (duplicate) or SSOT102 (alias, subclass) finding
+  class, ``warnings.warn("... use X instead ...", SomeDeprecationWarning)`` in a
+  class body or its ``__init__``/``__new__``, and in a module body naming a class of the
+  same name. A pair counts when its target class exists in the project (a target that is
+  itself marked is followed to the end of the chain); it is found when a SSOT101 (duplicate) or SSOT102 (alias, subclass) finding
   names the deprecated class, and the canonical choice is right when that finding's
   canonical class is the maintainers' target.
 
@@ -213,7 +214,8 @@ def _markers(cls: ast.ClassDef) -> list[tuple[str, str]]:
                     out += [("alternative_import", _strings(kw.value))]
                 elif kw.arg == "alternative":
                     text = _strings(kw.value).strip("`' ")
-                    out += [("alternative", t) for t in re.findall(r"[A-Za-z_][\w.]*", text)[:1] if t.rpartition(".")[2][:1].isupper()]
+                    named = _targets_in(text) or re.findall(r"[A-Za-z_][\w.]*", text)[:1]
+                    out += [("alternative", t) for t in named[:1] if t.rpartition(".")[2][:1].isupper()]
             for arg in d.args:
                 out += [("deprecated()", t) for t in _targets_in(_strings(arg))]
     scopes: list[ast.AST] = [cls]
@@ -222,6 +224,11 @@ def _markers(cls: ast.ClassDef) -> list[tuple[str, str]]:
         body = scope.body if isinstance(scope, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) else []
         for stmt in body:
             for node in ast.walk(stmt) if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else ():
+                # Always raised (a statement of its own), or naming the class: a warning
+                # under an `if` is about an argument.
+                always = isinstance(stmt, ast.Expr) and stmt.value is node
+                if not always and isinstance(node, ast.Call) and node.args and cls.name not in _strings(node.args[0]):
+                    continue
                 if isinstance(node, ast.Call) and _last(node.func) == "warn" and node.args:
                     category = [node.args[1]] if len(node.args) > 1 else [k.value for k in node.keywords if k.arg == "category"]
                     if category and "Deprecat" in _last(category[0]):
@@ -240,13 +247,23 @@ def recall_set(root: Path, src: list[str]) -> list[tuple[str, str, str]]:
         except (SyntaxError, ValueError):
             continue
         module = _module_name(path, roots)
+        moved = [
+            t
+            for n in tree.body
+            if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call) and _last(n.value.func) == "warn"
+            and len(n.value.args) > 1 and "Deprecat" in _last(n.value.args[1])
+            for t in _targets_in(_strings(n.value.args[0]))
+        ]  # fmt: skip
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef):
+                marked += [(f"{module}:{node.name}", t, "module warnings.warn") for t in moved if t.rpartition(".")[2] == node.name]
         for node in tree.body:
             if isinstance(node, ast.ClassDef):
                 key = f"{module}:{node.name}"
                 classes.setdefault(node.name, []).append(key)
                 for how, target in _markers(node):
                     marked.append((key, target, how))
-    out = []
+    resolved: dict[str, str] = {}
     for key, target, how in marked:
         prefix, _, name = target.rpartition(".")
         candidates = [k for k in classes.get(name, ()) if k != key and (not prefix or k.partition(":")[0] == prefix or k.startswith(prefix + "."))]
@@ -254,9 +271,17 @@ def recall_set(root: Path, src: list[str]) -> list[tuple[str, str, str]]:
             own = key.partition(":")[0].split(".")[0]
             candidates = [k for k in candidates if k.split(".")[0] == own] or candidates
         if len(candidates) == 1:
-            out.append((key, candidates[0], how))
+            resolved.setdefault(key, candidates[0])
         elif candidates:  # the target's package re-exports one of several: the shortest module path
-            out.append((key, min(candidates, key=lambda k: (k.count("."), k)), how))
+            resolved.setdefault(key, min(candidates, key=lambda k: (k.count("."), k)))
+    # A target the maintainers deprecated in turn: their final word is the end of the chain.
+    out = []
+    for key, target in resolved.items():
+        seen = {key}
+        while target in resolved and target not in seen:
+            seen.add(target)
+            target = resolved[target]
+        out.append((key, target, next(h for k, _, h in marked if k == key)))
     return sorted(set(out))
 
 

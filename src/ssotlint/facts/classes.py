@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
+import zlib
 from typing import Any
 
 from ssotlint.facts.model import (
@@ -27,6 +28,23 @@ _MARKER_COMMENT = re.compile(r"#[^\n]*(?:\bSSOT\b|[Ss]ingle [Ss]ource [Oo]f [Tt]
 _MARKER_TEXT = re.compile(r"\bSSOT\b|single source of truth", re.IGNORECASE)
 _CONSTANT_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z][A-Z0-9]+$")
 _ALIAS_ANNOTATIONS = {"type", "Type", "TypeAlias"}
+#: "use X instead", "in favour of X", "replaced by X", "moved to X": the replacement a
+#: deprecation message names (a dotted name, possibly in backquotes or quotes).
+_REPLACEMENT = re.compile(
+    r"(?:\b[Uu]se|[Ss]witch to|[Mm]igrate to|[Rr]eplaced (?:by|with)|[Mm]oved to|in favou?r of|[Ss]uperseded by)"
+    r"\s+(?:the\s+)?[`'\"]*:?(?:class:|py:class:)?[`'\"~]*([A-Za-z_][\w.]*[A-Za-z0-9_])"
+)
+_DEPRECATED_DOC = re.compile(r"^\s*(?:\.\.\s*deprecated::|[Dd]eprecated\b|DEPRECATED\b)|[Tt]his class is deprecated", re.MULTILINE)
+_HOOK_DECORATORS = re.compile(r"(?:^|_)validator$|^pre_init$|^post_init$|^field_serializer$|^model_serializer$|^computed_field$")
+_INIT_METHODS = frozenset({"__init__", "__new__", "__init_subclass__", "__post_init__"})
+#: Statements too small to say anything about what a class does.
+_SKIPPED_STATEMENTS = (ast.Pass, ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal)
+#: Statements hashed by their header only (their bodies are hashed statement by statement).
+_HEADERS: dict[type, tuple[str, ...]] = {
+    ast.If: ("test",), ast.While: ("test",), ast.For: ("target", "iter"), ast.AsyncFor: ("target", "iter"),
+    ast.With: ("items",), ast.AsyncWith: ("items",), ast.Try: (), ast.Match: ("subject",),
+}  # fmt: skip
+_MAX_SHAPE = 512
 
 
 def dotted(node: ast.expr | None) -> str:
@@ -120,10 +138,11 @@ _ABSTRACT_DECORATORS = frozenset({"abstractmethod", "abstractproperty", "abstrac
 def _method(node: ast.FunctionDef | ast.AsyncFunctionDef) -> MethodFact:
     args = node.args
     params = [a.arg for a in args.posonlyargs] + [a.arg for a in args.args] if args.posonlyargs else [a.arg for a in args.args]
-    abstract = False
+    abstract = hook = False
     if node.decorator_list:
         decorators = {dotted(d.func if isinstance(d, ast.Call) else d).rpartition(".")[2] for d in node.decorator_list}
         abstract = not decorators.isdisjoint(_ABSTRACT_DECORATORS)
+        hook = any(_HOOK_DECORATORS.search(d) for d in decorators)
         if "staticmethod" in decorators:
             params.insert(0, "")  # no self/cls to drop
     return MethodFact(
@@ -133,7 +152,141 @@ def _method(node: ast.FunctionDef | ast.AsyncFunctionDef) -> MethodFact:
         is_async=isinstance(node, ast.AsyncFunctionDef),
         abstract=abstract,
         body=body_kind(node.body),
+        hook=hook,
     )
+
+
+def _text(node: ast.expr) -> str:
+    """The literal text of a string, an f-string (placeholders as spaces) or a ``+`` of them."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(_text(v) if not isinstance(v, ast.FormattedValue) else " " for v in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _text(node.left) + _text(node.right)
+    return ""
+
+
+def replacement_in(text: str) -> str:
+    """The class a deprecation message says to use instead ("" when it names none)."""
+    for m in _REPLACEMENT.finditer(text):
+        name = m.group(1)
+        if name.rpartition(".")[2][:1].isupper():
+            return name
+    return ""
+
+
+def deprecation_warning(call: ast.expr) -> str | None:
+    """``warnings.warn(message, SomeDeprecationWarning)``: the replacement the message names
+    ("" for none); None for any other expression."""
+    if not isinstance(call, ast.Call) or dotted(call.func).rpartition(".")[2] != "warn" or not call.args:
+        return None
+    category = call.args[1] if len(call.args) > 1 else next((k.value for k in call.keywords if k.arg == "category"), None)
+    if category is None or "Deprecat" not in dotted(category).rpartition(".")[2]:
+        return None
+    return replacement_in(_text(call.args[0]))
+
+
+def _deprecated(node: ast.ClassDef, doc: str) -> str | None:
+    """What the class's own deprecation markers name as its replacement; None when unmarked."""
+    found: str | None = None
+    for d in node.decorator_list:
+        call = d if isinstance(d, ast.Call) else None
+        if dotted(call.func if call is not None else d).rpartition(".")[2] != "deprecated":
+            continue
+        found = found or ""
+        if call is None:
+            continue
+        for kw in call.keywords:
+            if kw.arg == "alternative_import":
+                found = found or _text(kw.value).strip()
+            elif kw.arg == "alternative":
+                text = _text(kw.value)
+                first = re.search(r"[A-Za-z_][\w.]*", text.strip("`'\" :~"))
+                found = found or replacement_in(text) or (first.group(0) if first and first.group(0).rpartition(".")[2][:1].isupper() else "")
+        for arg in call.args:
+            found = found or replacement_in(_text(arg))
+    # A warning the class always raises (a statement of its body or of its constructor), or
+    # one that names the class: a warning under an `if` is about an argument.
+    for stmt in node.body:
+        scopes = [stmt] if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else []
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in _INIT_METHODS:
+            scopes = list(stmt.body)
+        for scope in scopes:
+            direct = scope.value if isinstance(scope, ast.Expr) else None
+            for sub in ast.walk(scope):
+                if isinstance(sub, ast.Call):
+                    named = deprecation_warning(sub)
+                    if named is not None and (sub is direct or re.search(rf"\b{re.escape(node.name)}\b", _text(sub.args[0]))):
+                        found = found or named or ""
+    if doc and _DEPRECATED_DOC.search(doc):
+        found = found or replacement_in(doc) or ""
+    return found
+
+
+def _hash(text: str) -> int:
+    return zlib.crc32(text.encode("utf-8", "surrogatepass"))
+
+
+def _norm(node: ast.AST) -> str:
+    """A statement's text for hashing: its structure, names and attributes, with literals
+    reduced to their type and keyword arguments left out, so that a copy whose defaults,
+    messages or options drifted still hashes the same."""
+    if isinstance(node, ast.Constant):
+        return type(node.value).__name__
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return _norm(node.value) + "." + node.attr
+    if isinstance(node, ast.Call):
+        return _norm(node.func) + "(" + ",".join(_norm(a) for a in node.args) + ")"
+    parts = [type(node).__name__]
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            if not isinstance(value, (ast.expr_context, ast.Load, ast.Store, ast.Del)):
+                parts.append(_norm(value))
+        elif isinstance(value, list):
+            parts.append("[" + ",".join(_norm(v) if isinstance(v, ast.AST) else repr(v) for v in value) + "]")
+        elif value is not None and name not in ("type_comment", "kind"):
+            parts.append(repr(value))
+    return "(" + " ".join(parts) + ")"
+
+
+def _shape(node: ast.ClassDef) -> tuple[int, ...]:
+    """Hashes of the class body's statements: every statement of every method (compound
+    statements by their header), and the class-level assignments. Docstrings, ``pass``,
+    ``...`` and imports are left out; a statement is hashed with its names (see
+    :func:`_norm`), so a copy keeps most hashes and an added method changes a few."""
+    out: set[int] = set()
+    todo: list[ast.stmt] = []
+    for stmt in node.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            todo += stmt.body
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            todo.append(stmt)
+    while todo and len(out) < _MAX_SHAPE:
+        stmt = todo.pop()
+        if isinstance(stmt, _SKIPPED_STATEMENTS) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
+            continue
+        header = _HEADERS.get(type(stmt))
+        if header is not None:
+            out.add(_hash(type(stmt).__name__ + "".join(_norm(v) for f in header for v in _as_list(getattr(stmt, f)))))
+            for field in ("body", "orelse", "finalbody"):
+                todo += getattr(stmt, field, None) or []
+            for handler in getattr(stmt, "handlers", None) or []:
+                todo += handler.body
+            for case in getattr(stmt, "cases", None) or []:
+                todo += case.body
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            todo += stmt.body
+        else:
+            out.add(_hash(_norm(stmt)))
+    return tuple(sorted(out))
+
+
+def _as_list(value: Any) -> list[ast.AST]:
+    return value if isinstance(value, list) else [value]
 
 
 class _Function:
@@ -165,7 +318,7 @@ def _constructed(value: ast.expr | None) -> str:
 
 class ClassCollector(Collector):
     # Everything enter_stmt looks at; other statements never reach it.
-    stmt_types = (ast.ClassDef, ast.Return, ast.Assign, ast.AnnAssign, ast.AugAssign)
+    stmt_types = (ast.ClassDef, ast.Return, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr)
 
     def __init__(self, source: SourceText) -> None:
         self.source = source
@@ -176,6 +329,7 @@ class ClassCollector(Collector):
         self.functions: dict[int, _Function] = {}  # id(function node) -> what it returns
         self.bound: dict[tuple[int, str], set[str]] = {}  # (id(function node), name) -> constructed callees
         self.dunder_all: list[str] | None = None
+        self.deprecated_module: str | None = None
 
     @staticmethod
     def _marker_lines(text: str) -> list[int]:
@@ -186,6 +340,10 @@ class ClassCollector(Collector):
     # --- statements -------------------------------------------------------------------
     def enter_stmt(self, node: ast.stmt, ctx: Context) -> None:
         kind = type(node)
+        if kind is ast.Expr:
+            if not ctx.func_depth and ctx.at_module_level and self.deprecated_module is None:
+                self.deprecated_module = deprecation_warning(node.value)  # type: ignore[attr-defined]
+            return
         if ctx.func_depth:
             # Inside a function: only what factories need. ``ctx.scope_node`` is the
             # innermost function, so no per-function bookkeeping is needed on the way in.
@@ -261,6 +419,13 @@ class ClassCollector(Collector):
                 self.dunder_all.extend(_string_list(node.value) or [])
             self._bind_other(node.target.id)
 
+    def _comment(self, node: ast.stmt) -> str:
+        """The comment after a one-line statement: two copies of a constant keep it."""
+        if node.end_lineno != node.lineno or node.end_col_offset is None or node.lineno > len(self.source.lines):
+            return ""
+        rest = self.source.lines[node.lineno - 1].encode("utf-8")[node.end_col_offset :].decode("utf-8", "replace").strip()
+        return " ".join(rest[1:].split()) if rest.startswith("#") else ""
+
     def _bind_other(self, name: str) -> None:
         if name in self.constants or _CONSTANT_NAME.match(name):
             self.constants[name] = None
@@ -276,14 +441,14 @@ class ClassCollector(Collector):
             if literal is None or name in self.constants:
                 self.constants[name] = None
             else:
-                self.constants[name] = ConstantFact(name, literal, line, column)
+                self.constants[name] = ConstantFact(name, literal, line, column, self._comment(node))
                 return
-        if isinstance(value, (ast.Name, ast.Attribute)):
+        if isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)):
             if annotation is not None and dotted(annotation).rpartition(".")[2] not in _ALIAS_ANNOTATIONS:
                 return
             target = dotted(value)
             if target and target != name:
-                self.aliases.append(AliasFact(name, target, line, column))
+                self.aliases.append(AliasFact(name, target, line, column, isinstance(value, ast.Subscript)))
 
     def _class(self, node: ast.ClassDef, ctx: Context) -> None:
         methods: list[MethodFact] = []
@@ -316,6 +481,9 @@ class ClassCollector(Collector):
         end = node.end_lineno or node.lineno
         marker = bool(doc and _MARKER_TEXT.search(doc)) or any(first - 1 <= ln <= end for ln in self.marker_lines)
         keywords = tuple(f"{k.arg}={dotted(k.value) or '?'}" for k in node.keywords if k.arg)
+        text = self.source.lines[node.lineno - 1] if node.lineno <= len(self.source.lines) else ""
+        found = re.search(r"\bclass\s+" + re.escape(node.name) + r"\b", text)
+        name_column = self.source.column(node.lineno, len(text[: found.end() - len(node.name)].encode("utf-8"))) if found else 0
         self.classes.append(
             ClassFact(
                 name=node.name,
@@ -332,6 +500,12 @@ class ClassCollector(Collector):
                 marker=marker,
                 body=kind,
                 typing_only=ctx.typing_only,
+                shape=_shape(node),
+                deprecated=_deprecated(node, doc),
+                name_column=name_column,
+                subscripted_bases=tuple(
+                    i for i, b in enumerate(b for b in node.bases if dotted(b.func if isinstance(b, ast.Call) else b)) if isinstance(b, ast.Subscript)
+                ),
             )
         )
         if ctx.at_module_level:
@@ -344,6 +518,7 @@ class ClassCollector(Collector):
             "constants": tuple(sorted((c for c in self.constants.values() if c is not None), key=lambda c: c.line)),
             "factories": self._factories(),
             "dunder_all": tuple(self.dunder_all) if self.dunder_all is not None else None,
+            "deprecated_module": self.deprecated_module,
         }
 
 

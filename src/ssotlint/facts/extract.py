@@ -20,8 +20,9 @@ _SUPPRESSION = re.compile(
 
 #: Bumped when the shape or meaning of facts changes, so old caches are not used (9: files
 #: of newer syntax over 512 KiB are a syntax error, no longer parsed again; 10: event facts
-#: of emitter signatures, nested discriminators and any envelope).
-FACTS_SCHEMA = 10
+#: of emitter signatures, nested discriminators and any envelope; 11: class shapes,
+#: deprecation markers, name columns, constant comments).
+FACTS_SCHEMA = 11
 
 
 #: Optional collector families. Imports (and suppressions) are always extracted; classes and

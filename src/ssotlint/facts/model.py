@@ -76,6 +76,7 @@ class MethodFact(NamedTuple):
     is_async: bool
     abstract: bool  # decorated with @abstractmethod
     body: str  # BODY_TRIVIAL / BODY_DELEGATES / BODY_REAL
+    hook: bool = False  # registered with a framework by a decorator (pydantic's @model_validator...)
 
 
 # What a function body does, as far as duplicate detection cares.
@@ -101,6 +102,16 @@ class ClassFact(NamedTuple):
     marker: bool  # "SSOT" / "single source of truth" in its docstring or comments
     body: str  # BODY_TRIVIAL (docstring/pass only), BODY_DELEGATES (every method forwards), BODY_REAL
     typing_only: bool
+    #: What the class body does: sorted hashes of its normalised statements (methods,
+    #: private ones included, and class-level assignments; docstrings, ``pass`` and
+    #: ``...`` left out). Two classes sharing most of them share code.
+    shape: tuple[int, ...] = ()
+    #: The code's own word that the class is superseded (``@deprecated(...)``, a
+    #: ``DeprecationWarning`` raised by the class, "Deprecated: use X" in its docstring):
+    #: None when it is not; otherwise the replacement as written ("" when none is named).
+    deprecated: str | None = None
+    name_column: int = 0  # 1-based column of the class name (0: not known)
+    subscripted_bases: tuple[int, ...] = ()  # positions among the non-empty ``bases`` written ``Base[str, bytes]``
 
 
 class AliasFact(NamedTuple):
@@ -110,6 +121,7 @@ class AliasFact(NamedTuple):
     target: str  # dotted, as written
     line: int
     column: int
+    subscripted: bool = False  # ``ByteStore = BaseStore[str, bytes]``: a specialised generic
 
 
 class EventRef(NamedTuple):
@@ -138,6 +150,7 @@ class ConstantFact(NamedTuple):
     value: str  # repr() of the literal
     line: int
     column: int
+    comment: str = ""  # the comment ending the line, whitespace-normalised ("" for none)
 
 
 class FactoryFact(NamedTuple):
@@ -206,3 +219,6 @@ class FileFacts(NamedTuple):
     event_producers: tuple[EventProducer, ...] = ()
     event_consumers: tuple[EventConsumer, ...] = ()
     string_constants: tuple[StringConstant, ...] = ()
+    #: ``warnings.warn(..., DeprecationWarning)`` in the module body: the replacement as
+    #: written ("" when none is named); None when the module is not deprecated.
+    deprecated_module: str | None = None

@@ -37,6 +37,7 @@ EXCEPTION = "exception"
 TEST_DOUBLE = "test-double"
 VALIDATOR = "validator"
 MIXIN = "mixin"
+NON_PRODUCTION = "non-production"
 
 _TYPING = ("typing", "typing_extensions")
 _PROTOCOLS = tuple(f"{t}.Protocol" for t in _TYPING)
@@ -106,6 +107,7 @@ class ClassInfo:
     fact: ClassFact
     in_tests: bool
     key: str  # "module:Qual.Name"
+    non_production: bool = False  # in an example, doc, template, migration or settings path
 
     @property
     def name(self) -> str:
@@ -176,11 +178,13 @@ class _ClassesByKey(dict[str, "ClassInfo"]):
         files: Mapping[str, FileFacts],
         test_spec: pathspec.GitIgnoreSpec,
         overrides: Mapping[str, ClassInfo],
+        other_spec: pathspec.GitIgnoreSpec,
     ) -> None:
         super().__init__()
         self._modules = modules
         self._files = files
         self._test_spec = test_spec
+        self._other_spec = other_spec
         self._overrides = overrides
         self._read: set[str] = set()
 
@@ -195,8 +199,10 @@ class _ClassesByKey(dict[str, "ClassInfo"]):
             facts = self._files.get(info.rel) if info is not None else None
             if info is not None and facts is not None and facts.classes:
                 in_tests = bool(self._test_spec.match_file(info.rel))
+                other = bool(self._other_spec.match_file(info.rel))
                 for fact in facts.classes:
-                    self.setdefault(f"{module}:{fact.qualname}", ClassInfo(module, info.rel, fact, in_tests, f"{module}:{fact.qualname}"))
+                    key = f"{module}:{fact.qualname}"
+                    self.setdefault(key, ClassInfo(module, info.rel, fact, in_tests, key, other))
         return super().get(key, default)
 
 
@@ -237,16 +243,21 @@ class SymbolTable:
         self._tainted_keys: set[Hop] = set()
         self._tainted_classes: set[str] = set()  # any derived view of the class (bases, role...)
         test_spec = pathspec.GitIgnoreSpec.from_lines(config.test_paths)
-        self.classes: dict[str, ClassInfo] = _ClassesByKey(modules, files, test_spec, overrides if overrides is not None else {}) if lazy else {}
+        other_spec = pathspec.GitIgnoreSpec.from_lines(config.non_production_paths)
+        self.classes: dict[str, ClassInfo] = (
+            _ClassesByKey(modules, files, test_spec, overrides if overrides is not None else {}, other_spec) if lazy else {}
+        )
         for rel, facts in () if lazy else files.items():
             info = modules.by_rel.get(rel)
             if info is None or not facts.classes:
                 continue
             in_tests = test_spec.match_file(rel)
+            other = other_spec.match_file(rel)
             for fact in facts.classes:
-                c = ClassInfo(info.name, rel, fact, in_tests, f"{info.name}:{fact.qualname}")
+                c = ClassInfo(info.name, rel, fact, in_tests, f"{info.name}:{fact.qualname}", other)
                 self.classes.setdefault(c.key, c)
         self._test_spec = test_spec
+        self._other_spec = other_spec
         self._sites: dict[Hop, list[ImportSite]] = {}
         self._direct: dict[Hop, list[ImportSite]] = {}
         self._pairs: dict[Hop, list[tuple[int, str, str, ImportFact]]] = {}
@@ -263,6 +274,11 @@ class SymbolTable:
 
     def in_tests(self, rel: str) -> bool:
         return bool(self._test_spec.match_file(rel))
+
+    def non_production(self, rel: str) -> bool:
+        """``rel`` is test code, or an example, doc, template, migration or settings module:
+        code the duplicate rules leave out."""
+        return bool(self._test_spec.match_file(rel) or self._other_spec.match_file(rel))
 
     # --- namespaces ----------------------------------------------------------------------
     def absolute_import(self, importer: ModuleInfo, fact: ImportFact) -> str | None:
@@ -498,6 +514,8 @@ class SymbolTable:
                 return Role(TEST_DOUBLE, f"subclasses {mock}")
         if c.in_tests:
             return Role(TEST_DOUBLE, "defined in a test path")
+        if c.non_production:
+            return Role(NON_PRODUCTION, "defined in an example, doc, template, migration or settings path")
         if _DOUBLE_NAME.search(fact.name):
             return Role(TEST_DOUBLE, "named like a test double")
         if inherited:  # `direct` is part of it
@@ -510,9 +528,15 @@ class SymbolTable:
             return Role(MIXIN, "a mixin, only meant to be combined with other classes")
         if _VALIDATOR_NAME.search(fact.name):
             return Role(VALIDATOR, "named like a validator or checker")
+        # A validator inspects another object: each of its methods takes one. Methods a
+        # framework calls on the instance itself (pydantic's `@model_validator`) are not that.
         public = [m for m in fact.methods if not m.name.startswith("_")]
-        if public and all(_VALIDATOR_METHOD.match(m.name) for m in public):
-            return Role(VALIDATOR, "only has validate/check/is_ methods")
+        if (
+            public
+            and all(_VALIDATOR_METHOD.match(m.name) and m.params and not m.hook for m in public)
+            and not any(m.hook for m in fact.methods)
+        ):
+            return Role(VALIDATOR, "only has validate/check/is_ methods that inspect an argument")
         return Role(IMPLEMENTATION, "a concrete class")
 
     @staticmethod

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import fnmatch
+from collections import Counter
 import functools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ssotlint.diagnostics import Diagnostic, Related, Severity, Span
 from ssotlint.facts.model import BODY_REAL, FactoryFact, FileFacts
-from ssotlint.index.concepts import ConceptGroup
+from ssotlint.index.concepts import DEPRECATED, INTERFACE, NAME_PATTERN, SAME_CODE, SAME_NAME, ConceptGroup
 from ssotlint.index.imports import Resolver
 from ssotlint.index.project import ProjectIndex
-from ssotlint.index.symbols import ClassInfo, ImportSite, SymbolTable, build_namespace
+from ssotlint.index.symbols import ClassInfo, ImportSite, Role, SymbolTable, build_namespace
 from ssotlint.rules.base import Case, Changed, Outcome, Rule, RuleFamily
 
 #: Import sites listed as related locations of one finding; ``data`` always has the count.
@@ -73,11 +74,52 @@ def _literal_kind(value: str) -> str:
     return "number"
 
 
+def _is_prose(value: str) -> bool:
+    """A message, banner, prompt or template: text meant to differ, never one setting."""
+    if _literal_kind(value) != "str":
+        return False
+    text = value[1:-1]
+    return "\\n" in text or len(text.split()) >= 4 or len(text) > 80
+
+
+def _copied_modules(index: ProjectIndex) -> dict[str, set[str]]:
+    """Module -> the modules holding another member of one of its classes' concepts."""
+    out: dict[str, set[str]] = {}
+    for concept in index.concepts.concepts:
+        modules = {m.module for m in concept.members}
+        for m in modules:
+            out.setdefault(m, set()).update(modules - {m})
+    return out
+
+
+def _one_concept(
+    symbols: SymbolTable, copies: dict[str, set[str]], name: str, entries: list[tuple[str, str, int, int, str, str]]
+) -> bool:
+    """Evidence that the definitions are one setting, not one name used for several:
+    a definition other modules import while another module of its package binds another
+    value, two
+    definitions with different values in modules that copy each other's classes, or two
+    definitions with different values under the same comment (a copy that drifted)."""
+    for e in entries:
+        others = [o for o in entries if o[4] != e[4]]
+        if not others:
+            continue
+        # Imported by other modules while a module of the same package binds another value.
+        package = e[1].rpartition(".")[0]
+        if any(o[1].rpartition(".")[0] == package for o in others) and symbols.importing_modules(e[1], name):
+            return True
+        if any(o[1] in copies.get(e[1], ()) for o in others):
+            return True
+        if e[5] and any(o[5] == e[5] for o in others):
+            return True
+    return False
+
+
 def _short(value: str, limit: int = 40) -> str:
     return value if len(value) <= limit else value[: limit - 3] + "..."
 
 
-def _modules_text(entries: list[tuple[str, str, int, int, str]], limit: int = 3) -> str:
+def _modules_text(entries: list[tuple[str, str, int, int, str, str]], limit: int = 3) -> str:
     names = [e[1] for e in entries]
     if len(names) <= limit:
         return ", ".join(names)
@@ -115,28 +157,47 @@ class _Focus:
 
 
 def _class_related(c: ClassInfo, message: str) -> Related:
-    return Related(c.path, c.fact.line, message, c.fact.column)
+    return Related(c.path, c.fact.line, message, c.fact.name_column or c.fact.column)
+
+
+def _name_span(c: ClassInfo) -> Span:
+    """The class name in ``class Name``: where an editor should put the cursor."""
+    column = c.fact.name_column
+    if not column:
+        return Span.point(c.fact.line, c.fact.column)
+    return Span(c.fact.line, column, c.fact.line, column + len(c.name))
+
+
+def _why(concept: ConceptGroup, dup: ClassInfo) -> str:
+    """The evidence that joined ``dup`` to its concept, in words."""
+    how = concept.joined_by.get(dup.key, "")
+    if how == DEPRECATED or (concept.deprecated.get(dup.key) and how != NAME_PATTERN):
+        return "marked deprecated"
+    if how in (SAME_NAME, SAME_CODE):
+        share = concept.body_similarity(dup)
+        return f"{round(100 * share)}% of its code in common" if share else "same name and methods"
+    if how == INTERFACE:
+        return f"{round(100 * concept.similarity(dup))}% of its interface in common"
+    return "matches the concept's name pattern"
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _roles_data(symbols: SymbolTable, classes: Iterable[ClassInfo]) -> list[dict[str, object]]:
-    out: list[dict[str, object]] = []
-    for c in classes:
-        role = symbols.role(c)
-        out.append({"class": c.key, "path": c.path, "line": c.fact.line, "role": role.role, "reason": role.reason})
-    return out
+def _roles_data(classes: Iterable[tuple[ClassInfo, Role]]) -> list[dict[str, object]]:
+    return [{"class": c.key, "path": c.path, "line": c.fact.line, "role": r.role, "reason": r.reason} for c, r in classes]
 
 
-def _not_counted(index: ProjectIndex, concept: ConceptGroup) -> list[ClassInfo]:
+def _not_counted(index: ProjectIndex, concept: ConceptGroup) -> list[tuple[ClassInfo, Role]]:
     if concept.declared is not None:
-        return [c for c, _ in concept.not_counted]
+        return concept.not_counted
     member_keys = {m.key for m in concept.members}
-    by_name = index.symbols.classes_by_name
+    symbols = index.symbols
+    by_name = symbols.classes_by_name
     names = sorted({m.name for m in concept.members})
-    return sorted((c for n in names for c in by_name.get(n, ()) if c.key not in member_keys), key=lambda c: c.key)
+    others = sorted((c for n in names for c in by_name.get(n, ()) if c.key not in member_keys), key=lambda c: c.key)
+    return [(c, symbols.role(c)) for c in others]
 
 
 def _is_thin(c: ClassInfo) -> bool:
@@ -155,36 +216,54 @@ class DuplicateImplementation(Rule):
 
     ## What it does
     Groups classes into *concepts* and reports every implementation of a concept other than
-    its canonical class. A concept is either declared in the configuration or discovered:
+    its canonical class. A concept is either declared in the configuration or discovered
+    from evidence of what the classes do, never from what they subclass (plugin code
+    subclasses one framework base everywhere):
 
-    - classes with the same name in two or more modules that subclass nothing but
-      `object`/`ABC`/`Generic` and, when both have public methods, share at least one method
-      name (same-named subclasses are a framework convention, like Django's `Command`, or a
-      parallel hierarchy, like a form field and a model field);
-    - classes in different modules, without a common base class, whose public interfaces
-      overlap strongly: at least `min-similarity` (70%) of the (method name, arity) pairs in
-      common, both with at least `min-methods` (4) public methods (siblings of one base
-      class are meant to share its interface).
+    - the code's own word: a class marked deprecated (`@deprecated(...)` of any origin,
+      with `alternative_import=` or `alternative=`; a `DeprecationWarning` its body or
+      constructor always raises, or one naming it; "Deprecated: use X instead" in its
+      docstring) that names a replacement class of the project is a duplicate of it;
+    - shared code: two classes in different modules whose bodies share most of their
+      statements (methods, private ones included, compared statement by statement with
+      literals and keyword arguments left out, so a copy whose defaults drifted or that
+      gained a method is still found): half of the larger body for classes with the same
+      name, 70% and at least six statements (or three, with half of the methods in common) otherwise.
+      A sync class and its async twin are not copies;
+    - same-named classes with stub bodies only, subclassing nothing, that share a method name.
 
     Only *implementations* count. A class is not an implementation when it is a
     `typing.Protocol`, an ABC with abstract methods only, an `Enum`/`IntEnum`/`StrEnum`/`Flag`
     (or a project subclass of one), a `TypedDict` or `NamedTuple`, an exception, a `*Mixin`, a test
     double (defined in a test path, subclassing `unittest.mock` classes, or named
-    `Mock*`/`Fake*`/`Stub*`/`Dummy*`/`Spy*`), or a validator/checker (named `*Validator`,
-    `*Checker`, ... or with only `validate`/`check`/`is_` methods). A subclass of the
-    canonical class that adds real behaviour is an extension, not a duplicate. A name
-    suffix alone never makes two classes one concept: `HeartbeatManager` and
-    `WebSocketManager` are different things.
+    `Mock*`/`Fake*`/`Stub*`/`Dummy*`/`Spy*`), non-production code (defined in a
+    `non-production-paths` path: examples, docs, project templates, migrations, settings),
+    or a validator/checker (named `*Validator`, `*Checker`, ... or whose methods are all
+    `validate`/`check`/`is_` methods inspecting an argument; a pydantic model's
+    `@model_validator` hooks do not make it one). A subclass of the canonical class that adds
+    real behaviour is an extension, not a duplicate, unless it is marked deprecated.
 
     The canonical class of a declared concept is the configured one. For a discovered
-    concept it is the implementation imported by the most modules, then the one marked
-    "SSOT" or "single source of truth" in its docstring or comments, then the first by path.
+    concept it is the replacement a deprecation marker names; never a deprecated class
+    (also through its module's `DeprecationWarning`) or a null object (`Null*`, `No*`,
+    `Empty*`, every method a stub); then the implementation imported by the most modules,
+    then the one marked "SSOT" or "single source of truth", then the first by path.
 
-    `data` holds `concept`, `canonical` and `duplicate` (`module:Class`), `similarity` (the
-    (method, arity) pairs the two classes have in common over the larger of the two
-    interfaces, 0 to 1), `import_sites` (first-party modules
-    importing the duplicate), `joined_by` and `not_counted`: the classes that matched the
-    concept by name but were left out, with their role and the reason.
+    A declared concept takes in the classes discovery groups with its canonical class,
+    the classes whose public interface overlaps it (`min-similarity` of (method name,
+    arity) pairs, `min-methods` each, no common base class), and the classes matching its
+    name patterns that share code or interface with it; never a base class of the
+    canonical class.
+
+    The finding points at the class name and says what joined it ("marked deprecated",
+    "85% of its code in common") and how many modules still import it. `data` holds
+    `concept`, `canonical` and `duplicate` (`module:Class`), `similarity` (the (method,
+    arity) pairs the two classes have in common over the larger interface, 0 to 1),
+    `body_similarity` (the same for their statements), `deprecated` (the replacement the
+    duplicate's deprecation marker names, `""` when none, `null` when unmarked),
+    `import_sites` (first-party modules importing the duplicate), `joined_by` and
+    `not_counted`: the classes that matched the concept by name but were left out, with
+    their role and the reason.
 
     ## Why is this bad?
     Two implementations of one concept drift apart: a fix lands in one and not the other,
@@ -221,16 +300,20 @@ class DuplicateImplementation(Rule):
       (class-name globs; by default the canonical name without qualifiers such as `Unified`
       or `Base`, e.g. `*WebSocketManager*`), `factories = ["module:function"]` (see SSOT103).
       A declared concept also takes in every class that discovery groups with its canonical class.
-    - `[tool.ssotlint.duplicates]`: `min-methods` (default 4), `min-similarity` (default 0.7).
+    - `[tool.ssotlint.duplicates]`: `min-methods` (default 4), `min-similarity` (default 0.7),
+      for the interface overlap of declared concepts.
     - `test-paths`: gitignore-style patterns of test files (default `tests/`, `test/`,
-      `test_*.py`, `*_test.py`, `conftest.py`); classes there are test doubles.
+      `testing/`, `test_*.py`, `*_test.py`, `tests.py`, `conftest.py`); classes there are test doubles.
+    - `non-production-paths`: examples, docs, project templates, migrations and settings
+      modules (default `examples/`, `docs/`, `*_template/`, `migrations/`, `settings.py`,
+      `settings/`, ...); classes there are left out.
 
     ## Known problems
-    Classes are compared by name and by the methods they define themselves, not by what
-    their bodies do. Two unrelated classes that happen to share a name and a method name in
-    two modules (say `Config` in two services) are reported; declare which is canonical or
-    suppress the line. Two real copies that both subclass one base class are found only
-    through a declared concept.
+    Two classes written from one template (per-service loaders that differ only in an
+    endpoint table) share most of their code and are reported, although each talks to
+    its own service. A copy rewritten statement by statement is not found unless a
+    deprecation marker names its replacement. A deprecation marker is taken at its word,
+    also when it names the wrong class.
     Import sites count `from module import Name` statements; uses through `import module`
     and `module.Name` are not counted. A declared canonical class that cannot be found is
     reported on the configuration file.
@@ -317,6 +400,47 @@ class DuplicateImplementation(Rule):
             },
             note="a name every module must use: a framework convention",
         ),
+        Case(
+            {
+                "stores/__init__.py": "",
+                "stores/base.py": "class BaseStore:\n    def mget(self, keys):\n        raise NotImplementedError\n",
+                "stores/redis.py": (
+                    "from stores.base import BaseStore\n\n\nclass RedisStore(BaseStore):\n"
+                    "    def mget(self, keys):\n        return self.client.mget(keys)\n\n"
+                    "    def mset(self, pairs):\n        self.client.mset(dict(pairs))\n"
+                ),
+                "stores/mongo.py": (
+                    "from stores.base import BaseStore\n\n\nclass MongoStore(BaseStore):\n"
+                    "    def mget(self, keys):\n        found = self.collection.find({'_id': {'$in': keys}})\n"
+                    "        return [d['value'] for d in found]\n\n"
+                    "    def mset(self, pairs):\n        for k, v in pairs:\n"
+                    "            self.collection.replace_one({'_id': k}, {'value': v}, upsert=True)\n"
+                ),
+                "stores/null.py": (
+                    "from stores.base import BaseStore\n\n\nclass NullStore(BaseStore):\n"
+                    "    def mget(self, keys):\n        return [None for _ in keys]\n\n    def mset(self, pairs):\n        pass\n"
+                ),
+                "examples/one.py": "class Base:\n    def save(self):\n        return self.session.commit()\n",
+                "examples/two.py": "class Base:\n    def save(self):\n        return self.session.commit()\n",
+            },
+            note="backends of one plugin interface doing different things, a null object, examples",
+        ),
+        Case(
+            {
+                "db/__init__.py": "",
+                "db/sync.py": (
+                    "class Tee:\n    def __init__(self, it, n):\n        self.it = it\n        self.n = n\n\n"
+                    "    def __iter__(self):\n        for item in self.it:\n            yield item\n\n"
+                    "    def close(self):\n        self.it.close()\n"
+                ),
+                "db/aio.py": (
+                    "class Tee:\n    def __init__(self, it, n):\n        self.it = it\n        self.n = n\n\n"
+                    "    async def __aiter__(self):\n        async for item in self.it:\n            yield item\n\n"
+                    "    async def close(self):\n        await self.it.aclose()\n"
+                ),
+            },
+            note="a sync class and its async twin",
+        ),
     )
     INVALID = (
         Case(
@@ -328,7 +452,7 @@ class DuplicateImplementation(Rule):
                 "app/chat.py": "from app.ws.manager import WebSocketManager\n",
             },
             config=_WS_CONFIG,
-            expected=("SSOT101 app/ws/manager.py:1:1",),
+            expected=("SSOT101 app/ws/manager.py:1:7",),
         ),
         Case(
             {
@@ -339,7 +463,7 @@ class DuplicateImplementation(Rule):
             },
             config=_WS_CONFIG,
             note="a differently named class with the same interface joins the declared concept",
-            expected=("SSOT101 app/ws/sessions.py:1:1",),
+            expected=("SSOT101 app/ws/sessions.py:1:7",),
         ),
         Case(
             {
@@ -350,7 +474,51 @@ class DuplicateImplementation(Rule):
                 "search/api.py": "from search.client import HttpClient\n",
             },
             note="discovered without configuration: the class imported by more modules is canonical",
-            expected=("SSOT101 billing/client.py:1:1",),
+            expected=("SSOT101 billing/client.py:1:7",),
+        ),
+        Case(
+            {
+                "core/__init__.py": "",
+                "core/models.py": "class BaseChatModel:\n    def invoke(self, prompt):\n        return self._generate(prompt)\n",
+                "community/__init__.py": "",
+                "community/openai.py": (
+                    "from core.models import BaseChatModel\nfrom typing_extensions import deprecated\n\n\n"
+                    "@deprecated('0.1', alternative_import='partner.chat.ChatOpenAI')\n"
+                    "class ChatOpenAI(BaseChatModel):\n    def _generate(self, prompt):\n        return self.client.create(prompt)\n"
+                ),
+                "partner/__init__.py": "from partner.chat import ChatOpenAI\n",
+                "partner/chat.py": (
+                    "from core.models import BaseChatModel\n\n\nclass ChatOpenAI(BaseChatModel):\n"
+                    "    def _generate(self, prompt):\n        response = self.client.chat.completions.create(prompt)\n"
+                    "        return response.choices[0]\n"
+                ),
+                "app.py": "from community.openai import ChatOpenAI\nfrom community.openai import ChatOpenAI as Old\n",
+            },
+            note="a plugin class moved to a partner package: the marker names the canonical class",
+            expected=("SSOT101 community/openai.py:6:7",),
+        ),
+        Case(
+            {
+                "core/__init__.py": "",
+                "core/stores.py": "class VectorStore:\n    def search(self, query):\n        return self._search(query, 4)\n",
+                "one/__init__.py": "",
+                "one/store.py": (
+                    "from core.stores import VectorStore\n\n\nclass RedisStore(VectorStore):\n"
+                    "    def _search(self, query, k):\n        vector = self.embed(query)\n"
+                    "        hits = self.client.ft(self.index).search(vector, k)\n        return [self._doc(h) for h in hits]\n\n"
+                    "    def _doc(self, hit):\n        return {'text': hit.content, 'score': 1 - hit.distance}\n"
+                ),
+                "two/__init__.py": "",
+                "two/store.py": (
+                    "from core.stores import VectorStore\n\n\nclass InMemoryDBStore(VectorStore):\n"
+                    "    def _search(self, query, k=10):\n        vector = self.embed(query)\n"
+                    "        hits = self.client.ft(self.index).search(vector, k)\n        return [self._doc(h) for h in hits]\n\n"
+                    "    def _doc(self, hit):\n        return {'text': hit.content, 'score': 1 - hit.distance}\n\n"
+                    "    def drop(self):\n        self.client.ft(self.index).dropindex()\n"
+                ),
+            },
+            note="a copy renamed and drifted (a default changed, a method added), behaviour in private hooks",
+            expected=("SSOT101 two/store.py:4:7",),
         ),
     )
 
@@ -375,14 +543,14 @@ class DuplicateImplementation(Rule):
     ) -> Iterator[Diagnostic]:
         canon = concept.canonical
         member_keys = {m.key for m in concept.members}
-        not_counted = _roles_data(symbols, _not_counted(index, concept))
+        not_counted = _roles_data(_not_counted(index, concept))
         duplicates = []
         for m in concept.members:
             if m.key == canon.key:
                 continue
             parent = _subclasses_member(symbols, m, member_keys)
-            if parent is None:
-                duplicates.append(m)
+            if parent is None or (not _is_thin(m) and m.key in concept.deprecated):
+                duplicates.append(m)  # a deprecated extension is still superseded
             else:
                 how = "adds nothing (see SSOT102)" if _is_thin(m) else "extends it"
                 not_counted.append(
@@ -397,18 +565,17 @@ class DuplicateImplementation(Rule):
             if not whole and not focus.listed_site(sites):
                 continue
             importers = sorted({s.importer for s in sites})
+            # The other duplicates have findings of their own: listing them here would
+            # repeat one block of related lines under every member of the group.
             related = [_class_related(canon, f"canonical {concept.name}: {canon.key}")]
-            related += [
-                _class_related(other, f"another duplicate: {other.key}") for other in duplicates if other.key != dup.key
-            ]
             related += _sites_related(sites, dup.name)
             yield self.diagnostic(
                 message=(
                     f"{dup.name} duplicates {canon.key}, the canonical {concept.name} "
-                    f"(imported by {_plural(len(importers), 'module')})"
+                    f"({_why(concept, dup)}; {dup.name} is imported by {_plural(len(importers), 'module')})"
                 ),
                 path=dup.path,
-                span=Span.point(dup.fact.line, dup.fact.column),
+                span=_name_span(dup),
                 entity=dup.fact.qualname,
                 related=related,
                 data={
@@ -417,6 +584,8 @@ class DuplicateImplementation(Rule):
                     "canonical": canon.key,
                     "duplicate": dup.key,
                     "similarity": concept.similarity(dup),
+                    "body_similarity": concept.body_similarity(dup),
+                    "deprecated": concept.deprecated.get(dup.key),
                     "import_sites": len(importers),
                     "importers": importers,
                     "joined_by": concept.joined_by.get(dup.key, ""),
@@ -543,7 +712,7 @@ class CompatAlias(Rule):
             },
             config=_WS_CONFIG,
             note="a renamed re-export and a subclass that only delegates",
-            expected=("SSOT102 app/legacy.py:1:1", "SSOT102 app/ws/adapter.py:4:1"),
+            expected=("SSOT102 app/legacy.py:1:1", "SSOT102 app/ws/adapter.py:4:7"),
         ),
     )
 
@@ -562,7 +731,11 @@ class CompatAlias(Rule):
             if info is None:
                 continue
             module = info.name
+            if symbols.non_production(rel):
+                continue
             for alias in facts.aliases:
+                if alias.subscripted:
+                    continue  # `ByteStore = BaseStore[str, bytes]` specialises a generic: a type of its own
                 target = symbols.resolve_expr(module, alias.target, skip_alias=alias.name).symbol
                 concept = by_canonical.get(target.key) if target.kind == "class" else None
                 if concept is None or concept.canonical.module == module:
@@ -600,12 +773,20 @@ class CompatAlias(Rule):
                     if found is not None:
                         yield found
         for c in symbols.classes.values():
-            if c.fact.qualname != c.fact.name or not _is_thin(c) or not c.fact.bases:
+            if c.fact.qualname != c.fact.name or not _is_thin(c) or not c.fact.bases or c.in_tests or c.non_production:
                 continue
-            for b in symbols.bases(c):
+            if any(k.startswith("metaclass=") for k in c.fact.keywords) or c.fact.decorators and c.fact.deprecated is None:
+                continue  # a decorator or a metaclass may register or change it: more than a second name
+            for position, b in enumerate(symbols.bases(c)):
                 concept = by_canonical.get(b.key) if b.kind == "class" else None
-                if concept is not None and concept.canonical.module != c.module:
-                    found = self._finding(index, focus, concept, c.path, c.module, c.name, c.fact.line, c.fact.column, "subclass")
+                # `class Handler(Base[str, bytes])` fixes the base's type parameters: a type of its own.
+                if (
+                    concept is not None
+                    and (concept.canonical.module != c.module or c.fact.deprecated is not None)
+                    and position not in c.fact.subscripted_bases
+                ):
+                    column = c.fact.name_column or c.fact.column
+                    found = self._finding(index, focus, concept, c.path, c.module, c.name, c.fact.line, column, "subclass")
                     if found is not None:
                         yield found
                     break
@@ -634,7 +815,7 @@ class CompatAlias(Rule):
             "subclass": f"is a subclass of {canon.key} that adds nothing",
         }[kind]
         return self.diagnostic(
-            message=f"{name} in {module} {what} (imported by {_plural(len(importers), 'module')})",
+            message=f"{name} in {module} {what} ({name} is imported by {_plural(len(importers), 'module')})",
             path=path,
             span=Span.point(line, column),
             entity=name,
@@ -767,7 +948,7 @@ class DuplicateFactory(Rule):
         found: dict[str, list[tuple[str, str, FactoryFact, list[str]]]] = {}
         for rel, facts in index.files.items():
             info = index.modules.by_rel.get(rel)
-            if info is None or not facts.factories or symbols.in_tests(rel):
+            if info is None or not facts.factories or symbols.non_production(rel):
                 continue
             for f in facts.factories:
                 if f.method:
@@ -817,7 +998,6 @@ class DuplicateFactory(Rule):
                 continue
             importers = sorted({s.importer for s in sites})
             related = [Related(c[0], c[2].line, f"canonical factory {fkey(c)}", c[2].column) for c in canonical]
-            related += [Related(o[0], o[2].line, f"another factory: {fkey(o)}", o[2].column) for o in others if o is not t]
             related += _sites_related(sites, f.qualname)
             built = ", ".join(k.partition(":")[2] for k in keys)
             yield self.diagnostic(
@@ -906,6 +1086,15 @@ class ConflictingConstant(Rule):
             config="[tool.ssotlint.duplicates]\nignore-constants = ['NAME']\n",
             note="an ignored name",
         ),
+        Case(
+            {
+                "app/__init__.py": "",
+                "app/openai.py": "DEFAULT_MODEL = 'gpt-4o'\nBANNER = 'Welcome to the chat service, please sign in'\n",
+                "app/mistral.py": "DEFAULT_MODEL = 'mistral-large'\nBANNER = 'Welcome to the admin console, please sign in'\n",
+                "examples/settings.py": "DEFAULT_MODEL = 'tiny'\n",
+            },
+            note="per-integration defaults with nothing shared, prose, and an example's settings",
+        ),
     )
     INVALID = (
         Case(
@@ -914,8 +1103,19 @@ class ConflictingConstant(Rule):
                 "app/heartbeat.py": "HEARTBEAT_TIMEOUT = 30\n",
                 "app/manager.py": '"""Manager."""\n\nHEARTBEAT_TIMEOUT = 60\n',
                 "app/other.py": "HEARTBEAT_TIMEOUT = 30\n",
+                "app/api.py": "from app.heartbeat import HEARTBEAT_TIMEOUT\n",
             },
+            note="one definition is imported as the setting while a sibling module binds another value",
             expected=("SSOT104 app/heartbeat.py:1:1",),
+        ),
+        Case(
+            {
+                "app/__init__.py": "",
+                "app/ws.py": "PING_SECONDS = 30  # seconds between two pings\n",
+                "app/legacy_ws.py": "PING_SECONDS = 20  # seconds between two pings\n",
+            },
+            note="a copy that drifted: the same comment on both definitions",
+            expected=("SSOT104 app/legacy_ws.py:1:1",),
         ),
     )
 
@@ -923,24 +1123,27 @@ class ConflictingConstant(Rule):
         symbols = index.symbols
         focus = _Focus(index)
         ignore = index.config.ignore_constants
-        # (name, kind of literal) -> (path, module, line, col, value): `DEBUG = False` and a
-        # log level `DEBUG = 10` are different things that happen to share a name.
-        places: dict[tuple[str, str], list[tuple[str, str, int, int, str]]] = {}
+        # (name, kind of literal) -> (path, module, line, col, value, comment): `DEBUG = False`
+        # and a log level `DEBUG = 10` are different things that happen to share a name.
+        places: dict[tuple[str, str], list[tuple[str, str, int, int, str, str]]] = {}
         for rel, facts in index.files.items():
-            if not facts.constants or symbols.in_tests(rel):
+            if not facts.constants or symbols.non_production(rel):
                 continue
             info = index.modules.by_rel.get(rel)
             module = info.name if info is not None else rel
             for c in facts.constants:
                 if any(fnmatch.fnmatchcase(c.name, p) for p in ignore):
                     continue
-                places.setdefault((c.name, _literal_kind(c.value)), []).append((rel, module, c.line, c.column, c.value))
+                places.setdefault((c.name, _literal_kind(c.value)), []).append((rel, module, c.line, c.column, c.value, c.comment))
+        copies = _copied_modules(index)
         for name, kind in sorted(places):
             entries = sorted(places[name, kind])
-            values: dict[str, list[tuple[str, str, int, int, str]]] = {}
+            values: dict[str, list[tuple[str, str, int, int, str, str]]] = {}
             for e in entries:
                 values.setdefault(e[4], []).append(e)
-            if len(values) < 2 or not any(focus(e[0]) for e in entries):
+            if len(values) < 2 or not any(focus(e[0]) for e in entries) or any(_is_prose(v) for v in values):
+                continue
+            if not _one_concept(symbols, copies, name, entries):
                 continue
             first = entries[0]
             related = [Related(e[0], e[2], f"{name} = {_short(e[4])} in {e[1]}", e[3]) for e in entries[1:]]
