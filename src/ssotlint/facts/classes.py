@@ -229,11 +229,12 @@ def _hash(text: str) -> int:
 
 
 def _norm(node: ast.AST) -> str:
-    """A statement's text for hashing: its structure, names and attributes, with literals
-    reduced to their type and keyword arguments left out, so that a copy whose defaults,
-    messages or options drifted still hashes the same."""
+    """A statement's text for hashing: its structure, names, attributes and literals, with
+    keyword arguments left out, so that a copy whose call options drifted still hashes the
+    same (literals stay: per-language or per-service tables are what tells copies of one
+    template apart)."""
     if isinstance(node, ast.Constant):
-        return type(node.value).__name__
+        return repr(node.value)
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Attribute):

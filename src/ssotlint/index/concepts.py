@@ -218,10 +218,13 @@ def build_concepts(
     for i, c in enumerate(impls):
         for h in c.fact.shape:
             postings.setdefault(h, []).append(i)
+    # Statements held by very many classes are boilerplate: they neither propose candidates
+    # nor count in the share of a body that two classes have in common.
+    distinct = [sum(1 for h in c.fact.shape if len(postings[h]) <= COMMON_STATEMENT_LIMIT) for c in impls]
     compared = 0
     for i, c in enumerate(impls):
         shape = c.fact.shape
-        if not shape:
+        if not distinct[i]:
             continue
         later: list[int] = []
         for h in shape:
@@ -234,7 +237,7 @@ def build_concepts(
             other = impls[j]
             if other.module == c.module:
                 continue
-            larger = max(len(shape), len(other.fact.shape))
+            larger = max(distinct[i], distinct[j])
             if other.name == c.name:
                 # A small body must be shared whole: two statements of boilerplate
                 # (`super().__init__(...)`, `self.x = x`) are no copy.

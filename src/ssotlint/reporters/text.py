@@ -167,7 +167,8 @@ def _summary_line(result: RunResult) -> str:
             parts.append(plural(s["errors"], "error"))
         if s["warnings"]:
             parts.append(plural(s["warnings"], "warning"))
-        line = f"Found {plural(s['findings'], 'finding')} ({', '.join(parts)}) in {files}."
+        by_code = ", ".join(f"{code} {n}" for code, n in s["by_code"].items())
+        line = f"Found {plural(s['findings'], 'finding')} ({', '.join(parts)}) in {files}: {by_code}."
     extras = []
     if s["suppressed"]:
         extras.append(f"{s['suppressed']} suppressed by ignore comments or per-file-ignores")

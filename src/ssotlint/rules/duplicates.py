@@ -611,7 +611,11 @@ class CompatAlias(Rule):
       method only forwards to `super()` or to an attribute.
 
     Re-exports under the class's own name in the `__init__.py` of a package containing the
-    canonical module are the package's public interface and are allowed.
+    canonical module, or in a sibling module of the canonical one, are the package's public
+    interface or plumbing and are allowed. Aliases and re-exports in test and
+    non-production paths, and specialised generics (`ByteStore = BaseStore[str, bytes]`,
+    `class Handler(Base[str, bytes])`), are not reported. A thin subclass marked deprecated
+    is reported even in the canonical class's own module.
 
     `data` holds `concept`, `alias` (`module:Name`), `target` (the canonical `module:Class`),
     `kind` (`assignment`, `re-export` or `subclass`) and `import_sites`: the first-party modules
@@ -832,8 +836,12 @@ class CompatAlias(Rule):
 
 
 def _in_canonical_package(module: str, is_package: bool, canon: ClassInfo) -> bool:
-    """``module`` is the ``__init__`` of a package that contains the canonical module."""
-    return is_package and canon.module.startswith(module + ".")
+    """``module`` is the ``__init__`` of a package that contains the canonical module, or a
+    sibling of the canonical module in its package (a dialect's ``base`` importing its
+    ``types``): the package's own plumbing, not a second path kept for old code."""
+    if is_package and canon.module.startswith(module + "."):
+        return True
+    return module.rpartition(".")[0] == canon.module.rpartition(".")[0] != ""
 
 
 class DuplicateFactory(Rule):
