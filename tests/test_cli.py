@@ -35,7 +35,7 @@ def test_text_output_and_exit_code(tmp_path: Path) -> None:
     assert lines[0] == "app/__init__.py:1:1: SSOT201 import cycle: app -> app.services.api -> lib.x -> app (3 modules)"
     assert lines[1:4] == ["  |", "1 | from app.services.api import handler", "  | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^"]
     assert "  = lib/x.py:1: lib.x imports app (runs its __init__ via `from app.models import X`)" in lines
-    assert lines[-1] == "Found 1 finding (1 error) in 6 files."
+    assert lines[-1] == "Found 1 finding (1 error) in 6 files: SSOT201 1."
     assert "\x1b[" not in proc.stdout  # no colour when not a TTY
 
 

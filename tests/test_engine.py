@@ -206,8 +206,8 @@ def test_only_the_fact_families_of_selected_rules_are_extracted(tmp_path: Path) 
         tmp_path / "p",
         {
             "app/__init__.py": "",
-            "app/a.py": "import app.b\n\nTIMEOUT = 1\n\n\nclass Manager:\n    def run(self):\n        return {'type': 'x', 'a': 1}\n",
-            "app/b.py": "import app.a\n\nTIMEOUT = 2\n",
+            "app/a.py": "import app.b\n\nTIMEOUT = 1  # seconds\n\n\nclass Manager:\n    def run(self):\n        return {'type': 'x', 'a': 1}\n",
+            "app/b.py": "import app.a\n\nTIMEOUT = 2  # seconds\n",
         },
     )
     only_cycles = check(root, use_cache=True, select=("SSOT2",))

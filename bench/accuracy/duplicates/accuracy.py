@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import fnmatch
 import hashlib
 import json
 import re
@@ -38,10 +37,11 @@ import subprocess
 import sys
 import tarfile
 import time
-import tomllib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+
+import tomllib
 
 HERE = Path(__file__).resolve().parent
 DOWNLOADS = HERE / "downloads"
@@ -264,7 +264,7 @@ def recall_set(root: Path, src: list[str]) -> list[tuple[str, str, str]]:
                 for how, target in _markers(node):
                     marked.append((key, target, how))
     resolved: dict[str, str] = {}
-    for key, target, how in marked:
+    for key, target, _how in marked:
         prefix, _, name = target.rpartition(".")
         candidates = [k for k in classes.get(name, ()) if k != key and (not prefix or k.partition(":")[0] == prefix or k.startswith(prefix + "."))]
         if not prefix and len(candidates) > 1:
@@ -337,7 +337,7 @@ def score(projects: list[dict[str, object]], show_pending: bool) -> int:
     print("|---|" + "---|" * (len(CODES) + 1))
     for name, per in [*rows, ("**total**", totals)]:
         merged: Counter[str] = Counter()
-        for (code, k), v in per.items():  # type: ignore[misc]
+        for (_code, k), v in per.items():  # type: ignore[misc]
             merged["all", k] += v  # type: ignore[index]
         print(f"| {name} | " + " | ".join(cell(per, c) for c in CODES) + f" | {cell(merged, 'all')} |")
     print()
@@ -345,7 +345,7 @@ def score(projects: list[dict[str, object]], show_pending: bool) -> int:
     print("| project | pairs | found | recall | canonical right | canonical accuracy |")
     print("|---|---|---|---|---|---|")
     tp_pairs = tf = tr = 0
-    for name, n, f, r, _ in recall_rows:
+    for name, n, f, r, _detail in recall_rows:
         tp_pairs, tf, tr = tp_pairs + n, tf + f, tr + r
         print(f"| {name} | {n} | {f} | {_pct(f, n)} | {r} | {_pct(r, f)} |")
     print(f"| **total** | {tp_pairs} | {tf} | {_pct(tf, tp_pairs)} | {tr} | {_pct(tr, tf)} |")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import fnmatch
-from collections import Counter
 import functools
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -779,7 +779,7 @@ class CompatAlias(Rule):
         for c in symbols.classes.values():
             if c.fact.qualname != c.fact.name or not _is_thin(c) or not c.fact.bases or c.in_tests or c.non_production:
                 continue
-            if any(k.startswith("metaclass=") for k in c.fact.keywords) or c.fact.decorators and c.fact.deprecated is None:
+            if any(k.startswith("metaclass=") for k in c.fact.keywords) or (c.fact.decorators and c.fact.deprecated is None):
                 continue  # a decorator or a metaclass may register or change it: more than a second name
             for position, b in enumerate(symbols.bases(c)):
                 concept = by_canonical.get(b.key) if b.kind == "class" else None
@@ -853,11 +853,11 @@ class DuplicateFactory(Rule):
     through a variable (`manager = Manager(); return manager`, including the
     `global _instance` singleton pattern). When the concept declares its canonical
     factories (`factories = ["module:function"]`), every other factory is reported.
-    Otherwise, when two or more exist, the one imported by the most modules is taken as
-    canonical and the others are reported.
+    Otherwise, when two or more build the same class, the one imported by the most
+    modules is taken as canonical and the others are reported.
 
-    Factories in test paths and methods (builders, `clone()`, alternate constructors) are
-    not counted. `data` holds `concept`, `factory`, `canonical_factories`,
+    Factories in test and non-production paths and methods (builders, `clone()`, alternate
+    constructors) are not counted. `data` holds `concept`, `factory`, `canonical_factories`,
     `constructs` and `import_sites`.
 
     ## Why is this bad?
@@ -989,6 +989,11 @@ class DuplicateFactory(Rule):
             return f"{t[1]}:{t[2].qualname}"
 
         if not canonical_keys:
+            # Undeclared, only factories of one class compete: each copy of a duplicated
+            # class coming with its own constructor function is the class's finding, not a
+            # second factory.
+            builders = Counter(k for t in factories for k in set(t[3]))
+            factories = [t for t in factories if any(builders[k] > 1 for k in t[3])]
             if len(factories) < 2:
                 return
             best = min(factories, key=lambda t: (-len(symbols.importing_modules(t[1], t[2].qualname)), t[0], t[2].line))
