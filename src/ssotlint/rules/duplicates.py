@@ -1038,9 +1038,21 @@ class ConflictingConstant(Rule):
 
     ## What it does
     Collects module-level UPPER_CASE names bound exactly once to a literal (string, bytes,
-    number, boolean) in first-party modules outside test paths, and reports each name that
-    has two or more different values of the same kind (a string `WARNING` and a log level
-    `WARNING = 30` are different things that share a name). One finding per name, anchored on its first
+    number, boolean) in first-party modules outside test and non-production paths, and
+    reports each name that has two or more different values of the same kind (a string
+    `WARNING` and a log level `WARNING = 30` are different things that share a name) when
+    something says the definitions are one setting:
+
+    - one definition is imported by other modules while a module of the same package binds
+      another value (it should have imported it too);
+    - two definitions with different values live in modules that hold copies of each
+      other's classes (a module copied into another package, then edited);
+    - two definitions with different values carry the same comment (a copy that drifted).
+
+    One name used for different things by design (per-integration `DEFAULT_MODEL_NAME`,
+    `DEFAULT_K`, per-endpoint prefixes) has none of that and is not reported; prose (a
+    value with four words or more, a line break, or over 80 characters: messages,
+    banners, prompts, templates) never is. One finding per name, anchored on its first
     definition by path; every other definition is a related location, and `data.values`
     lists each value with its places.
 
@@ -1068,11 +1080,12 @@ class ConflictingConstant(Rule):
     ## Options
     - `[tool.ssotlint.duplicates] ignore-constants = ["VERSION", "*_NAME"]`: constant-name
       globs never reported (names that are meant to differ per module).
-    - `test-paths`: modules there are not counted.
+    - `test-paths`, `non-production-paths`: modules there are not counted.
 
     ## Known problems
     Only literals are compared: `TIMEOUT = 30` and `TIMEOUT = 15 * 2` are not seen as one
-    value or as two. Names bound more than once in a module (in `if`/`else` branches) are
+    value or as two. Two copies of one setting with nothing linking them (no import, no
+    copied classes, different comments) are not found. Names bound more than once in a module (in `if`/`else` branches) are
     skipped. Names starting with an underscore are private to their module and not counted.
     """
 
