@@ -32,6 +32,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from ssotlint.config import ConceptConfig
 from ssotlint.facts.model import BODY_REAL, ClassFact
@@ -226,12 +227,7 @@ def build_concepts(
         shape = c.fact.shape
         if not distinct[i]:
             continue
-        later: list[int] = []
-        for h in shape:
-            plist = postings[h]  # ascending
-            if 1 < len(plist) <= COMMON_STATEMENT_LIMIT:
-                later += plist[bisect_right(plist, i) :]
-        shared = Counter(later)
+        shared = _later_sharing(i, shape, postings, COMMON_STATEMENT_LIMIT)
         compared += len(shared)
         for j, count in shared.items():
             other = impls[j]
@@ -381,6 +377,21 @@ def build_concepts(
     return ConceptTable(concepts, unresolved, impls, compared, interfaces, unioned, tuple(all_patterns))
 
 
+_K = TypeVar("_K")
+
+
+def _later_sharing(i: int, keys: Iterable[_K], postings: dict[_K, list[int]], limit: int) -> Counter[int]:
+    """The classes after ``i`` (by position) holding one of its ``keys``, with how many they
+    hold; keys held by more than ``limit`` classes are skipped (``postings`` lists are
+    ascending)."""
+    later: list[int] = []
+    for k in keys:
+        plist = postings[k]
+        if 1 < len(plist) <= limit:
+            later += plist[bisect_right(plist, i) :]
+    return Counter(later)
+
+
 def _interface_overlap(
     symbols: SymbolTable,
     impls: list[ClassInfo],
@@ -400,12 +411,7 @@ def _interface_overlap(
     for i, iface in enumerate(interfaces):
         if len(iface) < min_methods:
             continue
-        later: list[int] = []  # classes after i holding one of its methods, once per method
-        for k in iface:
-            plist = postings[k]  # ascending
-            if 1 < len(plist) <= COMMON_METHOD_LIMIT:
-                later += plist[bisect_right(plist, i) :]
-        shared = Counter(later)
+        shared = _later_sharing(i, iface, postings, COMMON_METHOD_LIMIT)
         compared += len(shared)
         for j, count in shared.items():
             if count / max(len(iface), len(interfaces[j])) < min_similarity:
