@@ -10,7 +10,14 @@ from typing import Any
 
 from ssotlint.diagnostics import Diagnostic, Related, Severity, Span
 from ssotlint.facts.model import BODY_REAL, FactoryFact, FileFacts
-from ssotlint.index.concepts import DEPRECATED, INTERFACE, NAME_PATTERN, SAME_CODE, SAME_NAME, ConceptGroup
+from ssotlint.index.concepts import (
+    DEPRECATED,
+    INTERFACE,
+    NAME_PATTERN,
+    SAME_CODE,
+    SAME_NAME,
+    ConceptGroup,
+)
 from ssotlint.index.imports import Resolver
 from ssotlint.index.project import ProjectIndex
 from ssotlint.index.symbols import ClassInfo, ImportSite, Role, SymbolTable, build_namespace
