@@ -833,3 +833,68 @@ def events_list(
         return
     rows = [[c.name, "yes" if c.in_spec else ("no" if spec is not None else "-"), str(c.producers), str(c.consumers)] for c in counts]
     _table(["event", "in spec", "producers", "consumers"], rows)
+
+
+@events_group.command(name="export")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["jsonschema", "asyncapi", "typeddict"]),
+    required=True,
+    help="JSON Schema 2020-12, AsyncAPI 3.0 (YAML), or a Python module of TypedDicts.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the export here.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when the file given with -o is not what would be written.")
+@common_options
+@guarded
+def events_export(
+    paths: tuple[Path, ...],
+    output_format: str,
+    output: Path | None,
+    check: bool,
+    config_file: Path | None,
+    quiet: int,
+    verbose: int,
+    debug: bool,
+) -> None:
+    """Write the project's event spec (`event-spec`) as JSON Schema, AsyncAPI or TypedDicts.
+
+    Without -o the export is printed. With --check (and -o) nothing is written: the command
+    exits 1 when the committed file differs from the export, 0 when it is up to date.
+    """
+    from ssotlint.specs.export import export_notes, render
+    from ssotlint.specs.load import load_spec
+
+    _setup_logging(verbose, quiet)
+    config = _load(paths, config_file)
+    if not config.event_spec:
+        _fail(f"{config.display_config}: no event-spec configured in [tool.ssotlint]: nothing to export")
+    assert config.event_spec is not None
+    spec = load_spec(config.root, config.event_spec, config.display_config)
+    for warning in spec.warnings:
+        log.warning("event spec: %s", warning)
+    for note in export_notes(spec, output_format):
+        log.warning("%s export: %s", output_format, note)
+    text = render(spec, output_format)
+    if check:
+        if output is None:
+            _fail("--check needs the committed file: pass it with -o FILE")
+        assert output is not None
+        try:
+            current = output.read_text("utf-8")
+        except FileNotFoundError:
+            current = None
+        if current == text:
+            if not quiet:
+                click.echo(f"{output} is up to date with {spec.path}.")
+            sys.exit(EXIT_OK)
+        what = "does not exist" if current is None else "is out of date"
+        click.echo(f"{output} {what}: run `ssotlint events export --format {output_format} -o {output}`.")
+        sys.exit(EXIT_FINDINGS)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    output.write_text(text, "utf-8")
+    if not quiet:
+        click.echo(f"Wrote {output} ({output_format}, {len(spec.events)} event type(s)).", err=True)
