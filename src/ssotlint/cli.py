@@ -708,12 +708,9 @@ def _event_index(
     no_cache: bool,
     spec_optional: bool = False,
 ) -> tuple[EventIndex, Spec | None, Callable[[str], bool]]:
-    from ssotlint.discovery import in_scope
-    from ssotlint.engine import RunOptions, index_project
     from ssotlint.index.events import EventIndex, load_event_spec
 
-    config = _load(paths, config_file)
-    index, scope, _ = index_project(config, RunOptions(paths=paths, use_cache=not no_cache), families=frozenset({"events"}))
+    index, in_scope = _events_project(paths, config_file, no_cache)
     spec = None
     if discriminator is None:
         try:
@@ -723,7 +720,19 @@ def _event_index(
                 raise
             log.warning("ignoring the configured event spec: %s", exc)
     disc = (discriminator,) if discriminator else (spec.keys if spec is not None else ("type",))
-    return EventIndex(index, disc, spec), spec, (lambda rel: in_scope(rel, scope))
+    return EventIndex(index, disc, spec), spec, in_scope
+
+
+def _events_project(
+    paths: tuple[Path, ...], config_file: Path | None, no_cache: bool
+) -> tuple[ProjectIndex, Callable[[str], bool]]:
+    """The project index with the event facts, and whether a path is in the PATHS given."""
+    from ssotlint.discovery import in_scope
+    from ssotlint.engine import RunOptions, index_project
+
+    config = _load(paths, config_file)
+    index, scope, _ = index_project(config, RunOptions(paths=paths, use_cache=not no_cache), families=frozenset({"events"}))
+    return index, (lambda rel: in_scope(rel, scope))
 
 
 def _table(headers: list[str], rows: list[list[str]], title: str | None = None) -> None:
@@ -898,3 +907,49 @@ def events_export(
     output.write_text(text, "utf-8")
     if not quiet:
         click.echo(f"Wrote {output} ({output_format}, {len(spec.events)} event type(s)).", err=True)
+
+
+@events_group.command(name="plan")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the plan here.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
+@common_options
+@guarded
+def events_plan(
+    paths: tuple[Path, ...],
+    output_format: str,
+    output_file: Path | None,
+    no_cache: bool,
+    config_file: Path | None,
+    quiet: int,
+    verbose: int,
+    debug: bool,
+) -> None:
+    """What each event format would cost: the spec as written and every shape in the code.
+
+    Per event type and candidate shape: the producers and consumers in PATHS that would have
+    to change, which of them `ssotlint fix --unsafe` rewrites and which need a person, and
+    the tests that read each field.
+    """
+    from ssotlint.eventplan import render
+    from ssotlint.eventplan.model import build
+    from ssotlint.index.events import load_event_spec
+
+    _setup_logging(verbose, quiet)
+    index, in_scope = _events_project(paths, config_file, no_cache)
+    if load_event_spec(index) is None:
+        _fail(f"{index.config.display_config}: no event-spec configured in [tool.ssotlint]: nothing to plan against")
+    plan = build(index, in_scope)
+    if output_format == "json":
+        import json
+
+        text = json.dumps(plan.to_json(), indent=2) + "\n"
+    elif output_format == "markdown":
+        text = render.markdown(plan)
+    else:
+        text = render.text(plan)
+    if output_file is not None:
+        output_file.write_text(text, "utf-8")
+    else:
+        click.echo(text, nl=False)

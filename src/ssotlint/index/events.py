@@ -7,6 +7,7 @@ its string. The spec configured with ``event-spec`` is loaded here, once per run
 
 from __future__ import annotations
 
+import copy
 import difflib
 import logging
 from collections.abc import Iterator, Mapping
@@ -311,6 +312,16 @@ def load_event_spec(index: ProjectIndex) -> Spec | None:
             log.warning("event spec: %s", warning)
         index.__dict__["_event_spec"] = spec
     return index.__dict__["_event_spec"]  # type: ignore[no-any-return]
+
+
+def with_event_spec(index: ProjectIndex, spec: Spec) -> ProjectIndex:
+    """A view of ``index`` whose event index and rules use ``spec`` instead of the configured
+    one (what the findings would be under another spec); facts and other views are shared."""
+    view = copy.copy(index)
+    for key in [k for k in view.__dict__ if k.startswith("_event")]:
+        del view.__dict__[key]
+    view.__dict__["_event_spec"] = spec
+    return view
 
 
 def event_index(index: ProjectIndex, discriminator: str | None = None) -> EventIndex:
