@@ -237,3 +237,12 @@ def test_cli_paths_and_errors(tmp_path: Path) -> None:
     proc = ssotlint("events", "plan", cwd=tmp_path / "bare")
     assert proc.returncode == 2
     assert proc.stderr == "ssotlint: error: pyproject.toml: no event-spec configured in [tool.ssotlint]: nothing to plan against\n"
+
+
+def test_readme_table_is_the_demos(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme.split("## Deciding the event format", 1)[1].split("\n## ", 1)[0]
+    table = [line for line in section.splitlines() if line.startswith("|")]
+    markdown = ssotlint("events", "plan", "--format", "markdown", "--no-cache", cwd=copy_demo(tmp_path)).stdout
+    assert len(table) == 14
+    assert table == [line for line in markdown.splitlines() if line.startswith("|")]
