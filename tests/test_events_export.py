@@ -21,6 +21,7 @@ from ssotlint.specs.export import (
     export_notes,
     render,
     signature,
+    to_asyncapi,
     to_json_schema,
     to_typeddict_module,
 )
@@ -280,3 +281,25 @@ def test_broken_spec_is_a_clear_error(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "events.yaml:4: events.a.required.x: unknown JSON type 'strng'" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_event_names_that_are_not_component_keys(tmp_path: Path) -> None:
+    """AsyncAPI component keys allow letters, digits and `.-_` only: other names are keyed
+    safely, and the events keep their names through the round trip."""
+    (tmp_path / "events.yaml").write_text(
+        "version: 1\nevents:\n  user created:\n    required: [id]\n  user/created:\n    required: [id]\n", "utf-8"
+    )
+    spec = load_spec(tmp_path, "events.yaml")
+    doc = to_asyncapi(spec)
+    assert list(doc["components"]["messages"]) == ["user_created", "user_created_2"]
+    assert doc["components"]["messages"]["user_created_2"]["name"] == "user/created"
+    for fmt, name in (("asyncapi", "out.yaml"), ("jsonschema", "out.json")):
+        (tmp_path / name).write_text(render(spec, fmt), "utf-8")
+        assert signature(load_spec(tmp_path, name)) == signature(spec)
+
+
+def test_a_field_named_like_the_discriminator_is_noted() -> None:
+    spec = load_spec(FIXTURES / "events-socketio", "events.yaml")
+    assert export_notes(spec, "typeddict") == [
+        "toast: a top-level field named like the discriminator 'type' is written as the discriminator"
+    ]

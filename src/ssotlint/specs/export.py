@@ -83,6 +83,12 @@ def export_notes(spec: Spec, fmt: str) -> list[str]:
             )
     elif fmt == "typeddict" and len(spec.keys) > 1:
         notes.append(f"the spec has several discriminators ({', '.join(spec.keys)}); each event is typed with the first, {spec.keys[0]!r}")
+    head = spec.keys[0].split(".", 1)[0]
+    shadowed = sorted(e.name for e in spec.events.values() if any(f.name == head and not f.level for f in e.fields.values()))
+    if shadowed:
+        notes.append(
+            f"{', '.join(shadowed)}: a top-level field named like the discriminator {head!r} is written as the discriminator"
+        )
     return notes
 
 
@@ -132,8 +138,18 @@ def event_schema(spec: Spec, e: EventSpec) -> dict[str, Any]:
 
 
 def _def_names(spec: Spec) -> dict[str, str]:
-    """Event name -> a ``$defs`` key (JSON pointer safe: ``/`` and ``~`` escaped when referred to)."""
-    return {name: name for name in spec.events}
+    """Event name -> a key for ``$defs`` and AsyncAPI components (letters, digits, ``.-_``
+    only, as AsyncAPI requires; unique)."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in spec.events:
+        base = re.sub(r"[^A-Za-z0-9._-]", "_", name) or "event"
+        key, i = base, 2
+        while key in taken:
+            key, i = f"{base}_{i}", i + 1
+        taken.add(key)
+        out[name] = key
+    return out
 
 
 def _pointer(key: str) -> str:
