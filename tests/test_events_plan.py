@@ -200,7 +200,10 @@ def test_cli_json(tmp_path: Path) -> None:
     completed = next(e for e in data["events"] if e["event"] == "tool_completed")
     assert [c["candidate"] for c in completed["changes"]] == ["spec", "payload"]
     assert completed["changes"][0]["producers"]["locations"] == [{"path": BRIDGE, "line": 40, "column": 17, "fixable": True}]
-    assert ssotlint("events", "plan", "--format", "json", "--no-cache", cwd=root).stdout == proc.stdout  # deterministic
+    # Deterministic, with the cache written and then read.
+    for _ in range(2):
+        assert ssotlint("events", "plan", "--format", "json", cwd=root).stdout == proc.stdout
+    assert (root / ".ssotlint_cache").is_dir()
 
 
 def test_cli_text_and_markdown(tmp_path: Path) -> None:

@@ -891,7 +891,7 @@ def events_export(
             _fail("--check needs the committed file: pass it with -o FILE")
         assert output is not None
         try:
-            current = output.read_text("utf-8")
+            current: str | None = output.read_text("utf-8").replace("\r\n", "\n")  # a checkout with CRLF is not stale
         except FileNotFoundError:
             current = None
         if current == text:
