@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
+
 from ssotlint.config import load_config
 from ssotlint.engine import RunOptions, index_project, run
 from ssotlint.eventplan.model import Plan, build, count_table
@@ -173,6 +175,9 @@ def test_cli_json(tmp_path: Path) -> None:
     proc = ssotlint("events", "plan", "--format", "json", "--no-cache", cwd=root)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
+    schema = json.loads((ROOT / "src" / "ssotlint" / "eventplan" / "schema.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
     assert data["version"] == 1
     assert (data["spec"], data["discriminator"]) == ("events.yaml", "type")
     payload = data["candidates"][1]
@@ -249,3 +254,34 @@ def test_readme_table_is_the_demos(tmp_path: Path) -> None:
     markdown = ssotlint("events", "plan", "--format", "markdown", "--no-cache", cwd=copy_demo(tmp_path)).stdout
     assert len(table) == 14
     assert table == [line for line in markdown.splitlines() if line.startswith("|")]
+
+
+def test_plan_and_export_run_no_analysed_code(tmp_path: Path) -> None:
+    """The plan asks the fixer what it would rewrite: that parses files, it never runs them."""
+    from tests.robustness.test_no_execution import TRAPS, trap
+
+    marker = tmp_path / "ran"
+    marker.mkdir()
+    files = {name: trap(marker, name) for name in TRAPS}
+    files["events.yaml"] = "version: 1\nevents:\n  user_joined:\n    required: [user]\n"
+    files["app/flat.py"] = "def f(u):\n    return {'type': 'user_joined', 'payload': {'user': u}, 'timestamp': 1}\n"
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "pyproject.toml").write_text(
+        '[tool.ssotlint]\nevent-spec = "events.yaml"\n[tool.ssotlint.events]\nemitters = ["send_event"]\n', "utf-8"
+    )
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, "utf-8")
+    for command in (("events", "plan"), ("events", "export", "--format", "typeddict")):
+        proc = ssotlint(*command, cwd=root)
+        assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in marker.iterdir()) == []
+
+
+def test_output_into_a_missing_folder(tmp_path: Path) -> None:
+    root = copy_demo(tmp_path)
+    target = tmp_path / "missing" / "out.txt"
+    for command in (("events", "plan", "-o", str(target)), ("events", "export", "--format", "asyncapi", "-o", str(target))):
+        proc = ssotlint(*command, cwd=root)
+        assert (proc.returncode, proc.stderr) == (2, f"ssotlint: error: {target}: No such file or directory\n")
