@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
@@ -18,6 +16,7 @@ import jsonschema
 from ssotlint.config import load_config
 from ssotlint.engine import RunOptions, index_project, run
 from ssotlint.eventplan.model import Plan, build, count_table
+from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "examples" / "chat-monorepo"
@@ -56,17 +55,6 @@ events:
 def plan_of(root: Path) -> Plan:
     index, _, _ = index_project(load_config(root), RunOptions(use_cache=False, jobs=1), families=frozenset({"events"}))
     return build(index)
-
-
-def ssotlint(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ssotlint", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
-        check=False,
-    )
 
 
 def copy_demo(tmp_path: Path) -> Path:
@@ -153,7 +141,7 @@ def test_fixable_producers_are_what_fix_rewrites(tmp_path: Path) -> None:
     before = plan_of(root)
     fixable = [f"{s.path}:{s.line}:{s.column}" for s in before.totals("spec").producers if s.fixable]
     assert fixable == [f"{BRIDGE}:32:17", f"{BRIDGE}:40:17"]
-    proc = ssotlint("fix", ".", "--unsafe", "--no-cache", cwd=root)
+    proc = run_cli("fix", ".", "--unsafe", "--no-cache", cwd=root)
     assert "SSOT303" in proc.stdout, proc.stdout + proc.stderr
     after = plan_of(root)
     assert sites(after, "spec", "producers") == []
@@ -172,7 +160,7 @@ def test_former_envelopes_stay_visible() -> None:
 
 def test_cli_json(tmp_path: Path) -> None:
     root = copy_demo(tmp_path)
-    proc = ssotlint("events", "plan", "--format", "json", "--no-cache", cwd=root)
+    proc = run_cli("events", "plan", "--format", "json", "--no-cache", cwd=root)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     schema = json.loads((ROOT / "src" / "ssotlint" / "eventplan" / "schema.json").read_text("utf-8"))
@@ -207,13 +195,13 @@ def test_cli_json(tmp_path: Path) -> None:
     assert completed["changes"][0]["producers"]["locations"] == [{"path": BRIDGE, "line": 40, "column": 17, "fixable": True}]
     # Deterministic, with the cache written and then read.
     for _ in range(2):
-        assert ssotlint("events", "plan", "--format", "json", cwd=root).stdout == proc.stdout
+        assert run_cli("events", "plan", "--format", "json", cwd=root).stdout == proc.stdout
     assert (root / ".ssotlint_cache").is_dir()
 
 
 def test_cli_text_and_markdown(tmp_path: Path) -> None:
     root = copy_demo(tmp_path)
-    text = ssotlint("events", "plan", "--no-cache", cwd=root).stdout
+    text = run_cli("events", "plan", "--no-cache", cwd=root).stdout
     lines = text.splitlines()
     assert lines[:5] == [
         "Event format plan for events.yaml (discriminator 'type')",
@@ -226,7 +214,7 @@ def test_cli_text_and_markdown(tmp_path: Path) -> None:
     assert "all events       payload  6 in 2 files         1 / 5          14 in 1 file         0 / 14         3" in lines
     assert f"  {BRIDGE}:26:36 (by hand: no dict literal at line 26 has fields to move)" in lines
     assert "    tool_name: at the top level in the spec; 3 test read(s) (2 at the top level, 1 under 'payload') in tests/test_agent_events.py" in lines
-    md = ssotlint("events", "plan", "--format", "markdown", "-o", "plan.md", "--no-cache", cwd=root)
+    md = run_cli("events", "plan", "--format", "markdown", "-o", "plan.md", "--no-cache", cwd=root)
     assert md.returncode == 0 and md.stdout == ""
     markdown = (root / "plan.md").read_text("utf-8").splitlines()
     assert "| event | shape | producers to change | fix / by hand | consumers to change | fix / by hand | files |" in markdown
@@ -237,12 +225,12 @@ def test_cli_text_and_markdown(tmp_path: Path) -> None:
 
 def test_cli_paths_and_errors(tmp_path: Path) -> None:
     root = copy_demo(tmp_path)
-    data = json.loads(ssotlint("events", "plan", "services", "--format", "json", "--no-cache", cwd=root).stdout)
+    data = json.loads(run_cli("events", "plan", "services", "--format", "json", "--no-cache", cwd=root).stdout)
     payload = data["candidates"][1]["totals"]
     assert (payload["producers"]["sites"], payload["consumers"]["sites"]) == (6, 0)
     (tmp_path / "bare").mkdir()
     (tmp_path / "bare" / "pyproject.toml").write_text("[tool.ssotlint]\n", "utf-8")
-    proc = ssotlint("events", "plan", cwd=tmp_path / "bare")
+    proc = run_cli("events", "plan", cwd=tmp_path / "bare")
     assert proc.returncode == 2
     assert proc.stderr == "ssotlint: error: pyproject.toml: no event-spec configured in [tool.ssotlint]: nothing to plan against\n"
 
@@ -251,7 +239,7 @@ def test_readme_table_is_the_demos(tmp_path: Path) -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
     section = readme.split("## Deciding the event format", 1)[1].split("\n## ", 1)[0]
     table = [line for line in section.splitlines() if line.startswith("|")]
-    markdown = ssotlint("events", "plan", "--format", "markdown", "--no-cache", cwd=copy_demo(tmp_path)).stdout
+    markdown = run_cli("events", "plan", "--format", "markdown", "--no-cache", cwd=copy_demo(tmp_path)).stdout
     assert len(table) == 14
     assert table == [line for line in markdown.splitlines() if line.startswith("|")]
 
@@ -274,7 +262,7 @@ def test_plan_and_export_run_no_analysed_code(tmp_path: Path) -> None:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, "utf-8")
     for command in (("events", "plan"), ("events", "export", "--format", "typeddict")):
-        proc = ssotlint(*command, cwd=root)
+        proc = run_cli(*command, cwd=root)
         assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in marker.iterdir()) == []
 
@@ -283,5 +271,5 @@ def test_output_into_a_missing_folder(tmp_path: Path) -> None:
     root = copy_demo(tmp_path)
     target = tmp_path / "missing" / "out.txt"
     for command in (("events", "plan", "-o", str(target)), ("events", "export", "--format", "asyncapi", "-o", str(target))):
-        proc = ssotlint(*command, cwd=root)
+        proc = run_cli(*command, cwd=root)
         assert (proc.returncode, proc.stderr) == (2, f"ssotlint: error: {target}: No such file or directory\n")
