@@ -293,3 +293,34 @@ def test_a_field_named_like_the_discriminator_is_noted() -> None:
     assert export_notes(spec, "typeddict") == [
         "toast: a top-level field named like the discriminator 'type' is written as the discriminator"
     ]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_check_as_a_local_pre_commit_hook(tmp_path: Path) -> None:
+    """The README's hook, run by the real pre-commit framework: a stale export fails the commit."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    config = readme.split("## Sharing the spec", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    work = tmp_path / "work"
+    shutil.copytree(EXPORT, work)
+    (work / "app" / "event_types.py").write_text("stale\n", "utf-8")
+    (work / ".pre-commit-config.yaml").write_text(config, "utf-8")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false"]
+    subprocess.run([*git, "init", "-q"], cwd=work, check=True)
+    subprocess.run([*git, "add", "."], cwd=work, check=True)
+    bin_dir = str(Path(sys.executable).parent)
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(tmp_path), "PRE_COMMIT_HOME": str(tmp_path / "pc"), "NO_COLOR": "1"}
+
+    def hook() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "pre_commit", "run", "--all-files"], cwd=work, env=env, capture_output=True, text=True, check=False
+        )
+
+    stale = hook()
+    assert stale.returncode == 1, stale.stdout + stale.stderr
+    assert "app/event_types.py is out of date" in stale.stdout
+    proc = run_cli("events", "export", "--format", "typeddict", "-o", "app/event_types.py", cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    subprocess.run([*git, "add", "."], cwd=work, check=True)
+    fresh = hook()
+    assert fresh.returncode == 0, fresh.stdout + fresh.stderr
+    assert "Passed" in fresh.stdout
