@@ -280,16 +280,22 @@ def _fixable(index: ProjectIndex, findings: list[Diagnostic]) -> dict[int, tuple
     """Finding number -> (``ssotlint fix --unsafe`` rewrites it, why not)."""
     numbered = [dataclasses.replace(d, fingerprint=str(i)) for i, d in enumerate(findings)]
     planned = plan_fixes(numbered, unsafe=True)
-    applied = {a.fingerprint for a in compute(index, planned).applied}
+    result = compute(index, planned)
+    applied = {a.fingerprint for a in result.applied}
+    reasons: dict[tuple[str, str], set[str]] = {}
+    for r in result.refused:
+        reasons.setdefault((r.path, r.title), set()).add(r.reason)
     actions = {a.fingerprint: a for a in planned}
     out: dict[int, tuple[bool, str]] = {}
-    for i in range(len(numbered)):
+    for i, d in enumerate(numbered):
         action = actions.get(str(i))
         if str(i) in applied:
             out[i] = (True, "")
         elif action is None:
             out[i] = (False, "ssotlint fix has no rewrite for it")
-        else:  # asked alone, so that the reason is this fix's own
+        elif len(found := reasons.get((d.path, action.title), set())) == 1:
+            out[i] = (False, next(iter(found)))
+        else:  # refusals of one title in one file for different reasons: asked alone
             refused = compute(index, [action]).refused
             out[i] = (False, refused[0].reason if refused else "")
     return out
