@@ -247,17 +247,17 @@ class SymbolTable:
         self.classes: dict[str, ClassInfo] = (
             _ClassesByKey(modules, files, test_spec, overrides if overrides is not None else {}, other_spec) if lazy else {}
         )
+        self._test_spec = test_spec
+        self._other_spec = other_spec
+        self._path_kinds: dict[str, tuple[bool, bool]] = {}
         for rel, facts in () if lazy else files.items():
             info = modules.by_rel.get(rel)
             if info is None or not facts.classes:
                 continue
-            in_tests = test_spec.match_file(rel)
-            other = other_spec.match_file(rel)
+            in_tests, other = self._path_kind(rel)
             for fact in facts.classes:
                 c = ClassInfo(info.name, rel, fact, in_tests, f"{info.name}:{fact.qualname}", other)
                 self.classes.setdefault(c.key, c)
-        self._test_spec = test_spec
-        self._other_spec = other_spec
         self._sites: dict[Hop, list[ImportSite]] = {}
         self._direct: dict[Hop, list[ImportSite]] = {}
         self._pairs: dict[Hop, list[tuple[int, str, str, ImportFact]]] = {}
@@ -272,13 +272,23 @@ class SymbolTable:
                 out.setdefault(c.name, []).append(c)
         return out
 
+    def _path_kind(self, rel: str) -> tuple[bool, bool]:
+        """Whether ``rel`` is test code, and whether it is other non-production code; asked
+        for every class, so each path is matched against the patterns once."""
+        found = self._path_kinds.get(rel)
+        if found is None:
+            found = (bool(self._test_spec.match_file(rel)), bool(self._other_spec.match_file(rel)))
+            self._path_kinds[rel] = found
+        return found
+
     def in_tests(self, rel: str) -> bool:
-        return bool(self._test_spec.match_file(rel))
+        return self._path_kind(rel)[0]
 
     def non_production(self, rel: str) -> bool:
         """``rel`` is test code, or an example, doc, template, migration or settings module:
         code the duplicate rules leave out."""
-        return bool(self._test_spec.match_file(rel) or self._other_spec.match_file(rel))
+        in_tests, other = self._path_kind(rel)
+        return in_tests or other
 
     # --- namespaces ----------------------------------------------------------------------
     def absolute_import(self, importer: ModuleInfo, fact: ImportFact) -> str | None:
