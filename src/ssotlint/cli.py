@@ -530,6 +530,14 @@ def report(
 @click.option("--unsafe", is_flag=True, help="Also apply fixes that can change behaviour.")
 @click.option("--select", help="Comma-separated codes or prefixes to fix (default: every fixable one).")
 @click.option("--concept", help="Fix only the findings of this concept (its name in the findings).")
+@click.option(
+    "--events",
+    "event_sides",
+    metavar="producers|consumers",
+    callback=lambda ctx, param, value: _event_sides(value),
+    help="Only bring event producers (SSOT303) and/or consumers (SSOT305, comma-separated: "
+    "producers,consumers) to the spec as written.",
+)
 @run_options
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
 @common_options
@@ -540,6 +548,7 @@ def fix(
     unsafe: bool,
     select: str | None,
     concept: str | None,
+    event_sides: frozenset[str],
     no_cache: bool,
     jobs: int | None,
     no_progress: bool,
@@ -553,10 +562,19 @@ def fix(
     Safe fixes: imports of a compatibility alias are rewritten to the canonical class by
     its public name, then aliases nothing uses any more are removed. With --unsafe also:
     imports of a duplicate implementation are pointed at the canonical class, and event
-    fields are moved between the envelope and the top level. Only files inside PATHS are
-    changed. All files are written or none; a fix that would break an import, or that
-    raises a count of findings it set out to lower, is undone (exit 2). Exit 0 when every
-    fix applied (--diff: when there is nothing to change), 1 otherwise.
+    fields are moved between the envelope and the top level.
+
+    With --events producers|consumers only the event findings of that side are fixed, to
+    the spec as written (to take the other option of a format decision, edit the spec
+    first): producers' literal dicts get their fields moved (SSOT303); consumers' reads
+    (`event["payload"]["x"]`, `.get()` chains, `"x" in event`) and tables of required
+    fields get the spec's level (SSOT305). What cannot be rewritten is listed as needing a
+    person.
+
+    Only files inside PATHS are changed. All files are written or none; a fix that would
+    break an import, or that raises a count of findings it set out to lower, is undone
+    (exit 2). Exit 0 when every fix applied (--diff: when there is nothing to change), 1
+    otherwise.
     """
     from collections import Counter
 
@@ -576,7 +594,9 @@ def fix(
     with _progress(show_progress) as progress:
         before = run(config, RunOptions(**{**options.__dict__, "progress": progress}))
     with _progress(show_progress, _FIX_PHASES) as progress:
-        result = fixes_for(before, unsafe, concept=concept, jobs=jobs or config.jobs or default_jobs(), progress=progress)
+        result = fixes_for(
+            before, unsafe, concept=concept, jobs=jobs or config.jobs or default_jobs(), progress=progress, events=event_sides
+        )
     counts = Counter(d.code for d in before.diagnostics)
     del before  # the whole project's facts: the run after the fix builds its own
     listing = functools.partial(click.echo, err=show_diff)
@@ -641,6 +661,19 @@ def fix(
         if d.fingerprint in remaining:
             click.echo(f"still reported: {d.path}:{d.line}:{d.column}: {d.code} {d.message}", err=True)
     _exit(EXIT_FINDINGS if result.refused or remaining else EXIT_OK)
+
+
+def _event_sides(value: str | None) -> frozenset[str]:
+    """``--events``: "producers", "consumers" or both, comma-separated."""
+    from ssotlint.fix.plan import EVENT_SIDES
+
+    if value is None:
+        return frozenset()
+    sides = frozenset(v.strip() for v in value.split(",") if v.strip())
+    unknown = sorted(sides - set(EVENT_SIDES))
+    if unknown or not sides:
+        raise click.BadParameter(f"expected producers, consumers or both (comma-separated), got {value!r}", param_hint="--events")
+    return sides
 
 
 def _per_rule(result: Any, remaining: Mapping[str, int] | None) -> list[str]:

@@ -30,6 +30,7 @@ from ssotlint.fix.codemods import (
     Symbol,
     move_event_fields,
     remove_alias,
+    rewrite_consumer,
     rewrite_imports,
 )
 from ssotlint.fix.names import ImportFacts, public_symbol, text_uses
@@ -37,6 +38,7 @@ from ssotlint.fix.plan import (
     Action,
     MoveEventFields,
     RemoveAlias,
+    RewriteConsumer,
     RewriteImports,
     TextEdits,
     split_symbol,
@@ -147,13 +149,16 @@ def _apply_edits(text: str, edits: Sequence[Edit]) -> str:
 
 # --- one file ------------------------------------------------------------------------------
 
+#: Fixes at a place in one file, applied bottom-up.
+Placed = TextEdits | MoveEventFields | RewriteConsumer
+
 
 @dataclass
 class FileJob:
     """Everything one file's fixes need (plain data: it travels to worker processes)."""
 
     rel: str
-    placed: list[TextEdits | MoveEventFields] = field(default_factory=list)
+    placed: list[Placed] = field(default_factory=list)
     imports: ImportPlan | None = None
     actions: dict[Symbol, RewriteImports] = field(default_factory=dict)  # by the symbol imported now
 
@@ -233,7 +238,10 @@ def _fix_file(root: Path, job: FileJob) -> FileOutcome:
                 continue
             applied.append(Applied(job.rel, a.code, a.title, a.fix.safe, a.fingerprint))
         else:
-            new, reason = move_event_fields(module, a.line, a.column, a.fields, a.expected)
+            if isinstance(a, RewriteConsumer):
+                new, reason = rewrite_consumer(module, a.line, a.column, a.field, a.found, a.expected)
+            else:
+                new, reason = move_event_fields(module, a.line, a.column, a.fields, a.expected)
             if reason:
                 out.refused.append(Refused(job.rel, a.code, a.title, reason))
                 continue
@@ -261,8 +269,8 @@ def _title(r: RewriteImports, target: Symbol) -> str:
     return f"import {target[0]}:{target[1]} instead of {r.source}"
 
 
-def _position(a: TextEdits | MoveEventFields) -> tuple[int, int]:
-    if isinstance(a, MoveEventFields):
+def _position(a: Placed) -> tuple[int, int]:
+    if isinstance(a, (MoveEventFields, RewriteConsumer)):
         return a.line, a.column
     return min((e.start_line, e.start_column) for e in a.fix.edits)
 
@@ -319,7 +327,7 @@ def compute(
         return work[rel]
 
     for a in actions:
-        if isinstance(a, MoveEventFields):
+        if isinstance(a, (MoveEventFields, RewriteConsumer)):
             if in_scope(a.path, scope):
                 job(a.path).placed.append(a)
         elif isinstance(a, TextEdits):

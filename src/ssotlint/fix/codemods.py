@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
 Symbol = tuple[str, str]  # (module, name)
 ENVELOPES = ("payload", "data")
@@ -869,3 +869,137 @@ def move_event_fields(module: cst.Module, line: int, column: int, fields: tuple[
     if new is None:
         return module, mover.refused
     return module.visit(_Replace(target, new)), ""
+
+
+# --- event consumers -------------------------------------------------------------------------
+
+
+class _StringAt(cst.CSTVisitor):
+    """The string literal that starts at ``line:column`` (1-based, in characters)."""
+
+    METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider)
+
+    def __init__(self, line: int, column: int) -> None:
+        self.line, self.column = line, column
+        self.found: cst.SimpleString | None = None
+        self.parents: list[cst.CSTNode] = []  # innermost first
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        r = self.get_metadata(PositionProvider, node)
+        if self.found is None and (r.start.line, r.start.column + 1) == (self.line, self.column):
+            self.found = node
+            parent: cst.CSTNode | None = self.get_metadata(ParentNodeProvider, node, None)
+            while parent is not None and len(self.parents) < 4:
+                self.parents.append(parent)
+                parent = self.get_metadata(ParentNodeProvider, parent, None)
+
+
+class _ReplaceNode(cst.CSTTransformer):
+    def __init__(self, old: cst.CSTNode, new: cst.CSTNode) -> None:
+        self.old, self.new = old, new
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:  # type: ignore[override]
+        return self.new if original_node is self.old else updated_node
+
+
+def _string_like(template: cst.SimpleString, value: str) -> cst.SimpleString:
+    """``value`` as a string literal written like ``template`` (same prefix and quotes)."""
+    return cst.SimpleString(f"{template.prefix}{template.quote}{value}{template.quote}")
+
+
+def _str_value(node: cst.BaseExpression | None) -> str | None:
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _get_call(node: cst.CSTNode) -> cst.Attribute | None:
+    """The ``x.get`` of a call ``x.get(...)``."""
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get" and node.args:
+        return node.func
+    return None
+
+
+def _envelope_key(container: cst.BaseExpression) -> tuple[cst.SimpleString, cst.BaseExpression] | None:
+    """``base["payload"]`` / ``base.get("payload", ...)`` -> (the key literal, base)."""
+    if isinstance(container, cst.Subscript) and len(container.slice) == 1:
+        index = container.slice[0].slice
+        if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
+            return index.value, container.value
+    get = _get_call(container)
+    if get is not None and isinstance(container, cst.Call) and isinstance(container.args[0].value, cst.SimpleString):
+        return container.args[0].value, get.value
+    return None
+
+
+def _relevel(container: cst.BaseExpression, found: str, expected: str, by_get: bool, quote: cst.SimpleString) -> cst.BaseExpression | str:
+    """The expression a field is read from, moved from level ``found`` to ``expected``
+    ("" = the event itself); a reason string when the shape is not one this rewrites."""
+    if found:
+        key = _envelope_key(container)
+        if key is None or _str_value(key[0]) != found:
+            return f"the {found!r} level is not read on the spot (`x[{found!r}]` or `x.get({found!r}, ...)`)"
+        if expected:
+            return container.deep_replace(key[0], _string_like(key[0], expected))  # type: ignore[return-value]
+        return key[1]
+    if by_get:
+        empty = cst.Arg(cst.Dict([]))
+        return cst.Call(cst.Attribute(container, cst.Name("get")), [cst.Arg(_string_like(quote, expected), comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), empty])
+    return cst.Subscript(container, [cst.SubscriptElement(cst.Index(_string_like(quote, expected)))])
+
+
+def rewrite_consumer(module: cst.Module, line: int, column: int, field: str, found: str, expected: str) -> tuple[cst.Module, str]:
+    """(new module, "") or (the same module, why nothing was rewritten).
+
+    The string literal at ``line:column`` is the field as a consumer finding locates it:
+    the key of a read (``x["f"]``, ``x.get("f")``, ``"f" in x``, one level down under an
+    envelope) or an entry of a table of required fields (``"f"`` / ``"payload.f"``). A read
+    gets the envelope removed, added or renamed in front of it; an entry is rewritten.
+    """
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    finder = _StringAt(line, column)
+    wrapper.visit(finder)
+    node, parents = finder.found, finder.parents
+    if node is None or not parents:
+        return module, f"no string literal at line {line}, column {column}"
+    value = _str_value(node)
+    parent = parents[0]
+    old: cst.CSTNode
+    new: cst.CSTNode
+    if isinstance(parent, cst.Element) and len(parents) > 1 and isinstance(parents[1], (cst.List, cst.Tuple, cst.Set)):
+        if value != (f"{found}.{field}" if found else field):
+            return module, f"the table entry is not {field!r} any more"
+        old, new = node, _string_like(node, f"{expected}.{field}" if expected else field)
+    else:
+        if value != field:
+            return module, f"the key read is not {field!r} any more"
+        container: cst.BaseExpression
+        by_get = False
+        if isinstance(parent, cst.Index) and len(parents) > 2 and isinstance(parents[2], cst.Subscript):
+            old, container = parents[2], parents[2].value
+        elif isinstance(parent, cst.Arg) and len(parents) > 1 and _get_call(parents[1]) is not None and parents[1].args[0] is parent:  # type: ignore[attr-defined]
+            call = parents[1]
+            assert isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
+            old, container, by_get = call, call.func.value, True
+        elif (
+            isinstance(parent, cst.Comparison)
+            and parent.left is node
+            and len(parent.comparisons) == 1
+            and isinstance(parent.comparisons[0].operator, (cst.In, cst.NotIn))
+        ):
+            old, container = parent, parent.comparisons[0].comparator
+        else:
+            return module, "not a read this can rewrite (`x[...]`, `x.get(...)`, `... in x`)"
+        moved = _relevel(container, found, expected, by_get, node)
+        if isinstance(moved, str):
+            return module, moved
+        if isinstance(old, cst.Subscript):
+            new = old.with_changes(value=moved)
+        elif isinstance(old, cst.Call):
+            assert isinstance(old.func, cst.Attribute)
+            new = old.with_changes(func=old.func.with_changes(value=moved))
+        else:
+            assert isinstance(old, cst.Comparison)
+            new = old.with_changes(comparisons=[old.comparisons[0].with_changes(comparator=moved)])
+    return module.visit(_ReplaceNode(old, new)), ""

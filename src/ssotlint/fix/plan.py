@@ -12,7 +12,13 @@ Findings are read through their documented ``data`` keys:
 - SSOT303 event-envelope-mismatch: ``event``, ``field``/``fields``, and where known
   ``expected`` (the spec's level: "payload", "data", or "" / "flat" for the top level, as
   a name or a one-name list) and ``found``. Unsafe:
-  the fields of a fully literal dict are moved to the spec's level.
+  the fields of a fully literal dict are moved to the spec's level (also with
+  ``--events producers``).
+- SSOT305 consumer-spec-mismatch: ``event``, ``field``, ``level`` (where the consumer
+  reads it), ``kind`` and, for a field the spec defines, ``expected`` (the spec's level).
+  With ``--events consumers``: the read or table entry is rewritten to the spec's level
+  (:func:`ssotlint.fix.codemods.rewrite_consumer`); a field the spec does not define
+  needs a person.
 - Any other finding that carries a ``Fix`` (text edits) is applied as-is; unsafe ones
   only with ``--unsafe``.
 """
@@ -80,6 +86,28 @@ class MoveEventFields:
 
 
 @dataclass(frozen=True)
+class RewriteConsumer:
+    """Rewrite the consumer's read (or table entry) of ``field`` at ``path:line:column``
+    from level ``found`` to level ``expected`` ("" = the top level)."""
+
+    code: str
+    fingerprint: str
+    path: str
+    line: int
+    column: int
+    event: str
+    field: str
+    found: str
+    expected: str
+    kind: str  # "table" / "read" / "call", as the finding says
+
+    @property
+    def title(self) -> str:
+        where = "the top level" if not self.expected else f"`{self.expected}`"
+        return f"read {self.event}.{self.field} at {where}"
+
+
+@dataclass(frozen=True)
 class TextEdits:
     """A finding's own ``Fix``."""
 
@@ -93,7 +121,10 @@ class TextEdits:
         return self.fix.title
 
 
-Action = RewriteImports | RemoveAlias | MoveEventFields | TextEdits
+Action = RewriteImports | RemoveAlias | MoveEventFields | RewriteConsumer | TextEdits
+
+#: ``--events`` sides and the finding each one fixes.
+EVENT_SIDES = {"producers": "SSOT303", "consumers": "SSOT305"}
 
 
 def split_symbol(symbol: str) -> tuple[str, str]:
@@ -162,12 +193,49 @@ def evidence(d: Diagnostic) -> str:
     return ""
 
 
-def plan_fixes(diagnostics: Iterable[Diagnostic], unsafe: bool = False, skipped: list[Diagnostic] | None = None) -> list[Action]:
+def needs_a_person(d: Diagnostic) -> str:
+    """Why a consumer finding (SSOT305) cannot be rewritten from its data alone; "" when it can."""
+    if d.data.get("kind") == "call":
+        return "the keys a mock assertion expects: change the asserted dict by hand"
+    if not isinstance(d.data.get("expected"), str):
+        return "the spec does not define this field for the event: rename it or add it to the spec"
+    return ""
+
+
+def plan_fixes(
+    diagnostics: Iterable[Diagnostic],
+    unsafe: bool = False,
+    skipped: list[Diagnostic] | None = None,
+    *,
+    events: frozenset[str] = frozenset(),
+    manual: list[Diagnostic] | None = None,
+) -> list[Action]:
     """The fixes for these findings, safe ones only unless ``unsafe``; deterministic order.
 
-    Duplicates the findings do not show to be the same concept go to ``skipped``.
+    Duplicates the findings do not show to be the same concept go to ``skipped``. With
+    ``events`` (a subset of :data:`EVENT_SIDES`), only the event findings of those sides
+    are fixed: producers (SSOT303) and consumers (SSOT305); consumer findings no rewrite
+    can fix go to ``manual``.
     """
     actions: list[Action] = []
+    if events:
+        codes = {EVENT_SIDES[side] for side in events}
+        for d in diagnostics:
+            if d.code not in codes:
+                continue
+            if d.code == "SSOT303":
+                actions.extend(plan_fixes([d], unsafe=True))
+            elif needs_a_person(d):
+                if manual is not None:
+                    manual.append(d)
+            else:
+                actions.append(
+                    RewriteConsumer(
+                        d.code, d.fingerprint, d.path, d.line, d.column, _str(d.data, "event"), _str(d.data, "field"),
+                        str(d.data.get("level") or ""), str(d.data["expected"]), str(d.data.get("kind") or ""),
+                    )
+                )
+        return actions
     for d in diagnostics:
         concept = _str(d.data, "concept")
         if d.code == "SSOT102":

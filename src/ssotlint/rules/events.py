@@ -714,7 +714,13 @@ class ConsumerSpecMismatch(EventRule):
                     span=_span(k.line, k.column),
                     entity=f"{e.name}:{k.name}",
                     related=related,
-                    data={"event": e.name, "field": k.name, "level": k.level, "kind": c.kind},
+                    data={
+                        "event": e.name,
+                        "field": k.name,
+                        "level": k.level,
+                        "kind": c.kind,
+                        **({"expected": f.level} if f is not None else {}),
+                    },
                 )
 
 
