@@ -441,6 +441,13 @@ class EventEnvelopeMismatch(EventRule):
     ## Known problems
     An envelope filled from a variable (`"payload": payload`) hides its fields: where the spec
     is flat that is reported, where it nests it is trusted.
+
+    ## Fix safety
+    `ssotlint fix --events producers` (or `--unsafe`) moves the fields of a fully literal
+    dict to the spec's level, in and out of the envelope. It is unsafe: every consumer of
+    that event must read the new shape (`--events consumers` rewrites the ones SSOT305
+    reports). A dict built step by step, a non-literal envelope, and fields passed as
+    keywords to a helper are left for a person.
     """
 
     code = "SSOT303"
@@ -633,6 +640,16 @@ class ConsumerSpecMismatch(EventRule):
     A consumer that receives the event through a variable with no type guard in the same
     function (a helper taking `event` as a parameter) is not checked. A read one level under a
     key that is not an envelope of the spec (`event["tool"]["name"]`) is not checked.
+
+    ## Fix safety
+    `ssotlint fix --events consumers` rewrites each reported read or table entry to the
+    level the spec defines for that field: `event["payload"]["tool_name"]` becomes
+    `event["tool_name"]`, `event.get("payload", {}).get("x")` becomes `event.get("x")`,
+    `"x" in event["data"]` becomes `"x" in event`, and back (`event["payload"]["x"]`,
+    `event.get("payload", {}).get("x")`); a table entry `"tool_name"` becomes
+    `"payload.tool_name"` and back. It is unsafe: the consumer then reads only the spec's
+    shape. A field the spec does not define, an envelope taken into a variable first, and a
+    mock assertion's expected keys are listed as needing a person.
     """
 
     code = "SSOT305"
