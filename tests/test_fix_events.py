@@ -10,7 +10,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from ssotlint.fix.codemods import rewrite_consumer
+from ssotlint.fix.codemods import move_call_fields, rewrite_consumer
 from tests.conftest import EXAMPLE_DIR, check, findings, run_cli, write_project
 from tests.importcheck import compiles, importable
 
@@ -159,20 +159,34 @@ def test_consumers_to_a_nested_spec(demo: Path) -> None:
         assert flat in old
         old = old.replace(flat, nested)
     assert new == old
-    # The agents' runner passes the fields as keywords to its helper: no dict literal to
-    # move them in, so that producer needs a person.
+    # The agents' runner passes the fields as keywords to its helper: the producers' side.
     runner = "services/backend/chat_backend/agents/runner.py"
     assert event_findings(demo) == [f"SSOT303 {runner}:13:5", f"SSOT303 {runner}:15:5"]
-    code, out, err = fix(demo, "--events", "producers")
-    assert (code, out) == (1, "Nothing to fix.\n")
-    assert err == (
-        f"{runner}: not fixed: SSOT303 move the fields of event 'tool_completed' to `payload`: no dict literal at line 15 has fields to move\n"
-        f"{runner}: not fixed: SSOT303 move the fields of event 'tool_executing' to `payload`: no dict literal at line 13 has fields to move\n"
-    )
     assert compiles(demo) == []
     assert importable(demo) == imports
     assert fix(demo, "--events", "consumers") == (0, "Nothing to fix.\n", "")
     assert snapshot(demo) == after
+
+    code, out, err = fix(demo, "--events", "producers")
+    assert (code, err) == (0, "")
+    assert out.endswith("Fixed 2 places in 1 file.\nSSOT303: 2 fixes, 0 findings remain\n")
+    done = snapshot(demo)
+    assert {p for p in done if done[p] != after[p]} == {runner}
+    old = after[runner]
+    for flat, nested in (
+        ('tool_name=tool.name, parameters=parameters, timestamp=time.time()',
+         'payload={"tool_name": tool.name, "parameters": parameters}, timestamp=time.time()'),
+        ("        tool_name=tool.name,\n        results=results,\n        duration=time.monotonic() - started,\n",
+         '        payload={"tool_name": tool.name, "results": results, "duration": time.monotonic() - started},\n'),
+    ):
+        assert flat in old
+        old = old.replace(flat, nested)
+    assert done[runner] == old
+    assert event_findings(demo) == []
+    assert compiles(demo) == []
+    assert importable(demo) == imports
+    assert fix(demo, "--events", "producers,consumers") == (0, "Nothing to fix.\n", "")
+    assert snapshot(demo) == done
 
 
 def test_diff_writes_nothing(demo: Path) -> None:
@@ -276,3 +290,29 @@ def test_fields_the_spec_does_not_define_need_a_person(tmp_path: Path) -> None:
         "the spec does not define this field for the event: rename it or add it to the spec\n"
     )
     assert (root / "tests/test_toast.py").read_text().splitlines()[2:] == ['        assert event["message"]', '        assert event["colour"]']
+
+
+# --- fields passed as keywords ----------------------------------------------------------------
+
+
+def move_call(source: str, fields: tuple[str, ...], expected: str) -> tuple[str, str]:
+    module, reason = move_call_fields(cst.parse_module(source), 1, 1, fields, expected)
+    return module.code, reason
+
+
+def test_keywords_move_into_the_envelope_and_out_again() -> None:
+    flat = 'send(uid, "tool_executing", tool_name=n, parameters=p, timestamp=t)\n'
+    nested = 'send(uid, "tool_executing", payload={"tool_name": n, "parameters": p}, timestamp=t)\n'
+    assert move_call(flat, ("parameters", "tool_name"), "payload") == (nested, "")
+    assert move_call(nested, ("parameters", "tool_name"), "flat") == (flat, "")
+    assert move_call('dict(type="x", data={"a": 1, "b": 2})\n', ("a",), "flat") == ('dict(type="x", a=1, data={"b": 2})\n', "")
+    assert move_call('dict(type="x", a=1)\n', ("a",), "data") == ('dict(type="x", data={"a": 1})\n', "")
+
+
+def test_keywords_that_cannot_move_are_refused() -> None:
+    assert move_call('send(payload={"tool-name": n})\n', (), "flat")[1] == "the fields are not all valid keyword names"
+    assert move_call('send(n, payload={"n": 1})\n', ("n",), "flat")[1] == ""
+    assert move_call('send(n=2, payload={"n": 1})\n', ("n",), "flat")[1] == "fields already passed as keywords: n"
+    assert move_call('send(payload=p, n=1)\n', ("n",), "payload")[1] == "the call already passes payload="
+    assert move_call('send(payload=p)\n', (), "flat")[1] == "no literal envelope keyword to move fields out of"
+    assert move_call('x = 1\n', (), "flat")[1] == "no call at line 1, column 1"

@@ -28,6 +28,7 @@ from ssotlint.discovery import in_scope
 from ssotlint.fix.codemods import (
     ImportPlan,
     Symbol,
+    move_call_fields,
     move_event_fields,
     remove_alias,
     rewrite_consumer,
@@ -242,6 +243,11 @@ def _fix_file(root: Path, job: FileJob) -> FileOutcome:
                 new, reason = rewrite_consumer(module, a.line, a.column, a.field, a.found, a.expected)
             else:
                 new, reason = move_event_fields(module, a.line, a.column, a.fields, a.expected)
+                if reason.startswith("no dict literal"):
+                    # Not a dict literal: an event passed as keyword arguments.
+                    called, why = move_call_fields(module, a.line, a.column, a.fields, a.expected)
+                    if not why.startswith("no call at"):
+                        new, reason = called, why
             if reason:
                 out.refused.append(Refused(job.rel, a.code, a.title, reason))
                 continue

@@ -6,6 +6,7 @@ rewritten file differs from the original only where the fix is.
 
 from __future__ import annotations
 
+import keyword
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -1003,3 +1004,108 @@ def rewrite_consumer(module: cst.Module, line: int, column: int, field: str, fou
             assert isinstance(old, cst.Comparison)
             new = old.with_changes(comparisons=[old.comparisons[0].with_changes(comparator=moved)])
     return module.visit(_ReplaceNode(old, new)), ""
+
+
+# --- event fields passed as keywords -----------------------------------------------------------
+
+
+class _CallAt(cst.CSTVisitor):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, line: int, column: int) -> None:
+        self.line, self.column = line, column
+        self.found: cst.Call | None = None
+
+    def visit_Call(self, node: cst.Call) -> None:
+        r = self.get_metadata(PositionProvider, node)
+        if self.found is None and (r.start.line, r.start.column + 1) == (self.line, self.column):
+            self.found = node
+
+
+_INLINE = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+
+
+def _with_args(call: cst.Call, args: list[cst.Arg]) -> cst.Call:
+    """``call`` with ``args``; the last one ends as the call's last argument did."""
+    if args:
+        args[-1] = args[-1].with_changes(comma=call.args[-1].comma)
+    return call.with_changes(args=args)
+
+
+def _moved_in(call: cst.Call, fields: tuple[str, ...], expected: str) -> cst.Call | str:
+    moving = [a for a in call.args if a.keyword is not None and a.keyword.value in fields]
+    if not moving:
+        return "no keyword argument to move"
+    if any(a.keyword is not None and a.keyword.value == expected for a in call.args):
+        return f"the call already passes {expected}="
+    value = cst.Dict(
+        [
+            cst.DictElement(cst.SimpleString(f'"{a.keyword.value}"'), a.value, comma=_INLINE if i < len(moving) - 1 else cst.MaybeSentinel.DEFAULT)
+            for i, a in enumerate(moving)
+            if a.keyword is not None
+        ]
+    )
+    envelope = cst.Arg(value, keyword=cst.Name(expected), equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")), comma=moving[0].comma)
+    args: list[cst.Arg] = []
+    for a in call.args:
+        if a is moving[0]:
+            args.append(envelope)
+        elif a not in moving:
+            args.append(a)
+    return _with_args(call, args)
+
+
+def _moved_out(call: cst.Call, fields: tuple[str, ...]) -> cst.Call | str:
+    env = next(
+        (a for a in call.args if a.keyword is not None and a.keyword.value in ENVELOPES and isinstance(a.value, cst.Dict)),
+        None,
+    )
+    if env is None or not isinstance(env.value, cst.Dict):
+        return "no literal envelope keyword to move fields out of"
+    inner = env.value
+    if not _literal(inner):
+        return f"the {env.keyword.value if env.keyword else ''!r} dict is not fully literal"
+    moving = [e for e in inner.elements if not fields or _key(e) in fields]
+    names = [_key(e) or "" for e in moving]
+    if not moving or not all(n.isidentifier() and not keyword.iskeyword(n) for n in names):
+        return "the fields are not all valid keyword names"
+    taken = {a.keyword.value for a in call.args if a.keyword is not None}
+    if taken & set(names):
+        return f"fields already passed as keywords: {', '.join(sorted(taken & set(names)))}"
+    staying = [e for e in inner.elements if e not in moving]
+    equal = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
+    spread = [
+        cst.Arg(e.value, keyword=cst.Name(n), equal=equal, comma=_INLINE)
+        for e, n in zip(moving, names, strict=True)
+        if isinstance(e, cst.DictElement)
+    ]
+    if staying:
+        spread.append(env.with_changes(value=inner.with_changes(elements=_recomma(staying, _template(inner), cst.MaybeSentinel.DEFAULT))))
+    else:
+        spread[-1] = spread[-1].with_changes(comma=env.comma)
+    args: list[cst.Arg] = []
+    for a in call.args:
+        args.extend(spread if a is env else [a])
+    return _with_args(call, args)
+
+
+def move_call_fields(module: cst.Module, line: int, column: int, fields: tuple[str, ...], expected: str) -> tuple[cst.Module, str]:
+    """(new module, "") or (the same module, why nothing was moved), for an event passed as
+    keyword arguments to a helper (``send_event(uid, "tool_executing", tool_name=x)``) or to
+    ``dict(...)``: the event rules read its keywords as the event's top level and a literal
+    ``payload={...}`` keyword as its envelope, so fields move between the two."""
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    finder = _CallAt(line, column)
+    wrapper.visit(finder)
+    call = finder.found
+    if call is None:
+        return module, f"no call at line {line}, column {column}"
+    if expected in ("flat", ""):
+        new = _moved_out(call, fields)
+    elif expected in ENVELOPES:
+        new = _moved_in(call, fields, expected)
+    else:
+        return module, "the spec's envelope is unknown"
+    if isinstance(new, str):
+        return module, new
+    return module.visit(_ReplaceNode(call, new)), ""

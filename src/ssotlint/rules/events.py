@@ -444,10 +444,11 @@ class EventEnvelopeMismatch(EventRule):
 
     ## Fix safety
     `ssotlint fix --events producers` (or `--unsafe`) moves the fields of a fully literal
-    dict to the spec's level, in and out of the envelope. It is unsafe: every consumer of
-    that event must read the new shape (`--events consumers` rewrites the ones SSOT305
-    reports). A dict built step by step, a non-literal envelope, and fields passed as
-    keywords to a helper are left for a person.
+    dict to the spec's level, in and out of the envelope; for fields passed as keywords to
+    an emitter or `dict(...)`, `tool_name=x` becomes `payload={"tool_name": x}` and back.
+    It is unsafe: every consumer of that event must read the new shape (`--events
+    consumers` rewrites the ones SSOT305 reports). A dict built step by step and an
+    envelope that is not a literal dict are left for a person.
     """
 
     code = "SSOT303"
