@@ -10,9 +10,12 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
+from ssotlint.diagnostics import Diagnostic
 from ssotlint.fix.codemods import move_call_fields, rewrite_consumer
+from ssotlint.fix.plan import RewriteConsumer, needs_a_person, plan_fixes
 from tests.conftest import EXAMPLE_DIR, check, findings, run_cli, write_project
 from tests.importcheck import compiles, importable
+from tests.test_fix import diag
 
 TEST_FILE = "tests/test_agent_events.py"
 BRIDGE = "services/backend/chat_backend/agents/bridge.py"
@@ -143,6 +146,8 @@ def test_consumers_to_a_nested_spec(demo: Path) -> None:
     code, out, err = fix(demo, "--events", "consumers")
     assert (code, err) == (0, "")
     assert out.endswith("Fixed 9 places in 1 file.\nSSOT305: 9 fixes, 0 findings remain\n")
+    assert f"{TEST_FILE}: SSOT305 require tool_completed.duration at `payload` (unsafe)\n" in out
+    assert f"{TEST_FILE}: SSOT305 read tool_completed.duration at `payload` (unsafe)\n" in out
     after = snapshot(demo)
     assert {p for p in after if after[p] != before[p]} == {TEST_FILE}
     old, new = before[TEST_FILE], after[TEST_FILE]
@@ -316,3 +321,14 @@ def test_keywords_that_cannot_move_are_refused() -> None:
     assert move_call('send(payload=p, n=1)\n', ("n",), "payload")[1] == "the call already passes payload="
     assert move_call('send(payload=p)\n', (), "flat")[1] == "no literal envelope keyword to move fields out of"
     assert move_call('x = 1\n', (), "flat")[1] == "no call at line 1, column 1"
+
+
+def test_one_place_reported_twice_is_rewritten_once() -> None:
+    data = {"event": "toast", "field": "message", "level": "payload", "kind": "read", "expected": ""}
+    twice = [diag("SSOT305", "t.py", 3, 9, data), diag("SSOT305", "t.py", 3, 9, {**data, "kind": "read"})]
+    other = diag("SSOT305", "t.py", 4, 9, {**data, "kind": "call"})
+    manual: list[Diagnostic] = []
+    actions = plan_fixes([*twice, other, diag("SSOT303", "p.py", 1, 1, {"event": "toast"})], events=frozenset({"consumers"}), manual=manual)
+    assert actions == [RewriteConsumer("SSOT305", twice[0].fingerprint, "t.py", 3, 9, "toast", "message", "payload", "", "read")]
+    assert manual == [other]
+    assert needs_a_person(other) == "the keys a mock assertion expects: change the asserted dict by hand"

@@ -567,10 +567,9 @@ def fix(
     With --events producers|consumers only the event findings of that side are fixed, to
     the spec as written (to take the other option of a format decision, edit the spec
     first): producers' literal dicts and keyword arguments get their fields moved
-    (SSOT303); consumers' reads
-    (`event["payload"]["x"]`, `.get()` chains, `"x" in event`) and tables of required
-    fields get the spec's level (SSOT305). What cannot be rewritten is listed as needing a
-    person.
+    (SSOT303); consumers' reads (`event["payload"]["x"]`, `.get()` chains, `"x" in event`)
+    and tables of required fields get the spec's level (SSOT305). What cannot be rewritten
+    is listed as needing a person.
 
     Only files inside PATHS are changed. All files are written or none; a fix that would
     break an import, or that raises a count of findings it set out to lower, is undone

@@ -104,7 +104,8 @@ class RewriteConsumer:
     @property
     def title(self) -> str:
         where = "the top level" if not self.expected else f"`{self.expected}`"
-        return f"read {self.event}.{self.field} at {where}"
+        verb = "require" if self.kind == "table" else "read"
+        return f"{verb} {self.event}.{self.field} at {where}"
 
 
 @dataclass(frozen=True)
@@ -220,9 +221,12 @@ def plan_fixes(
     actions: list[Action] = []
     if events:
         codes = {EVENT_SIDES[side] for side in events}
+        seen: set[tuple[str, str, int, int]] = set()
         for d in diagnostics:
-            if d.code not in codes:
+            # One place, one rewrite (a read under two guards is reported twice).
+            if d.code not in codes or (d.code, d.path, d.line, d.column) in seen:
                 continue
+            seen.add((d.code, d.path, d.line, d.column))
             if d.code == "SSOT303":
                 actions.extend(plan_fixes([d], unsafe=True))
             elif needs_a_person(d):
