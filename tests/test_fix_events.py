@@ -58,72 +58,73 @@ def fix(root: Path, *args: str) -> tuple[int, str, str]:
     return done.returncode, done.stdout, done.stderr
 
 
-LEGACY_BEFORE = (
-    '            assert event["payload"]["tool_name"]\n'
-    '            assert event["payload"].get("parameters") is not None\n'
-)
-LEGACY_FLAT = (
-    '            assert event["tool_name"]\n'
-    '            assert event.get("parameters") is not None\n'
-)
+def apply_side(
+    demo: Path, sides: str, listing: list[str], path: str, replacements: list[tuple[str, str]], remaining: list[str]
+) -> dict[str, str]:
+    """Run ``fix --events sides`` on ``demo`` and check everything a fix promises: the fixes
+    listed, only ``path`` changed, to exactly its old text with ``replacements`` made, the
+    event findings left, a project that compiles and imports as before, a second run that
+    changes nothing. Returns the files after the fix."""
+    before = snapshot(demo)
+    imports = importable(demo)
+    code, out, err = fix(demo, "--events", sides)
+    assert (code, err) == (0, "")
+    assert out.splitlines() == listing
+    after = snapshot(demo)
+    assert {p for p in after if after[p] != before[p]} == {path}
+    expected = before[path]
+    for old, new in replacements:
+        assert old in expected
+        expected = expected.replace(old, new)
+    assert after[path] == expected
+    assert event_findings(demo) == remaining
+    assert compiles(demo) == []
+    assert importable(demo) == imports
+    assert fix(demo, "--events", sides) == (0, "Nothing to fix.\n", "")
+    assert snapshot(demo) == after
+    return after
 
 
 def test_consumers_to_the_flat_spec(demo: Path) -> None:
-    before = snapshot(demo)
-    imports = importable(demo)
-    code, out, err = fix(demo, "--events", "consumers")
-    assert (code, err) == (0, "")
-    assert out == (
-        f"{TEST_FILE}: SSOT305 read tool_executing.parameters at the top level (unsafe)\n"
-        f"{TEST_FILE}: SSOT305 read tool_executing.tool_name at the top level (unsafe)\n"
-        "Fixed 2 places in 1 file.\n"
-        "SSOT305: 2 fixes, 0 findings remain\n"
+    apply_side(
+        demo,
+        "consumers",
+        [
+            f"{TEST_FILE}: SSOT305 read tool_executing.parameters at the top level (unsafe)",
+            f"{TEST_FILE}: SSOT305 read tool_executing.tool_name at the top level (unsafe)",
+            "Fixed 2 places in 1 file.",
+            "SSOT305: 2 fixes, 0 findings remain",
+        ],
+        TEST_FILE,
+        [
+            ('            assert event["payload"]["tool_name"]\n            assert event["payload"].get("parameters") is not None\n',
+             '            assert event["tool_name"]\n            assert event.get("parameters") is not None\n'),
+        ],
+        # The producers are the other side: only they are left.
+        [f"SSOT303 {BRIDGE}:32:17", f"SSOT303 {BRIDGE}:40:17"],
     )
-    after = snapshot(demo)
-    assert {p for p in after if after[p] != before[p]} == {TEST_FILE}
-    assert after[TEST_FILE] == before[TEST_FILE].replace(LEGACY_BEFORE, LEGACY_FLAT)
-    # The producers are the other side: only they are left.
-    assert event_findings(demo) == [f"SSOT303 {BRIDGE}:32:17", f"SSOT303 {BRIDGE}:40:17"]
-    assert compiles(demo) == []
-    assert importable(demo) == imports
-    assert fix(demo, "--events", "consumers") == (0, "Nothing to fix.\n", "")
-    assert snapshot(demo) == after
-
-
-BRIDGE_NESTED = (
-    '            "payload": {"tool_name": tool_name, "parameters": parameters},\n',
-    '            "payload": {"tool_name": tool_name, "results": results, "duration": duration},\n',
-)
-BRIDGE_FLAT = (
-    '            "tool_name": tool_name,\n            "parameters": parameters,\n',
-    '            "tool_name": tool_name,\n            "results": results,\n            "duration": duration,\n',
-)
 
 
 def test_producers_to_the_flat_spec(demo: Path) -> None:
-    before = snapshot(demo)
-    imports = importable(demo)
-    code, out, err = fix(demo, "--events", "producers")
-    assert (code, err) == (0, "")
-    assert out == (
-        f"{BRIDGE}: SSOT303 move the fields of event 'tool_completed' to the top level (unsafe)\n"
-        f"{BRIDGE}: SSOT303 move the fields of event 'tool_executing' to the top level (unsafe)\n"
-        "Fixed 2 places in 1 file.\n"
-        "SSOT303: 2 fixes, 0 findings remain\n"
+    apply_side(
+        demo,
+        "producers",
+        [
+            f"{BRIDGE}: SSOT303 move the fields of event 'tool_completed' to the top level (unsafe)",
+            f"{BRIDGE}: SSOT303 move the fields of event 'tool_executing' to the top level (unsafe)",
+            "Fixed 2 places in 1 file.",
+            "SSOT303: 2 fixes, 0 findings remain",
+        ],
+        BRIDGE,
+        [
+            ('            "payload": {"tool_name": tool_name, "parameters": parameters},\n',
+             '            "tool_name": tool_name,\n            "parameters": parameters,\n'),
+            ('            "payload": {"tool_name": tool_name, "results": results, "duration": duration},\n',
+             '            "tool_name": tool_name,\n            "results": results,\n            "duration": duration,\n'),
+        ],
+        # The legacy test still reads the bridge's old nested shape: the consumers' side.
+        [f"SSOT305 {TEST_FILE}:34:37", f"SSOT305 {TEST_FILE}:35:41"],
     )
-    after = snapshot(demo)
-    expected = before[BRIDGE]
-    for nested, flat in zip(BRIDGE_NESTED, BRIDGE_FLAT, strict=True):
-        assert nested in expected
-        expected = expected.replace(nested, flat)
-    assert {p for p in after if after[p] != before[p]} == {BRIDGE}
-    assert after[BRIDGE] == expected
-    # The legacy test still reads the bridge's old nested shape: the consumers' side.
-    assert event_findings(demo) == [f"SSOT305 {TEST_FILE}:34:37", f"SSOT305 {TEST_FILE}:35:41"]
-    assert compiles(demo) == []
-    assert importable(demo) == imports
-    assert fix(demo, "--events", "producers") == (0, "Nothing to fix.\n", "")
-    assert snapshot(demo) == after
 
 
 def test_both_sides_in_one_command_leave_no_event_finding(demo: Path) -> None:
@@ -139,59 +140,55 @@ def test_both_sides_in_one_command_leave_no_event_finding(demo: Path) -> None:
     assert snapshot(demo) == after
 
 
-def test_consumers_to_a_nested_spec(demo: Path) -> None:
+def test_both_sides_to_a_nested_spec(demo: Path) -> None:
     nest_tool_events(demo)
-    before = snapshot(demo)
-    imports = importable(demo)
-    code, out, err = fix(demo, "--events", "consumers")
-    assert (code, err) == (0, "")
-    assert out.endswith("Fixed 9 places in 1 file.\nSSOT305: 9 fixes, 0 findings remain\n")
-    assert f"{TEST_FILE}: SSOT305 require tool_completed.duration at `payload` (unsafe)\n" in out
-    assert f"{TEST_FILE}: SSOT305 read tool_completed.duration at `payload` (unsafe)\n" in out
-    after = snapshot(demo)
-    assert {p for p in after if after[p] != before[p]} == {TEST_FILE}
-    old, new = before[TEST_FILE], after[TEST_FILE]
-    for flat, nested in (
-        ('"tool_executing": ["type", "tool_name", "parameters", "timestamp"]',
-         '"tool_executing": ["type", "payload.tool_name", "payload.parameters", "timestamp"]'),
-        ('"tool_completed": ["type", "tool_name", "results", "duration", "timestamp"]',
-         '"tool_completed": ["type", "payload.tool_name", "payload.results", "payload.duration", "timestamp"]'),
-        ('            assert event["tool_name"]\n            assert "parameters" in event\n',
-         '            assert event["payload"]["tool_name"]\n            assert "parameters" in event["payload"]\n'),
-        ('            assert "results" in event\n            assert event.get("duration", 0) >= 0\n',
-         '            assert "results" in event["payload"]\n            assert event.get("payload", {}).get("duration", 0) >= 0\n'),
-    ):
-        assert flat in old
-        old = old.replace(flat, nested)
-    assert new == old
-    # The agents' runner passes the fields as keywords to its helper: the producers' side.
+    listing = [
+        f"{TEST_FILE}: SSOT305 {verb} {field} at `payload` (unsafe)"
+        for verb, field in (
+            ("read", "tool_completed.duration"), ("read", "tool_completed.results"),
+            ("read", "tool_executing.parameters"), ("read", "tool_executing.tool_name"),
+            ("require", "tool_completed.duration"), ("require", "tool_completed.results"),
+            ("require", "tool_completed.tool_name"), ("require", "tool_executing.parameters"),
+            ("require", "tool_executing.tool_name"),
+        )
+    ]
     runner = "services/backend/chat_backend/agents/runner.py"
-    assert event_findings(demo) == [f"SSOT303 {runner}:13:5", f"SSOT303 {runner}:15:5"]
-    assert compiles(demo) == []
-    assert importable(demo) == imports
-    assert fix(demo, "--events", "consumers") == (0, "Nothing to fix.\n", "")
-    assert snapshot(demo) == after
-
-    code, out, err = fix(demo, "--events", "producers")
-    assert (code, err) == (0, "")
-    assert out.endswith("Fixed 2 places in 1 file.\nSSOT303: 2 fixes, 0 findings remain\n")
-    done = snapshot(demo)
-    assert {p for p in done if done[p] != after[p]} == {runner}
-    old = after[runner]
-    for flat, nested in (
-        ('tool_name=tool.name, parameters=parameters, timestamp=time.time()',
-         'payload={"tool_name": tool.name, "parameters": parameters}, timestamp=time.time()'),
-        ("        tool_name=tool.name,\n        results=results,\n        duration=time.monotonic() - started,\n",
-         '        payload={"tool_name": tool.name, "results": results, "duration": time.monotonic() - started},\n'),
-    ):
-        assert flat in old
-        old = old.replace(flat, nested)
-    assert done[runner] == old
-    assert event_findings(demo) == []
-    assert compiles(demo) == []
-    assert importable(demo) == imports
-    assert fix(demo, "--events", "producers,consumers") == (0, "Nothing to fix.\n", "")
-    assert snapshot(demo) == done
+    apply_side(
+        demo,
+        "consumers",
+        [*listing, "Fixed 9 places in 1 file.", "SSOT305: 9 fixes, 0 findings remain"],
+        TEST_FILE,
+        [
+            ('"tool_executing": ["type", "tool_name", "parameters", "timestamp"]',
+             '"tool_executing": ["type", "payload.tool_name", "payload.parameters", "timestamp"]'),
+            ('"tool_completed": ["type", "tool_name", "results", "duration", "timestamp"]',
+             '"tool_completed": ["type", "payload.tool_name", "payload.results", "payload.duration", "timestamp"]'),
+            ('            assert event["tool_name"]\n            assert "parameters" in event\n',
+             '            assert event["payload"]["tool_name"]\n            assert "parameters" in event["payload"]\n'),
+            ('            assert "results" in event\n            assert event.get("duration", 0) >= 0\n',
+             '            assert "results" in event["payload"]\n            assert event.get("payload", {}).get("duration", 0) >= 0\n'),
+        ],
+        # The agents' runner passes the fields as keywords to its helper: the producers' side.
+        [f"SSOT303 {runner}:13:5", f"SSOT303 {runner}:15:5"],
+    )
+    apply_side(
+        demo,
+        "producers",
+        [
+            f"{runner}: SSOT303 move the fields of event 'tool_completed' to `payload` (unsafe)",
+            f"{runner}: SSOT303 move the fields of event 'tool_executing' to `payload` (unsafe)",
+            "Fixed 2 places in 1 file.",
+            "SSOT303: 2 fixes, 0 findings remain",
+        ],
+        runner,
+        [
+            ("tool_name=tool.name, parameters=parameters, timestamp=time.time()",
+             'payload={"tool_name": tool.name, "parameters": parameters}, timestamp=time.time()'),
+            ("        tool_name=tool.name,\n        results=results,\n        duration=time.monotonic() - started,\n",
+             '        payload={"tool_name": tool.name, "results": results, "duration": time.monotonic() - started},\n'),
+        ],
+        [],
+    )
 
 
 def test_diff_writes_nothing(demo: Path) -> None:

@@ -37,6 +37,7 @@ from ssotlint.fix.codemods import (
 from ssotlint.fix.names import ImportFacts, public_symbol, text_uses
 from ssotlint.fix.plan import (
     Action,
+    EventSite,
     MoveEventFields,
     RemoveAlias,
     RewriteConsumer,
@@ -276,7 +277,7 @@ def _title(r: RewriteImports, target: Symbol) -> str:
 
 
 def _position(a: Placed) -> tuple[int, int]:
-    if isinstance(a, (MoveEventFields, RewriteConsumer)):
+    if isinstance(a, EventSite):
         return a.line, a.column
     return min((e.start_line, e.start_column) for e in a.fix.edits)
 
@@ -333,7 +334,7 @@ def compute(
         return work[rel]
 
     for a in actions:
-        if isinstance(a, (MoveEventFields, RewriteConsumer)):
+        if isinstance(a, EventSite):
             if in_scope(a.path, scope):
                 job(a.path).placed.append(a)
         elif isinstance(a, TextEdits):

@@ -67,8 +67,8 @@ class RemoveAlias:
 
 
 @dataclass(frozen=True)
-class MoveEventFields:
-    """Move the fields of the dict literal at ``path:line:column`` to the spec's level."""
+class EventSite:
+    """A finding of an event rule at ``path:line:column``."""
 
     code: str
     fingerprint: str
@@ -76,6 +76,13 @@ class MoveEventFields:
     line: int
     column: int
     event: str
+
+
+@dataclass(frozen=True)
+class MoveEventFields(EventSite):
+    """Move the fields of the dict literal (or the keywords of the call) at
+    ``path:line:column`` to the spec's level."""
+
     fields: tuple[str, ...]  # empty: every field found at the wrong level
     expected: str  # "flat", "payload" or "data"; "" = infer from the dict
 
@@ -86,16 +93,10 @@ class MoveEventFields:
 
 
 @dataclass(frozen=True)
-class RewriteConsumer:
+class RewriteConsumer(EventSite):
     """Rewrite the consumer's read (or table entry) of ``field`` at ``path:line:column``
     from level ``found`` to level ``expected`` ("" = the top level)."""
 
-    code: str
-    fingerprint: str
-    path: str
-    line: int
-    column: int
-    event: str
     field: str
     found: str
     expected: str
