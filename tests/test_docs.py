@@ -8,7 +8,7 @@ import pytest
 
 from ssotlint.docs import expected_pages, rule_page
 from ssotlint.rules import ALL_RULES, Rule, lookup
-from ssotlint.rules.base import DOC_SECTIONS
+from ssotlint.rules.base import DOC_SECTIONS, OPTIONAL_DOC_SECTIONS
 
 from .conftest import run_cli
 
@@ -22,6 +22,9 @@ def test_rule_doc_has_every_section(rule: type[Rule]) -> None:
         assert f"## {section}\n" in doc, f"{rule.code} lacks '## {section}'"
     positions = [doc.index(f"## {s}\n") for s in DOC_SECTIONS]
     assert positions == sorted(positions), f"{rule.code}: sections out of order"
+    headings = [line[3:] for line in doc.splitlines() if line.startswith("## ")]
+    assert headings[: len(DOC_SECTIONS)] == list(DOC_SECTIONS), f"{rule.code}: unexpected heading"
+    assert all(h in OPTIONAL_DOC_SECTIONS for h in headings[len(DOC_SECTIONS) :]), f"{rule.code}: unexpected heading"
     assert rule.summary and not rule.summary.endswith(".")
     assert "```" in doc, f"{rule.code}: examples need code blocks"
 

@@ -12,6 +12,8 @@ from ssotlint.facts.model import FileFacts
 from ssotlint.index.project import ProjectIndex
 
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Options", "Known problems")
+#: Headings a rule with a fix adds after :data:`DOC_SECTIONS`.
+OPTIONAL_DOC_SECTIONS = ("Fix safety",)
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,9 @@ class Rule:
     """Base class of all rules. Subclasses set the class attributes and ``check``.
 
     The class docstring is the user documentation, with the headings listed in
-    :data:`DOC_SECTIONS` (``## What it does`` ...).
+    :data:`DOC_SECTIONS` (``## What it does`` ...), then any of
+    :data:`OPTIONAL_DOC_SECTIONS` (``## Fix safety``: what its fix changes and when it is
+    refused).
     """
 
     code: ClassVar[str]
