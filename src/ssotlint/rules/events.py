@@ -649,8 +649,10 @@ class ConsumerSpecMismatch(EventRule):
     `"x" in event["data"]` becomes `"x" in event`, and back (`event["payload"]["x"]`,
     `event.get("payload", {}).get("x")`); a table entry `"tool_name"` becomes
     `"payload.tool_name"` and back. It is unsafe: the consumer then reads only the spec's
-    shape. A field the spec does not define, an envelope taken into a variable first, and a
-    mock assertion's expected keys are listed as needing a person.
+    shape, and the code that walks a table (`for f in required_fields[t]: assert f in
+    event`) must follow the dotted entries itself. A field the spec does not define, an
+    envelope taken into a variable first, and a mock assertion's expected keys are listed
+    as needing a person.
     """
 
     code = "SSOT305"
