@@ -329,3 +329,10 @@ def test_one_place_reported_twice_is_rewritten_once() -> None:
     assert actions == [RewriteConsumer("SSOT305", twice[0].fingerprint, "t.py", 3, 9, "toast", "message", "payload", "", "read")]
     assert manual == [other]
     assert needs_a_person(other) == "the keys a mock assertion expects: change the asserted dict by hand"
+
+
+def test_events_without_a_spec_is_an_error(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {"a.py": "x = 1\n"})
+    done = run_cli("fix", "--no-cache", "--events", "consumers", cwd=root)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == "ssotlint: error: --events needs an event spec: set event-spec in [tool.ssotlint] (a draft: ssotlint events infer)\n"

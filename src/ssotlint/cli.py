@@ -586,6 +586,8 @@ def fix(
 
     _setup_logging(verbose, quiet)
     config = _load(paths, config_file)
+    if event_sides and not config.event_spec:
+        _fail("--events needs an event spec: set event-spec in [tool.ssotlint] (a draft: ssotlint events infer)")
     for path in recover(config.root):
         log.warning("%s: put back as it was before an interrupted fix", path)
     # Baselined findings are fixed too: burning the legacy down is the point.
