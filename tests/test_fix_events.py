@@ -12,7 +12,7 @@ import pytest
 
 from ssotlint.diagnostics import Diagnostic
 from ssotlint.fix.codemods import move_call_fields, rewrite_consumer
-from ssotlint.fix.plan import RewriteConsumer, needs_a_person, plan_fixes
+from ssotlint.fix.plan import MoveEventFields, RewriteConsumer, needs_a_person, plan_fixes
 from tests.conftest import EXAMPLE_DIR, check, findings, run_cli, write_project
 from tests.importcheck import compiles, importable
 from tests.test_fix import diag
@@ -336,3 +336,11 @@ def test_events_without_a_spec_is_an_error(tmp_path: Path) -> None:
     done = run_cli("fix", "--no-cache", "--events", "consumers", cwd=root)
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == "ssotlint: error: --events needs an event spec: set event-spec in [tool.ssotlint] (a draft: ssotlint events infer)\n"
+
+
+def test_only_events_producers_moves_keywords() -> None:
+    d = diag("SSOT303", "r.py", 13, 5, {"event": "tool_executing", "fields": ["tool_name"], "found": [""], "expected": ["payload"]})
+    (unsafe,) = plan_fixes([d], unsafe=True)
+    (events,) = plan_fixes([d], events=frozenset({"producers"}))
+    assert isinstance(unsafe, MoveEventFields) and isinstance(events, MoveEventFields)
+    assert (unsafe.keywords, events.keywords) == (False, True)

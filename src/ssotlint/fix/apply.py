@@ -244,7 +244,7 @@ def _fix_file(root: Path, job: FileJob) -> FileOutcome:
                 new, reason = rewrite_consumer(module, a.line, a.column, a.field, a.found, a.expected)
             else:
                 new, reason = move_event_fields(module, a.line, a.column, a.fields, a.expected)
-                if reason.startswith("no dict literal"):
+                if a.keywords and reason.startswith("no dict literal"):
                     # Not a dict literal: an event passed as keyword arguments.
                     called, why = move_call_fields(module, a.line, a.column, a.fields, a.expected)
                     if not why.startswith("no call at"):

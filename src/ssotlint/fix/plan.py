@@ -25,6 +25,7 @@ Findings are read through their documented ``data`` keys:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -85,6 +86,7 @@ class MoveEventFields(EventSite):
 
     fields: tuple[str, ...]  # empty: every field found at the wrong level
     expected: str  # "flat", "payload" or "data"; "" = infer from the dict
+    keywords: bool = False  # also an event passed as keyword arguments (--events producers)
 
     @property
     def title(self) -> str:
@@ -229,7 +231,7 @@ def plan_fixes(
                 continue
             seen.add((d.code, d.path, d.line, d.column))
             if d.code == "SSOT303":
-                actions.extend(plan_fixes([d], unsafe=True))
+                actions.extend(dataclasses.replace(a, keywords=True) for a in plan_fixes([d], unsafe=True) if isinstance(a, MoveEventFields))
             elif needs_a_person(d):
                 if manual is not None:
                     manual.append(d)

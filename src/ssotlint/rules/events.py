@@ -444,8 +444,9 @@ class EventEnvelopeMismatch(EventRule):
 
     ## Fix safety
     `ssotlint fix --events producers` (or `--unsafe`) moves the fields of a fully literal
-    dict to the spec's level, in and out of the envelope; for fields passed as keywords to
-    an emitter or `dict(...)`, `tool_name=x` becomes `payload={"tool_name": x}` and back.
+    dict to the spec's level, in and out of the envelope; `--events producers` also moves
+    fields passed as keywords to an emitter or `dict(...)`: `tool_name=x` becomes
+    `payload={"tool_name": x}` and back.
     It is unsafe: every consumer of that event must read the new shape (`--events
     consumers` rewrites the ones SSOT305 reports). A dict built step by step and an
     envelope that is not a literal dict are left for a person.
