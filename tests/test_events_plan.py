@@ -84,9 +84,9 @@ def test_demo_flat_versus_payload() -> None:
     assert {e: dict(v) for e, v in count_table(plan).items() if e in AGENT_EVENTS} == {
         "agent_started": {"spec": (0, 0, 0, 0), "payload": (1, 1, 2, 2)},
         "agent_thinking": {"spec": (0, 0, 0, 0), "payload": (1, 0, 1, 2)},
-        "tool_executing": {"spec": (1, 1, 2, 2), "payload": (1, 0, 4, 2)},
-        "tool_completed": {"spec": (1, 1, 0, 1), "payload": (1, 0, 5, 2)},
-        "agent_completed": {"spec": (0, 0, 0, 0), "payload": (2, 0, 2, 3)},
+        "tool_executing": {"spec": (1, 1, 2, 2), "payload": (1, 1, 4, 2)},
+        "tool_completed": {"spec": (1, 1, 0, 1), "payload": (1, 1, 5, 2)},
+        "agent_completed": {"spec": (0, 0, 0, 0), "payload": (2, 2, 2, 3)},
     }
     assert sites(plan, "spec", "producers") == [f"{BRIDGE}:32:17", f"{BRIDGE}:40:17"]
     assert sites(plan, "spec", "consumers") == [f"{TESTS}:34:37", f"{TESTS}:35:41"]
@@ -98,7 +98,7 @@ def test_demo_flat_versus_payload() -> None:
         f"{RUNNER}:15:5",
         f"{RUNNER}:29:5",
     ]
-    assert [s.fixable for s in plan.totals("payload").producers] == [True, False, False, False, False, False]
+    assert [s.fixable for s in plan.totals("payload").producers] == [True, False, True, True, True, True]
     assert len(plan.totals("payload").consumers) == 14
     assert {s.path for s in plan.totals("payload").consumers} == {TESTS}
     # Tests that read each field, and at which level.
@@ -173,8 +173,8 @@ def test_cli_json(tmp_path: Path) -> None:
     assert {k: payload["totals"]["producers"][k] for k in ("sites", "files", "fixable", "manual")} == {
         "sites": 6,
         "files": 2,
-        "fixable": 1,
-        "manual": 5,
+        "fixable": 5,
+        "manual": 1,
     }
     assert payload["totals"]["producers"]["locations"][1] == {
         "path": BRIDGE,
@@ -186,8 +186,8 @@ def test_cli_json(tmp_path: Path) -> None:
     assert {k: payload["totals"]["consumers"][k] for k in ("sites", "files", "fixable", "manual")} == {
         "sites": 14,
         "files": 1,
-        "fixable": 0,
-        "manual": 14,
+        "fixable": 14,
+        "manual": 0,
     }
     assert payload["totals"]["files"] == 3
     completed = next(e for e in data["events"] if e["event"] == "tool_completed")
@@ -210,16 +210,16 @@ def test_cli_text_and_markdown(tmp_path: Path) -> None:
         "  spec: the spec as written (flat) (found in spec, producers, consumers)",
         "  payload: nested under 'payload'; timestamp at the top level (found in producers, consumers)",
     ]
-    assert "all events       spec     2 in 1 file          2 / 0          2 in 1 file          0 / 2          2" in lines
-    assert "all events       payload  6 in 2 files         1 / 5          14 in 1 file         0 / 14         3" in lines
+    assert "all events       spec     2 in 1 file          2 / 0          2 in 1 file          2 / 0          2" in lines
+    assert "all events       payload  6 in 2 files         5 / 1          14 in 1 file         14 / 0         3" in lines
     assert f"  {BRIDGE}:26:36 (by hand: no dict literal at line 26 has fields to move)" in lines
     assert "    tool_name: at the top level in the spec; 3 test read(s) (2 at the top level, 1 under 'payload') in tests/test_agent_events.py" in lines
     md = run_cli("events", "plan", "--format", "markdown", "-o", "plan.md", "--no-cache", cwd=root)
     assert md.returncode == 0 and md.stdout == ""
     markdown = (root / "plan.md").read_text("utf-8").splitlines()
     assert "| event | shape | producers to change | fix / by hand | consumers to change | fix / by hand | files |" in markdown
-    assert "| tool_executing | spec | 1 in 1 file | 1 / 0 | 2 in 1 file | 0 / 2 | 2 |" in markdown
-    assert "| all events | payload | 6 in 2 files | 1 / 5 | 14 in 1 file | 0 / 14 | 3 |" in markdown
+    assert "| tool_executing | spec | 1 in 1 file | 1 / 0 | 2 in 1 file | 2 / 0 | 2 |" in markdown
+    assert "| all events | payload | 6 in 2 files | 5 / 1 | 14 in 1 file | 14 / 0 | 3 |" in markdown
     assert "### To adopt payload (nested under 'payload'; timestamp at the top level)" in markdown
 
 

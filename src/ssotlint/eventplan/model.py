@@ -6,7 +6,7 @@ producers keep at the top level). Nothing here classifies a producer or a consum
 candidate, the spec is replaced by the candidate (:func:`ssotlint.index.events.with_event_spec`)
 and the event rules themselves say which producers would put their fields elsewhere
 (SSOT303) and which consumers would read a field at another level (SSOT305). What
-``ssotlint fix --unsafe`` would do with those findings is asked of the fixer itself
+``ssotlint fix --events producers,consumers`` would do with those findings is asked of the fixer itself
 (:func:`ssotlint.fix.plan.plan_fixes` and :func:`ssotlint.fix.apply.compute`, which writes
 nothing): a fix it applies is mechanical, anything else needs a person.
 
@@ -25,7 +25,7 @@ import pathspec
 
 from ssotlint.diagnostics import Diagnostic
 from ssotlint.fix.apply import compute
-from ssotlint.fix.plan import plan_fixes
+from ssotlint.fix.plan import EVENT_SIDES, plan_fixes
 from ssotlint.index.events import with_event_spec
 from ssotlint.index.project import ProjectIndex
 from ssotlint.rules.events import ConsumerSpecMismatch, EventEnvelopeMismatch, analysis
@@ -277,9 +277,9 @@ def _findings(view: ProjectIndex, candidate: Spec) -> tuple[list[Diagnostic], li
 
 
 def _fixable(index: ProjectIndex, findings: list[Diagnostic]) -> dict[int, tuple[bool, str]]:
-    """Finding number -> (``ssotlint fix --unsafe`` rewrites it, why not)."""
+    """Finding number -> (``ssotlint fix --events producers,consumers`` rewrites it, why not)."""
     numbered = [dataclasses.replace(d, fingerprint=str(i)) for i, d in enumerate(findings)]
-    planned = plan_fixes(numbered, unsafe=True)
+    planned = plan_fixes(numbered, unsafe=True, events=frozenset(EVENT_SIDES))
     result = compute(index, planned)
     applied = {a.fingerprint for a in result.applied}
     reasons: dict[tuple[str, str], set[str]] = {}

@@ -41,7 +41,7 @@ def _location(s: Site, markdown: bool = False) -> str:
     if s.field:
         where += f" reads {s.field!r} " + (f"under {s.level!r}" if s.level else "at the top level")
     if s.fixable:
-        return where + " (ssotlint fix)"
+        return where + " (ssotlint fix --events producers,consumers)"
     return where + (f" (by hand: {s.reason})" if s.reason else " (by hand)")
 
 
