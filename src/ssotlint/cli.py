@@ -915,7 +915,7 @@ def events_export(
     if not config.event_spec:
         _fail(f"{config.display_config}: no event-spec configured in [tool.ssotlint]: nothing to export")
     assert config.event_spec is not None
-    spec = load_spec(config.root, config.event_spec, config.display_config)
+    spec = load_spec(config.root, config.event_spec, config.display_config, config.max_file_size)
     for warning in spec.warnings:
         log.warning("event spec: %s", warning)
     for note in export_notes(spec, output_format):

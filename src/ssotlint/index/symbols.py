@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Any, NamedTuple, TypeVar
+from typing import NamedTuple, TypeVar
 
 import pathspec
 
@@ -234,14 +234,6 @@ class SymbolTable:
         self._parents: dict[str, tuple[ClassInfo, ...]] = {}
         self._ancestors: dict[str, tuple[ClassInfo, ...]] = {}
         self._external: dict[str, tuple[str, ...]] = {}
-        #: Some answer was cut short (a cyclic binding, or a chain too deep): such answers
-        #: depend on the order of the lookups.
-        self.cut = False
-        # Answers that depend on the order of lookups: cut short, or built on such an
-        # answer. Each use of one counts, so that what is built on it is marked too.
-        self._taints = 0
-        self._tainted_keys: set[Hop] = set()
-        self._tainted_classes: set[str] = set()  # any derived view of the class (bases, role...)
         test_spec = pathspec.GitIgnoreSpec.from_lines(config.test_paths)
         other_spec = pathspec.GitIgnoreSpec.from_lines(config.non_production_paths)
         self.classes: dict[str, ClassInfo] = (
@@ -315,7 +307,7 @@ class SymbolTable:
         return set(self._memo) | self._refused
 
     def refused(self) -> bool:
-        """Whether some lookup went too deep and was answered None (see :attr:`cut`)."""
+        """Whether some lookup went too deep and was answered None."""
         return bool(self._refused)
 
     # --- resolution ------------------------------------------------------------------------
@@ -323,26 +315,17 @@ class SymbolTable:
         """What ``name`` is bound to at the top level of first-party ``module`` (None: unbound)."""
         key = (module, name)
         if key in self._memo:
-            if key in self._tainted_keys:
-                self._taints += 1
             return self._memo[key]
         if key in self._active:
-            self.cut = True
-            self._taints += 1
             return None  # on a cycle: memoised once the outer lookup of the key ends
         if len(self._active) > _MAX_DEPTH:
-            self.cut = True
-            self._taints += 1
             self._refused.add(key)
             return None
         self._active.add(key)
-        before = self._taints
         try:
             found = self._lookup(module, name)
         finally:
             self._active.discard(key)
-        if self._taints != before:
-            self._tainted_keys.add(key)
         self._memo[key] = found
         return found
 
@@ -379,8 +362,6 @@ class SymbolTable:
         found = self._memo.get((module, name), _MISSING)
         if found is _MISSING:
             found = self.lookup(module, name)
-        elif (module, name) in self._tainted_keys:
-            self._taints += 1
         if found is not None:
             return found
         sub = f"{module}.{name}"
@@ -414,16 +395,10 @@ class SymbolTable:
         return self.classes.get(symbol.key) if symbol.kind == "class" else None
 
     def _derived(self, cache: dict[str, _T], c: ClassInfo, compute: Callable[[ClassInfo], _T]) -> _T:
-        """``cache[c.key]``, computed once; one view of a class built on an answer that
-        depends on the order of lookups marks the class, and each later use counts."""
+        """``cache[c.key]``, computed once."""
         found = cache.get(c.key)
         if found is None:
-            before = self._taints
             found = cache[c.key] = compute(c)
-            if self._taints != before:
-                self._tainted_classes.add(c.key)
-        elif c.key in self._tainted_classes:
-            self._taints += 1
         return found
 
     def bases(self, c: ClassInfo) -> tuple[Symbol, ...]:
@@ -485,31 +460,6 @@ class SymbolTable:
 
     def role(self, c: ClassInfo) -> Role:
         return self._derived(self._roles, c, self._role)
-
-    # --- carrying answers over to a later run --------------------------------------------
-    def clean_state(self) -> tuple[dict[Hop, Any], dict[str, tuple[str, str]]]:
-        """The answers and roles that no cut-short answer went into, as plain data: they
-        do not depend on the order of lookups, and hold in a later state of the project
-        while the bindings they read stay (see :meth:`prefill`)."""
-        memo = {
-            k: None if v is None else (v.symbol.kind, v.symbol.module, v.symbol.name, v.via)
-            for k, v in self._memo.items()
-            if k not in self._tainted_keys
-        }
-        roles = {k: (r.role, r.reason) for k, r in self._roles.items() if k not in self._tainted_classes}
-        return memo, roles
-
-    def prefill(self, memo: Mapping[Hop, Any], roles: Mapping[str, tuple[str, str]], drop: Collection[str]) -> None:
-        """Take answers and roles of :meth:`clean_state` from an earlier run, but the roles
-        of the classes in ``drop`` (keys). Exact when no binding the earlier run looked up
-        has changed since and the classes looked up that changed kept their role: the
-        answers are those this table would find, in any order; the ones that depend on
-        the order are worked out again, in the order of this run."""
-        for hop, v in memo.items():
-            self._memo[hop] = None if v is None else Resolved(Symbol(v[0], v[1], v[2]), v[3])
-        for key, (role, reason) in roles.items():
-            if key not in drop:
-                self._roles[key] = Role(role, reason)
 
     def _role(self, c: ClassInfo) -> Role:
         fact = c.fact
